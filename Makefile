@@ -1,0 +1,114 @@
+# Aether's front door. `make help` lists the targets.
+#
+# User space is built by CMake in $(B)/cmake (binaries land in $(B)/bin), the module
+# by Kbuild in $(B)/kmod. Against the Debian 6.12 kernel that `make deps` unpacks
+# into $(B)/kernel by default; on a real host pass KDIR=/lib/modules/$(uname -r)/build.
+
+MAKEFLAGS += --no-print-directory
+
+B        := build
+TOP      := $(CURDIR)
+JOBS     ?= $(shell nproc)
+# Recursive on purpose: the kernel version is known only after `deps` has run.
+KVER      = $(shell cat $(B)/kernel/version 2>/dev/null)
+KDIR     ?= $(TOP)/$(B)/kernel/root/usr/src/linux-headers-$(KVER)
+VERSION  := $(shell git -C $(TOP) describe --always --dirty --tags 2>/dev/null || echo unknown)
+
+include kmod/cxxflags.mk
+
+.PHONY: all deps deps-auto module harness-module user check-headers vm-ready test run vm bench clean help
+
+all: module user
+
+help:
+	@echo "make            build aether.ko ($(B)/kmod) and user space ($(B)/bin)"
+	@echo "make test       unit tests, header check, VM harness self-check, VM tests"
+	@echo "make run        boot the VM with aether.ko loaded and show 'aether-ctl status'"
+	@echo "make deps       install packages and unpack the Debian 6.12 kernel (idempotent)"
+	@echo "make vm         interactive shell in the test VM"
+	@echo "make bench      benchmarks (print numbers; never part of 'make test')"
+	@echo "make clean      remove $(B)/ (keeps the downloaded kernel .debs)"
+	@echo "tests/vm/run SCRIPT [ARGS...]   run one host script inside the VM"
+
+deps:
+	@scripts/deps.sh
+
+# Runs `make deps` only when something is missing, so a built tree stays offline.
+deps-auto:
+	@scripts/deps.sh --check 2>/dev/null || scripts/deps.sh
+
+# The version string is a file that changes only when `git describe` does, so it can
+# be a prerequisite without forcing rebuilds.
+$(B)/version: FORCE
+	@mkdir -p $(B)
+	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' >$@
+
+# Kbuild writes its objects next to its sources, so modules are built in trees of
+# symlinks under $(B) and the source tree stays clean.
+# $(call kbuild,SRCDIR,FILES,OUTDIR): link SRCDIR/FILES into OUTDIR and run Kbuild there.
+define kbuild
+	@mkdir -p $(3)
+	@find $(3) -type l ! -exec test -e {} \; -delete
+	@cd $(1) && for f in $(2); do mkdir -p $(TOP)/$(3)/$$(dirname $$f); \
+		ln -sfn $(abspath $(1))/$$f $(TOP)/$(3)/$$f; done
+	$(MAKE) -C $(KDIR) M=$(TOP)/$(3) AETHER_VERSION=$(VERSION) modules
+endef
+
+module: deps-auto $(B)/version
+	$(call kbuild,.,Kbuild include kmod/*.c kmod/*.cpp kmod/*.h kmod/*.mk,$(B)/kmod)
+
+# The WARN_ON module that proves the VM harness catches kernel warnings.
+harness-module: deps-auto
+	$(call kbuild,tests/harness,Kbuild *.c,$(B)/harness)
+
+user: deps-auto $(B)/version
+	@cmake -S . -B $(B)/cmake -DAETHER_VERSION=$(VERSION) >/dev/null
+	@cmake --build $(B)/cmake -j$(JOBS)
+
+# Every core header must compile on its own, both as host C++ and as kernel C++; and
+# the kernel flags must keep rejecting floating point in the core.
+KCXX         := g++-12
+HOST_HDRFLAGS := -std=c++20 -Wall -Wextra -Werror -pedantic
+KERN_HDRFLAGS := $(AETHER_KCXXFLAGS) -isystem $(shell $(KCXX) -print-file-name=include)
+check-headers:
+	@fail=0; pass=0; \
+	for h in include/aether/*.hpp; do \
+		n=$${h#include/}; \
+		if printf '#include "%s"\n' "$$n" | $(CXX) $(HOST_HDRFLAGS) -Iinclude -x c++ -fsyntax-only -; \
+		then pass=$$((pass+1)); echo "ok - $$n (host flags)"; \
+		else fail=$$((fail+1)); echo "not ok - $$n (host flags)"; fi; \
+		if printf '#include "%s"\n' "$$n" | $(KCXX) $(KERN_HDRFLAGS) -Iinclude -x c++ -c -o /dev/null -; \
+		then pass=$$((pass+1)); echo "ok - $$n (kernel flags)"; \
+		else fail=$$((fail+1)); echo "not ok - $$n (kernel flags)"; fi; \
+	done; \
+	if printf 'double f(double a, double b) { return a * b; }\n' | \
+		$(KCXX) $(KERN_HDRFLAGS) -x c++ -c -o /dev/null - 2>/dev/null; \
+	then fail=$$((fail+1)); echo "not ok - kernel flags accept floating point"; \
+	else pass=$$((pass+1)); echo "ok - kernel flags reject floating point"; fi; \
+	echo "check-headers: $$pass passed, $$fail failed"; \
+	[ $$fail = 0 ]
+
+$(B)/vm/initramfs.cpio.gz: tests/vm/mkinitramfs tests/vm/init $(B)/kernel/version
+	tests/vm/mkinitramfs $@
+
+# Everything a VM boot needs.
+vm-ready: module user
+	@$(MAKE) --no-print-directory $(B)/vm/initramfs.cpio.gz
+
+# scripts/test.sh builds first (vm-ready, harness-module) so its wall time covers it.
+test: deps-auto
+	@scripts/test.sh
+
+run: vm-ready
+	@AETHER_VM_NOBUILD=1 tests/vm/run scripts/demo.sh
+
+vm: vm-ready
+	@AETHER_VM_NOBUILD=1 tests/vm/shell
+
+bench: user
+	@echo "make bench: no benchmarks yet; the prediction core (issue 3) brings the first." >&2
+
+clean:
+	rm -rf $(B)/cmake $(B)/kmod $(B)/bin $(B)/vm $(B)/version
+
+FORCE:

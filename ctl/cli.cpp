@@ -1,0 +1,42 @@
+// aether-ctl's command line: builds the app from every subcommand and runs it.
+#include "cli.hpp"
+
+#include <ostream>
+
+namespace aether::ctl {
+
+int run(int argc, const char *const *argv, std::ostream &out, std::ostream &err, Sysfs sysfs)
+{
+	Context ctx{out, err, std::move(sysfs)};
+	CLI::App app{"aether-ctl: inspect and tune the Aether I/O prefetcher (aether.ko).\n"
+		     "Run 'aether-ctl COMMAND --help' for a command's options.",
+		     "aether-ctl"};
+	app.require_subcommand(1);
+	app.footer("Examples:\n"
+		   "  aether-ctl status          is aether.ko loaded, and which version\n"
+		   "  aether-ctl status --json   the same, for scripts\n"
+		   "  aether-ctl version         versions of this tool and of the module\n");
+
+	add_version(app, ctx);
+	add_status(app, ctx);
+
+	try {
+		app.parse(argc, argv);
+	} catch (const CLI::CallForHelp &e) {
+		out << app.help();
+		return kExitOk;
+	} catch (const CLI::CallForAllHelp &e) {
+		out << app.help("", CLI::AppFormatMode::All);
+		return kExitOk;
+	} catch (const CLI::ParseError &e) {
+		err << "aether-ctl: " << e.what() << "\n"
+		    << "Run 'aether-ctl --help' for usage.\n";
+		return kExitUsage;
+	} catch (const std::exception &e) {
+		err << "aether-ctl: " << e.what() << "\n";
+		return kExitFailure;
+	}
+	return ctx.exit_code;
+}
+
+} // namespace aether::ctl

@@ -1,0 +1,36 @@
+// aether-ctl's command line: one CLI11 app, one file per subcommand.
+#pragma once
+
+#include <iosfwd>
+
+#include <CLI/CLI.hpp>
+
+#include "sysfs.hpp"
+
+namespace aether::ctl {
+
+// Process exit codes shared by every subcommand.
+enum ExitCode : int {
+	kExitOk = 0,
+	kExitFailure = 1, // the operation failed (e.g. the module is not loaded)
+	kExitUsage = 2,   // the command line is wrong
+};
+
+// What every subcommand is given: where to write, and where the module's sysfs is.
+struct Context {
+	std::ostream &out;
+	std::ostream &err;
+	Sysfs sysfs;
+	int exit_code = kExitOk;
+};
+
+// One registration function per subcommand file.
+void add_version(CLI::App &app, Context &ctx);
+void add_status(CLI::App &app, Context &ctx);
+
+// Parses @argv and runs the chosen subcommand against @sysfs. Returns the process
+// exit code. Never throws.
+int run(int argc, const char *const *argv, std::ostream &out, std::ostream &err,
+	Sysfs sysfs = Sysfs());
+
+} // namespace aether::ctl

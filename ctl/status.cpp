@@ -1,0 +1,69 @@
+// aether-ctl status: is aether.ko loaded, and what is it.
+#include <cstring>
+#include <memory>
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+
+namespace aether::ctl {
+
+namespace {
+
+enum class Format { kText, kJson };
+
+int status(Context &ctx, Format format)
+{
+	const Sysfs &fs = ctx.sysfs;
+	if (!fs.loaded()) {
+		if (format == Format::kJson)
+			ctx.out << nlohmann::json{{"loaded", false}}.dump(2) << "\n";
+		ctx.err << "aether-ctl: aether.ko is not loaded (" << fs.root().string()
+			<< " does not exist).\n"
+			<< "Load it with 'insmod build/kmod/aether.ko' from the source tree, or "
+			   "'modprobe aether' if it is installed.\n";
+		return kExitFailure;
+	}
+
+	AttrRead version = fs.read("version");
+	if (!version.ok()) {
+		ctx.err << "aether-ctl: cannot read " << (fs.root() / "version").string() << ": "
+			<< std::strerror(version.error) << "\n";
+		return kExitFailure;
+	}
+
+	if (format == Format::kJson) {
+		nlohmann::json j = {
+			{"loaded", true},
+			{"version", version.value},
+			{"sysfs", fs.root().string()},
+			{"ctl_version", AETHER_VERSION},
+		};
+		ctx.out << j.dump(2) << "\n";
+		return kExitOk;
+	}
+
+	ctx.out << "aether.ko: loaded\n"
+		<< "  version: " << version.value << "\n"
+		<< "  sysfs:   " << fs.root().string() << "\n";
+	if (version.value != AETHER_VERSION)
+		ctx.out << "note: aether-ctl is " << AETHER_VERSION
+			<< "; it may not know every attribute of this module\n";
+	return kExitOk;
+}
+
+} // namespace
+
+void add_status(CLI::App &app, Context &ctx)
+{
+	auto *cmd = app.add_subcommand("status",
+				       "Show whether aether.ko is loaded and its version; exits 1 if it is not loaded");
+	auto json = std::make_shared<bool>(false);
+	cmd->add_flag("--json", *json, "Print a JSON object instead of text");
+	cmd->callback([&ctx, json] {
+		ctx.exit_code = status(ctx, *json ? Format::kJson : Format::kText);
+	});
+}
+
+} // namespace aether::ctl

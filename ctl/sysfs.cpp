@@ -1,0 +1,45 @@
+// Reading aether.ko's sysfs attributes.
+#include "sysfs.hpp"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <system_error>
+#include <unistd.h>
+
+namespace aether::ctl {
+
+bool Sysfs::loaded() const
+{
+	std::error_code ec;
+	return std::filesystem::is_directory(root_, ec);
+}
+
+AttrRead Sysfs::read(const std::string &name) const
+{
+	AttrRead r;
+	// open/read rather than iostreams: the errno is what the user needs to see.
+	int fd = ::open((root_ / name).c_str(), O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		r.error = errno;
+		return r;
+	}
+	char buf[4096];
+	for (;;) {
+		ssize_t n = ::read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r.error = errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		r.value.append(buf, static_cast<size_t>(n));
+	}
+	::close(fd);
+	while (!r.value.empty() && r.value.back() == '\n')
+		r.value.pop_back();
+	return r;
+}
+
+} // namespace aether::ctl

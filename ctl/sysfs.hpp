@@ -1,0 +1,37 @@
+// Reading aether.ko's sysfs attributes.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace aether::ctl {
+
+// Where aether.ko publishes its attributes.
+inline constexpr const char *kSysfsRoot = "/sys/kernel/aether";
+
+// One attribute read: the value with its trailing newline removed, or the errno
+// that stopped the read (ENOENT when the attribute does not exist).
+struct AttrRead {
+	int error = 0;
+	std::string value;
+
+	bool ok() const { return error == 0; }
+};
+
+class Sysfs {
+public:
+	explicit Sysfs(std::filesystem::path root = kSysfsRoot) : root_(std::move(root)) {}
+
+	const std::filesystem::path &root() const { return root_; }
+
+	// True when the module's sysfs directory exists, i.e. aether.ko is loaded.
+	bool loaded() const;
+
+	// Reads the attribute at @name (relative to the root, e.g. "version").
+	AttrRead read(const std::string &name) const;
+
+private:
+	std::filesystem::path root_;
+};
+
+} // namespace aether::ctl

@@ -1,0 +1,22 @@
+// aether-ctl version: this tool's version and the loaded module's.
+#include <ostream>
+
+#include "cli.hpp"
+
+namespace aether::ctl {
+
+void add_version(CLI::App &app, Context &ctx)
+{
+	auto *cmd = app.add_subcommand("version", "Print the versions of aether-ctl and of the loaded aether.ko");
+	cmd->callback([&ctx] {
+		ctx.out << "aether-ctl " << AETHER_VERSION << "\n";
+		AttrRead v = ctx.sysfs.read("version");
+		if (v.ok())
+			ctx.out << "aether.ko  " << v.value << "\n";
+		else
+			ctx.out << "aether.ko  not loaded\n";
+		ctx.exit_code = kExitOk;
+	});
+}
+
+} // namespace aether::ctl

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * aether.ko: an I/O prefetcher driven by a freestanding C++ prediction core.
+ *
+ * Init is a straight line of subsystem inits; each failure unwinds the ones before
+ * it in reverse order, and exit is the same unwinding in full.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/init.h>
+#include <linux/module.h>
+
+#include "compat.h"
+#include "core.h"
+#include "sysfs.h"
+
+static int __init aether_init(void)
+{
+	int ret;
+
+	ret = aether_core_init();
+	if (ret)
+		return ret;
+
+	ret = aether_sysfs_init();
+	if (ret)
+		goto err_core;
+
+	pr_info("version %s loaded\n", AETHER_VERSION);
+	return 0;
+
+err_core:
+	aether_core_uninit();
+	return ret;
+}
+
+static void __exit aether_exit(void)
+{
+	aether_sysfs_uninit();
+	aether_core_uninit();
+	pr_info("unloaded\n");
+}
+
+module_init(aether_init);
+module_exit(aether_exit);
+
+MODULE_DESCRIPTION("Aether I/O prefetcher");
+MODULE_AUTHOR("The Aether developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(AETHER_VERSION);
