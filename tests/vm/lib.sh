@@ -1,0 +1,67 @@
+# Shared by tests/vm/{run,harness,shell}: where things are, the QEMU command line,
+# and the job file the guest runs. Sourced, not run.
+#
+# Environment (all optional):
+#   AETHER_VM_MEM      guest memory in MiB (default 2048)
+#   AETHER_VM_CPUS     guest vCPUs (default 2)
+#   AETHER_VM_NOBUILD  set to 1 to skip the `make vm-ready` these tools start with
+#   AETHER_VM_VERBOSE  set to 1 to print the kernel's boot messages
+
+vm_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+vm_build=${AETHER_BUILD:-$vm_top/build}
+
+vm_die() {
+	echo "aether-vm: error: $*" >&2
+	exit 125
+}
+
+# Builds what a boot needs, unless the caller (make) already has.
+vm_prepare() {
+	if [ "${AETHER_VM_NOBUILD:-0}" != 1 ]; then
+		make -s -C "$vm_top" vm-ready >&2 || vm_die "'make vm-ready' failed"
+	fi
+	vm_kver=$(cat "$vm_build/kernel/version" 2>/dev/null) || vm_die "no kernel: run 'make deps'"
+	vm_kroot=$vm_build/kernel/root
+	vm_kernel=$vm_kroot/boot/vmlinuz-$vm_kver
+	vm_initrd=$vm_build/vm/initramfs.cpio.gz
+	local f
+	for f in "$vm_kernel" "$vm_initrd" "$vm_build/kmod/aether.ko" "$vm_build/bin/aether-ctl"; do
+		[ -r "$f" ] || vm_die "$f is missing: run 'make'"
+	done
+	command -v qemu-system-x86_64 >/dev/null || vm_die "qemu-system-x86_64 is missing: run 'make deps'"
+	mkdir -p "$vm_build/vm/jobs"
+	vm_jobdir=$(mktemp -d "$vm_build/vm/jobs/job.XXXXXX")
+	vm_job=$vm_jobdir/job.sh
+}
+
+vm_cleanup() {
+	[ -n "${vm_jobdir:-}" ] && rm -rf "$vm_jobdir"
+}
+
+# Writes the job file: the guest runs `tests/vm/guest MODE ARGS...` in the chroot.
+vm_write_job() {
+	{
+		echo "# Written by tests/vm/lib.sh; run by the VM's /init inside the chroot."
+		printf 'export AETHER_ROOT=%q AETHER_BUILD=%q TERM=%q\n' "$vm_top" "$vm_build" "${TERM:-linux}"
+		printf 'export AETHER_TEST_TIMEOUT=%q\n' "${AETHER_TEST_TIMEOUT:-120}"
+		printf 'exec %q' "$vm_top/tests/vm/guest"
+		printf ' %q' "$@"
+		echo
+	} >"$vm_job"
+}
+
+# Prints the QEMU command line, one word per line (use with mapfile). @1 is the
+# console log level; @2 the serial device spec.
+vm_qemu_cmd() {
+	local loglevel=$1 serial=$2
+	[ "${AETHER_VM_VERBOSE:-0}" = 1 ] && loglevel=7
+	printf '%s\n' qemu-system-x86_64 \
+		-nodefaults -no-user-config -no-reboot \
+		-machine pc -accel tcg -cpu max \
+		-smp "${AETHER_VM_CPUS:-2}" -m "${AETHER_VM_MEM:-2048}" \
+		-display none -monitor none -serial "$serial" \
+		-kernel "$vm_kernel" -initrd "$vm_initrd" \
+		-append "console=ttyS0 loglevel=$loglevel panic=-1 AETHER_JOB=$vm_job AETHER_KROOT=$vm_kroot" \
+		-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
+		-device virtio-rng-pci
+}
