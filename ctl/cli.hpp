@@ -24,6 +24,9 @@ struct Context {
 	int exit_code = kExitOk;
 };
 
+// The build's `git describe`, the same string aether.ko reports.
+const char *build_version();
+
 // One registration function per subcommand file.
 void add_version(CLI::App &app, Context &ctx);
 void add_status(CLI::App &app, Context &ctx);

@@ -38,7 +38,7 @@ int status(Context &ctx, Format format)
 			{"loaded", true},
 			{"version", version.value},
 			{"sysfs", fs.root().string()},
-			{"ctl_version", AETHER_VERSION},
+			{"ctl_version", build_version()},
 		};
 		ctx.out << j.dump(2) << "\n";
 		return kExitOk;
@@ -47,8 +47,8 @@ int status(Context &ctx, Format format)
 	ctx.out << "aether.ko: loaded\n"
 		<< "  version: " << version.value << "\n"
 		<< "  sysfs:   " << fs.root().string() << "\n";
-	if (version.value != AETHER_VERSION)
-		ctx.out << "note: aether-ctl is " << AETHER_VERSION
+	if (version.value != build_version())
+		ctx.out << "note: aether-ctl is " << build_version()
 			<< "; it may not know every attribute of this module\n";
 	return kExitOk;
 }

@@ -9,7 +9,7 @@ void add_version(CLI::App &app, Context &ctx)
 {
 	auto *cmd = app.add_subcommand("version", "Print the versions of aether-ctl and of the loaded aether.ko");
 	cmd->callback([&ctx] {
-		ctx.out << "aether-ctl " << AETHER_VERSION << "\n";
+		ctx.out << "aether-ctl " << build_version() << "\n";
 		AttrRead v = ctx.sysfs.read("version");
 		if (v.ok())
 			ctx.out << "aether.ko  " << v.value << "\n";

@@ -50,7 +50,7 @@ TEST(CtlCli, VersionWorksWithoutModule)
 {
 	std::string out;
 	EXPECT_EQ(run({"version"}, &out), 0);
-	EXPECT_NE(out.find(std::string("aether-ctl ") + AETHER_VERSION), std::string::npos) << out;
+	EXPECT_NE(out.find(std::string("aether-ctl ") + aether::ctl::build_version()), std::string::npos) << out;
 	EXPECT_NE(out.find("aether.ko  not loaded"), std::string::npos) << out;
 }
 
