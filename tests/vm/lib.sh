@@ -65,3 +65,17 @@ vm_qemu_cmd() {
 		-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 		-device virtio-rng-pci
 }
+
+# Waits up to 5 s for the QEMU process @1 to exit after the guest's power-off, then
+# kills it: a guest that is wedged must not outlive its run.
+vm_reap() {
+	local pid=$1
+	[ -n "$pid" ] || return 0
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.5
+	done
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
