@@ -19,6 +19,7 @@ int aether_core_init(void)
 		       bad, aether_core_vector_count());
 		return -ENOTRECOVERABLE;
 	}
+	pr_info("core self-check passed: %lu golden vectors\n", aether_core_vector_count());
 	return 0;
 }
 

@@ -10,7 +10,7 @@
 #  - the same Spectre/IBT mitigations as the kernel's C (retpoline/rethunk thunks,
 #    ENDBR landing pads, no jump tables), so objtool accepts the object;
 #  - the kernel's C semantics where C++ would otherwise differ (aliasing, overflow,
-#    null checks).
+#    null checks), and its stack frame limit (CONFIG_FRAME_WARN=2048 on Debian).
 AETHER_KCXX_STD := -std=gnu++20
 
 AETHER_KCXXFLAGS := $(AETHER_KCXX_STD) -O2 -g0 -Wall -Wextra -Werror \
@@ -21,4 +21,4 @@ AETHER_KCXXFLAGS := $(AETHER_KCXX_STD) -O2 -g0 -Wall -Wextra -Werror \
 	-mindirect-branch=thunk-extern -mindirect-branch-register -mfunction-return=thunk-extern \
 	-fcf-protection=branch -fno-jump-tables \
 	-fno-strict-aliasing -fno-strict-overflow -fno-delete-null-pointer-checks \
-	-fno-common -fno-stack-protector
+	-fno-common -fno-stack-protector -Wframe-larger-than=2048

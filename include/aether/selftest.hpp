@@ -1,60 +1,135 @@
-// Golden-vector self-check run by every host before it trusts the core.
+// Golden vectors: fixed input streams and the decisions the core must make on them.
 //
-// Each host (aether.ko at init, the unit tests, aether-ublk at start) runs
-// selftest::run() and refuses to go on when it reports a mismatch: a core that
-// decides differently from the golden vectors must never drive real I/O.
-//
-// PLACEHOLDER (issue 2): the prediction core does not exist yet, so the vectors
-// check a fixed-point mixing function that stands in for it. Issue 3 replaces
-// them with input streams and their expected decisions.
+// Every host runs selftest::run() before it trusts the core (aether.ko at init, and
+// the unit tests), and the same vectors must pass in all of them: the same input
+// gives the same decisions everywhere. A mismatch means the core was miscompiled or
+// changed behaviour; changing behaviour on purpose means regenerating the table
+// below (`build/bin/aether-unit --gtest_filter=Golden.EachStreamAndPresetMatches` prints it).
 #pragma once
 
+#include "aether/predictor.hpp"
 #include "aether/types.hpp"
 
 namespace aether::selftest {
 
-struct Vector {
-	u64 input;
-	u64 expected;
+enum class Shape : u8 {
+	kSequential = 0,  // 1000, 1001, ...
+	kReverse = 1,     // 50000, 49999, ...
+	kStride16 = 2,    // +16 blocks
+	kStrideNeg64 = 3, // -64 blocks
+	kInterleaved2 = 4, // two sequential streams alternating
+	kRandom = 5,      // xorshift over 2^20 blocks
+	kLoop = 6,        // the same 8 scattered blocks, over and over
+	kCount = 7,
 };
 
-// A 64-bit finaliser (xor-shift-multiply). It exercises 64-bit multiply and shifts,
-// which differ between hosts only if the build is broken.
-constexpr u64 mix(u64 x) noexcept
+inline constexpr u32 kAccesses = 96;
+
+// The @i-th access of a golden stream of @shape (block address; length is 1, or 4
+// for the interleaved streams).
+constexpr u64 address(Shape shape, u32 i) noexcept
 {
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	x ^= x >> 33;
-	return x;
+	switch (shape) {
+	case Shape::kSequential:
+		return 1000 + i;
+	case Shape::kReverse:
+		return 50000 - i;
+	case Shape::kStride16:
+		return 1000000 + u64{i} * 16;
+	case Shape::kStrideNeg64:
+		return 2000000 - u64{i} * 64;
+	case Shape::kInterleaved2:
+		return (i & 1 ? 900000 : 300000) + u64{i / 2} * 4;
+	case Shape::kRandom: {
+		u64 x = 0x9e3779b97f4a7c15ull;
+		for (u32 k = 0; k <= i; k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+		}
+		return x & ((u64{1} << 20) - 1);
+	}
+	case Shape::kLoop:
+		return hash64(i % 8 + 1) & ((u64{1} << 24) - 1);
+	case Shape::kCount:
+		break;
+	}
+	return 0;
 }
 
-inline constexpr Vector kVectors[] = {
-	{0x0000000000000000ull, 0x0000000000000000ull},
-	{0x0000000000000001ull, 0xb456bcfc34c2cb2cull},
-	{0x00000000deadbeefull, 0xd24bd59f862a1dacull},
-	{0xffffffffffffffffull, 0x64b5720b4b825f21ull},
+constexpr u32 length(Shape shape) noexcept
+{
+	return shape == Shape::kInterleaved2 ? 4 : 1;
+}
+
+// What a run of one stream produced: how many decisions, and an FNV-1a hash over
+// every decision's action, start, length and confidence, in order.
+struct Outcome {
+	u32 decisions;
+	u64 hash;
+
+	constexpr bool operator==(const Outcome &o) const noexcept
+	{
+		return decisions == o.decisions && hash == o.hash;
+	}
 };
 
-inline constexpr size_t kVectorCount = sizeof(kVectors) / sizeof(kVectors[0]);
+constexpr u64 fnv(u64 h, u64 v) noexcept
+{
+	for (int i = 0; i < 8; i++) {
+		h ^= (v >> (8 * i)) & 0xff;
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
 
-// Runs every vector through @fn. Returns the number of mismatches (0 means the
-// core agrees with the golden vectors). @fn is a parameter so that a host can
-// route the inputs through a path the optimiser cannot fold away.
-template <typename Fn>
-constexpr size_t run(Fn &&fn) noexcept
+// Runs one golden stream through a fresh core with @preset (4 KiB blocks and a
+// 16-entry correlation table, so it fits the kernel's 2 KiB frame limit).
+inline Outcome compute(Shape shape, Preset preset) noexcept
+{
+	CorrelationTableN<16> corr;
+	Predictor p(preset_params(preset), corr);
+	StreamState s{};
+	Decision d[kMaxDecisions];
+	Outcome o{0, 0xcbf29ce484222325ull};
+	for (u32 i = 0; i < kAccesses; i++) {
+		const size_t n = p.access(s, address(shape, i), length(shape), d, kMaxDecisions);
+		for (size_t k = 0; k < n; k++) {
+			o.decisions++;
+			o.hash = fnv(o.hash, static_cast<u64>(d[k].action));
+			o.hash = fnv(o.hash, d[k].start);
+			o.hash = fnv(o.hash, d[k].length);
+			o.hash = fnv(o.hash, static_cast<u32>(d[k].confidence.raw()));
+		}
+	}
+	return o;
+}
+
+inline constexpr u32 kPresets = 3;
+
+// kExpected[shape][preset], preset in Preset order (hft, gaming, adaptive).
+inline constexpr Outcome kExpected[static_cast<u32>(Shape::kCount)][kPresets] = {
+	{ /* kSequential */ {9, 0x104ef12d9184ba81ull}, {5, 0xafbac0f739c22e34ull}, {5, 0xc34b1aa047682587ull} },
+	{ /* kReverse */ {9, 0xf215e944c58d258dull}, {5, 0xfd5eef499ed801d8ull}, {5, 0x42cbeaa0816c693cull} },
+	{ /* kStride16 */ {92, 0x2626f57b294a694bull}, {101, 0xa229b06b52388bbcull}, {96, 0xb589152212a5432eull} },
+	{ /* kStrideNeg64 */ {92, 0x569cd455d71a2ba2ull}, {101, 0x2e80bb7a38bd345dull}, {96, 0x4d3aaf3b6664b5beull} },
+	{ /* kInterleaved2 */ {26, 0x5994b1b120d95405ull}, {10, 0x9c5ab7716cd8c224ull}, {14, 0x2a5f1e0df4685308ull} },
+	{ /* kRandom */ {0, 0xcbf29ce484222325ull}, {0, 0xcbf29ce484222325ull}, {0, 0xcbf29ce484222325ull} },
+	{ /* kLoop */ {18, 0x66fe115d5e8759afull}, {20, 0xff7357bc56a1b379ull}, {20, 0xff7357bc56a1b379ull} },
+};
+
+inline constexpr size_t kVectorCount = static_cast<size_t>(Shape::kCount) * kPresets;
+
+// Runs every golden stream under every preset. Returns how many disagree with the
+// table (0: the core behaves as built and reviewed).
+inline size_t run() noexcept
 {
 	size_t bad = 0;
-	for (const Vector &v : kVectors)
-		if (fn(v.input) != v.expected)
-			++bad;
+	for (u32 sh = 0; sh < static_cast<u32>(Shape::kCount); sh++)
+		for (u32 pr = 0; pr < kPresets; pr++)
+			if (!(compute(static_cast<Shape>(sh), static_cast<Preset>(pr)) == kExpected[sh][pr]))
+				bad++;
 	return bad;
-}
-
-constexpr size_t run() noexcept
-{
-	return run([](u64 x) { return mix(x); });
 }
 
 } // namespace aether::selftest

@@ -1,0 +1,136 @@
+// Feedback accounting: the prefetches a stream has issued, and which of their blocks
+// demand accesses have since used.
+//
+// Each stream remembers its last kFeedback issued ranges. A demand access marks the
+// blocks it touches as used; a range whose blocks are all used retires as a success,
+// and the oldest range is retired, with its unused blocks counted as waste, when a
+// new one needs the slot. Ranges longer than 64 blocks are tracked in 64 granules, so
+// a granule counts as used when any block of it is.
+#pragma once
+
+#include "aether/types.hpp"
+
+namespace aether {
+
+inline constexpr u32 kFeedback = 8;
+inline constexpr u8 kOwnerNone = 0xff; // a range no tracker issued (correlation, trend)
+
+struct FeedbackEntry {
+	u64 start = 0;
+	u32 len = 0;      // 0: free slot
+	u32 used = 0;     // blocks used so far (granule-accurate)
+	u64 bits = 0;     // used granules
+	u8 shift = 0;     // granule = 1 << shift blocks
+	u8 owner = kOwnerNone;
+};
+
+// What one demand access did to the outstanding ranges.
+struct FeedbackHit {
+	u32 used = 0;             // blocks newly used (the access's covered blocks)
+	u32 owners_first_hit = 0; // bit t: tracker t's range got its first use
+	u32 completed = 0;        // bit i: entry i is now fully used; retire and free it
+};
+
+class Feedback {
+public:
+	// Records a newly issued range. If the table is full, the oldest range is
+	// returned through @evicted (len != 0) for the caller to retire.
+	constexpr void issue(u64 start, u32 len, u8 owner, FeedbackEntry *evicted) noexcept
+	{
+		FeedbackEntry &e = entries_[next_];
+		*evicted = e;
+		u8 shift = 0;
+		while ((u64{len} >> shift) > 64)
+			shift++;
+		e = FeedbackEntry{start, len, 0, 0, shift, owner};
+		next_ = (next_ + 1) % kFeedback;
+		lo_ = live_ ? min(lo_, start) : start;
+		hi_ = live_ ? max(hi_, start + len) : start + len;
+		live_ = 1;
+	}
+
+	// Marks [a, a + len) used in every range it overlaps.
+	constexpr FeedbackHit demand(u64 a, u32 len) noexcept
+	{
+		FeedbackHit hit;
+		const u64 end = a + len;
+		// Most accesses touch nothing outstanding: one compare against the bounds
+		// of all ranges answers that without the loop.
+		if (!live_ || end <= lo_ || a >= hi_)
+			return hit;
+		for (u32 i = 0; i < kFeedback; i++) {
+			FeedbackEntry &e = entries_[i];
+			if (!e.len || end <= e.start || a >= e.start + e.len)
+				continue;
+			const u64 lo = max(a, e.start) - e.start;
+			const u64 hi = min(end, e.start + e.len) - e.start; // exclusive
+			const u32 g0 = static_cast<u32>(lo >> e.shift);
+			const u32 g1 = static_cast<u32>((hi - 1) >> e.shift);
+			const u64 mask = (g1 - g0 >= 63 ? ~0ull : ((2ull << (g1 - g0)) - 1)) << g0;
+			const u64 fresh = mask & ~e.bits;
+			if (!fresh)
+				continue;
+			if (!e.bits && e.owner < 32)
+				hit.owners_first_hit |= 1u << e.owner;
+			e.bits |= fresh;
+			const u32 before = e.used;
+			e.used = granule_blocks(e);
+			hit.used += e.used - before;
+			if (e.used >= e.len)
+				hit.completed |= 1u << i;
+		}
+		return hit;
+	}
+
+	constexpr const FeedbackEntry &entry(u32 i) const noexcept { return entries_[i]; }
+
+	// Frees entry @i (after the caller has retired it).
+	constexpr void release(u32 i) noexcept
+	{
+		entries_[i].len = 0;
+		recompute_bounds();
+	}
+
+	// True if block @a lies in an outstanding range: it need not be fetched again.
+	constexpr bool outstanding(u64 a) const noexcept
+	{
+		if (!live_ || a < lo_ || a >= hi_)
+			return false;
+		for (const FeedbackEntry &e : entries_)
+			if (e.len && a >= e.start && a < e.start + e.len)
+				return true;
+		return false;
+	}
+
+private:
+	// Blocks covered by e's used granules; the last granule may be short.
+	static constexpr u32 granule_blocks(const FeedbackEntry &e) noexcept
+	{
+		const u32 granules = popcount64(e.bits);
+		u64 blocks = u64{granules} << e.shift;
+		const u32 last = static_cast<u32>((u64{e.len} - 1) >> e.shift);
+		if ((e.bits >> last) & 1)
+			blocks -= (u64{last + 1} << e.shift) - e.len;
+		return static_cast<u32>(min<u64>(blocks, e.len));
+	}
+
+	constexpr void recompute_bounds() noexcept
+	{
+		live_ = 0;
+		for (const FeedbackEntry &e : entries_) {
+			if (!e.len)
+				continue;
+			lo_ = live_ ? min(lo_, e.start) : e.start;
+			hi_ = live_ ? max(hi_, e.start + e.len) : e.start + e.len;
+			live_ = 1;
+		}
+	}
+
+	FeedbackEntry entries_[kFeedback] = {};
+	u64 lo_ = 0; // bounds of all outstanding ranges, valid when live_
+	u64 hi_ = 0;
+	u8 next_ = 0;
+	u8 live_ = 0;
+};
+
+} // namespace aether

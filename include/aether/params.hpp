@@ -1,0 +1,88 @@
+// Tuning of the adaptive decision, and the three presets.
+#pragma once
+
+#include "aether/decision.hpp"
+#include "aether/fixed.hpp"
+#include "aether/types.hpp"
+
+namespace aether {
+
+// Confirmations beyond this add no confidence; also the size of the confidence table.
+inline constexpr u32 kMaxEvidence = 15;
+
+struct Params {
+	// Readahead window of a sequential sub-stream, in blocks: where it starts, and
+	// the bounds it grows (doubling on hits) and shrinks (halving on waste) within.
+	u32 min_window = 4;
+	u32 init_window = 8;
+	u32 max_window = 64;
+	// How many strides ahead a strided sub-stream is prefetched, at most.
+	u32 max_depth = 4;
+	// A new access this close (in blocks) to a known sub-stream is taken as the second
+	// access of a possible stride from it.
+	u32 attach_distance = 4096;
+	// confidence(h) = (2/pi) atan(h / scale) for h consecutive confirmations.
+	Q16 scale = Q16::from_int(2);
+	// A detector acts when its confidence reaches the threshold. The threshold moves by
+	// threshold_step after every retired prefetch, up when recent accuracy is below
+	// target_accuracy and down when above, within [threshold_min, threshold_max].
+	Q16 threshold = Q16::from_ratio(1, 2);
+	Q16 threshold_min = Q16::from_ratio(1, 4);
+	Q16 threshold_max = Q16::from_ratio(9, 10);
+	Q16 threshold_step = Q16::from_ratio(1, 64);
+	Q16 target_accuracy = Q16::from_ratio(3, 4);
+	// "After X comes Y": how often it must have been seen before it is acted on, and
+	// how many links of a chain X -> Y -> Z are followed.
+	u8 corr_min_hits = 2;
+	u8 corr_depth = 1;
+};
+
+// A preset's parameters for a host whose block is @block_bytes (4096 for pages, 512
+// for sectors). Windows are defined in bytes and converted, so a preset means the
+// same amount of readahead in every host.
+constexpr Params preset_params(Preset preset, u32 block_bytes = 4096) noexcept
+{
+	Params p;
+	u32 min_kb = 16, init_kb = 32, max_kb = 256;
+	switch (preset) {
+	case Preset::kHft:
+		min_kb = 16, init_kb = 16, max_kb = 128;
+		p.max_depth = 2;
+		p.threshold = Q16::from_ratio(7, 10);  // 4 confirmations at scale 2
+		p.threshold_min = Q16::from_ratio(6, 10);
+		p.threshold_max = Q16::from_ratio(95, 100);
+		p.target_accuracy = Q16::from_ratio(9, 10);
+		p.corr_min_hits = 3;
+		p.corr_depth = 1;
+		break;
+	case Preset::kGaming:
+		min_kb = 32, init_kb = 64, max_kb = 1024;
+		p.max_depth = 8;
+		p.threshold = Q16::from_ratio(29, 100); // 1 confirmation at scale 2
+		p.threshold_min = Q16::from_ratio(29, 100);
+		p.threshold_max = Q16::from_ratio(7, 10);
+		p.target_accuracy = Q16::from_ratio(6, 10);
+		p.corr_min_hits = 2;
+		p.corr_depth = 3;
+		break;
+	case Preset::kAdaptive:
+		min_kb = 16, init_kb = 32, max_kb = 512;
+		p.max_depth = 4;
+		p.threshold = Q16::from_ratio(1, 2);    // 2 confirmations at scale 2
+		p.threshold_min = Q16::from_ratio(29, 100);
+		p.threshold_max = Q16::from_ratio(9, 10);
+		p.target_accuracy = Q16::from_ratio(3, 4);
+		p.corr_min_hits = 2;
+		p.corr_depth = 2;
+		break;
+	}
+	const u32 bb = block_bytes ? block_bytes : 1;
+	const auto blocks = [bb](u32 kb) noexcept { return max<u32>(1, static_cast<u32>((u64{kb} * 1024) / bb)); };
+	p.min_window = blocks(min_kb);
+	p.init_window = blocks(init_kb);
+	p.max_window = blocks(max_kb);
+	p.attach_distance = blocks(16 * 1024);
+	return p;
+}
+
+} // namespace aether

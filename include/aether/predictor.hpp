@@ -1,0 +1,358 @@
+// The prediction core's entry point: one demand access in, up to kMaxDecisions out.
+//
+// API (stable for the hosts):
+//
+//   aether::CorrelationTableN<4096> corr;                 // shared by all streams
+//   aether::Predictor p(aether::preset_params(aether::Preset::kAdaptive), corr);
+//   aether::StreamState s{};                              // one per stream; {} is empty
+//   aether::Decision d[aether::kMaxDecisions];
+//   size_t n = p.access(s, addr, len, d, aether::kMaxDecisions);
+//   // issue d[0..n): each is [start, start + length) in the same units as addr/len
+//
+// Units are the host's blocks (pages for the readahead hook, sectors or pages for
+// block devices); the core never assumes a block size.
+#pragma once
+
+#include "aether/correlation.hpp"
+#include "aether/decision.hpp"
+#include "aether/detect.hpp"
+#include "aether/feedback.hpp"
+#include "aether/fixed.hpp"
+#include "aether/params.hpp"
+#include "aether/types.hpp"
+#include "aether/window.hpp"
+
+namespace aether {
+
+// Everything the core keeps per stream. A value-initialised StreamState ({}) is a new,
+// empty stream; the host may also reset one with `s = StreamState{}`.
+struct StreamState {
+	Window window;              // features over the recent deltas
+	Majority trend;             // Leap's majority delta
+	Tracker trackers[kTrackers]; // sub-streams: sequential or strided
+	Feedback feedback;          // prefetched ranges not yet used or retired
+	u64 last_addr = 0;
+	u32 last_len = 0;
+	u8 accesses = 0;            // saturating: 0, 1 or "more" is all the core asks
+	u8 clock = 0;               // tracker LRU clock
+	u8 hot = 0;                 // tracker that matched the last access
+};
+
+// Counters over everything a Predictor has seen.
+struct Stats {
+	u64 accesses = 0;      // demand accesses
+	u64 demand_blocks = 0; // blocks they covered
+	u64 decisions = 0;     // decisions returned
+	u64 issued_blocks = 0; // blocks in those decisions
+	u64 used_blocks = 0;   // issued blocks later demanded
+	u64 wasted_blocks = 0; // issued blocks retired unused
+	u64 covered_blocks = 0; // demanded blocks that an earlier decision had issued
+};
+
+class Predictor {
+public:
+	Predictor(const Params &params, CorrelationTable &corr) noexcept;
+
+	// Feeds one demand access of [addr, addr + len) on stream @s and writes up to @max
+	// decisions to @out. Returns how many it wrote (0 when the core would not fetch
+	// anything). len == 0 is treated as 1. Never fails, never allocates.
+	size_t access(StreamState &s, u64 addr, u32 len, Decision *out, size_t max) noexcept;
+
+	const Stats &stats() const noexcept { return stats_; }
+	const Params &params() const noexcept { return params_; }
+	Q16 threshold() const noexcept { return threshold_; }
+	// Recent accuracy (used / issued) as the online adaptation sees it.
+	Q16 recent_accuracy() const noexcept { return accuracy_; }
+
+	// accuracy = used/issued, coverage = covered/demand; 0 when nothing happened.
+	Q16 accuracy() const noexcept { return Q16::from_ratio(stats_.used_blocks, stats_.issued_blocks); }
+	Q16 coverage() const noexcept { return Q16::from_ratio(stats_.covered_blocks, stats_.demand_blocks); }
+
+private:
+	// Where decisions go during one access.
+	struct Sink {
+		Decision *out;
+		size_t n;
+		size_t max;
+		bool full() const noexcept { return n >= max; }
+	};
+
+	void retire(StreamState &s, const FeedbackEntry &e) noexcept;
+	void adapt(u32 used, u32 issued) noexcept;
+	void emit(StreamState &s, Sink &sink, Action a, u64 start, u32 len, Q16 conf, u8 owner) noexcept;
+	void readahead_forward(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf, Sink &sink) noexcept;
+	void readahead_backward(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf, Sink &sink) noexcept;
+	void stride(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf, Sink &sink) noexcept;
+	void correlate(StreamState &s, u64 a, u32 len, Sink &sink) noexcept;
+	u32 window_for(const Tracker &t, u32 len) const noexcept;
+	Q16 confidence(u32 evidence) const noexcept
+	{
+		return conf_table_[evidence < kMaxEvidence ? evidence : kMaxEvidence];
+	}
+
+	Params params_;
+	CorrelationTable &corr_;
+	Stats stats_;
+	Q16 threshold_;
+	Q16 accuracy_;
+	// confidence(h) = (2/pi) atan(h / scale), tabulated once so the hot path never
+	// evaluates atan.
+	Q16 conf_table_[kMaxEvidence + 1];
+};
+
+// 2/pi in Q16, rounded.
+inline constexpr Q16 kQ16TwoOverPi = Q16::from_raw(41722);
+
+inline Predictor::Predictor(const Params &params, CorrelationTable &corr) noexcept
+	: params_(params), corr_(corr), threshold_(params.threshold), accuracy_(params.target_accuracy)
+{
+	const Q16 scale = params_.scale > kQ16Zero ? params_.scale : kQ16One;
+	for (u32 h = 0; h <= kMaxEvidence; h++)
+		conf_table_[h] = clamp(atan(Q16::from_int(h) / scale) * kQ16TwoOverPi, kQ16Zero, kQ16One);
+}
+
+inline size_t Predictor::access(StreamState &s, u64 a, u32 len, Decision *out, size_t max) noexcept
+{
+	if (!len)
+		len = 1;
+	stats_.accesses++;
+	stats_.demand_blocks += len;
+	Sink sink{out, 0, out ? max : 0};
+
+	// 1. Feedback first: this access may use what earlier decisions fetched, and
+	//    that decides how the windows below are sized.
+	const FeedbackHit hit = s.feedback.demand(a, len);
+	if (hit.used) {
+		stats_.used_blocks += hit.used;
+		stats_.covered_blocks += hit.used;
+		for (u32 bits = hit.completed; bits; bits &= bits - 1) {
+			const u32 i = static_cast<u32>(__builtin_ctz(bits));
+			retire(s, s.feedback.entry(i));
+			s.feedback.release(i);
+		}
+		for (u32 bits = hit.owners_first_hit; bits; bits &= bits - 1) {
+			Tracker &t = s.trackers[__builtin_ctz(bits)];
+			const u32 cap = t.pattern == Pattern::kStride ? params_.max_depth : params_.max_window;
+			t.window = min<u32>(t.window ? t.window * 2 : 1, cap);
+		}
+	}
+
+	// 2. Features and the majority trend see every delta.
+	const bool first = s.accesses == 0;
+	const bool contiguous = !first && a == s.last_addr + s.last_len;
+	if (!first) {
+		const i64 d = delta(s.last_addr, a);
+		s.window.push(d, len, contiguous ? Window::Contiguity::kContiguous : Window::Contiguity::kGap);
+		s.trend.push(d);
+		// 3. The correlation table learns every non-sequential successor.
+		if (!contiguous)
+			corr_.learn(s.last_addr, a, len);
+	}
+
+	// 4. Which sub-stream does this access continue? The most confirmed one wins;
+	//    if none, the nearest one within attach_distance seeds a stride candidate.
+	s.clock++;
+	Tracker *best = nullptr;
+	Pattern pattern = Pattern::kNone;
+	const Tracker *nearest = nullptr;
+	u64 nearest_dist = u64{params_.attach_distance} + 1;
+	Tracker *victim = &s.trackers[0];
+	// Fast path: the tracker that matched last time continues its pattern (one
+	// compare for a sequential or strided reader, whatever else is interleaved).
+	Tracker &hot = s.trackers[s.hot < kTrackers ? s.hot : 0];
+	const Pattern hot_pattern = classify(hot, a, len);
+	if (hot_pattern != Pattern::kNone && hot_pattern == hot.pattern) {
+		best = &hot;
+		pattern = hot_pattern;
+	} else for (Tracker &t : s.trackers) {
+		const Pattern p = classify(t, a, len);
+		if (p != Pattern::kNone && (!best || t.hits > best->hits)) {
+			best = &t;
+			pattern = p;
+		}
+		if (t.live) {
+			const u64 dist = a > t.last ? a - t.last : t.last - a;
+			if (dist && dist < nearest_dist) {
+				nearest = &t;
+				nearest_dist = dist;
+			}
+		}
+		// Victim: a free tracker, else the least recently used.
+		if (victim->live && (!t.live || static_cast<u8>(s.clock - t.stamp) >
+						       static_cast<u8>(s.clock - victim->stamp)))
+			victim = &t;
+	}
+
+	bool acted = false;
+	if (best) {
+		Tracker &t = *best;
+		const i64 d = delta(t.last, a);
+		if (pattern == t.pattern) {
+			t.hits = t.hits < kMaxEvidence ? t.hits + 1 : kMaxEvidence;
+			if (t.ahead)
+				t.ahead--; // a stride access consumed the nearest issued target
+		} else {
+			// A new pattern starts over: nothing it fetched before applies.
+			t.hits = 1;
+			t.ahead = 0;
+			t.window = 0;
+		}
+		t.pattern = pattern;
+		t.stride = d;
+		t.last = a;
+		t.len = len;
+		t.stamp = s.clock;
+		s.hot = static_cast<u8>(&t - s.trackers);
+		const Q16 conf = confidence(t.hits);
+		if (conf >= threshold_) {
+			acted = true;
+			const u8 idx = static_cast<u8>(&t - s.trackers);
+			if (pattern == Pattern::kForward)
+				readahead_forward(s, t, idx, a, len, conf, sink);
+			else if (pattern == Pattern::kBackward)
+				readahead_backward(s, t, idx, a, len, conf, sink);
+			else
+				stride(s, t, idx, a, len, conf, sink);
+		}
+	} else {
+		*victim = Tracker{};
+		victim->last = a;
+		victim->len = len;
+		victim->stride = nearest ? delta(nearest->last, a) : 0;
+		victim->stamp = s.clock;
+		victim->live = 1;
+	}
+
+	// 5. No sub-stream is sure: fall back to the majority trend, then to correlation.
+	if (!acted && !first) {
+		const i64 trend = s.trend.candidate();
+		const Q16 conf = confidence(s.trend.votes());
+		if (trend != 0 && conf >= threshold_ && s.trend.votes() >= kMaxEvidence / 3) {
+			const u64 target = a + static_cast<u64>(trend);
+			const bool wraps = trend < 0 ? target > a : target < a;
+			if (!wraps && !s.feedback.outstanding(target)) {
+				emit(s, sink, Action::kPrefetch, target, len, conf, kOwnerNone);
+				acted = true;
+			}
+		}
+	}
+	if (!acted)
+		correlate(s, a, len, sink);
+
+	s.last_addr = a;
+	s.last_len = len;
+	if (s.accesses < 2)
+		s.accesses++;
+	return sink.n;
+}
+
+inline u32 Predictor::window_for(const Tracker &t, u32 len) const noexcept
+{
+	// A window smaller than two requests never gets ahead of the reader.
+	const u32 want = max<u32>(t.window ? t.window : params_.init_window,
+				  len > params_.max_window / 2 ? params_.max_window : 2 * len);
+	return min<u32>(max<u32>(want, params_.min_window), params_.max_window);
+}
+
+inline void Predictor::readahead_forward(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf,
+					 Sink &sink) noexcept
+{
+	const u32 w = window_for(t, len);
+	t.window = w;
+	const u64 end = a + len;
+	// A frontier behind the reader, or implausibly far ahead, is stale.
+	if (t.frontier < end || t.frontier - end > 2 * u64{w})
+		t.frontier = end;
+	// Like Linux's async readahead: refill once less than half a window is left.
+	if ((t.frontier - end) * 2 > w)
+		return;
+	const u64 stop = end + w;
+	if (stop > t.frontier) {
+		emit(s, sink, Action::kReadahead, t.frontier, static_cast<u32>(stop - t.frontier), conf, idx);
+		t.frontier = stop;
+	}
+}
+
+inline void Predictor::readahead_backward(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf,
+					  Sink &sink) noexcept
+{
+	const u32 w = window_for(t, len);
+	t.window = w;
+	if (t.frontier > a || a - t.frontier > 2 * u64{w})
+		t.frontier = a;
+	if ((a - t.frontier) * 2 > w)
+		return;
+	const u64 lo = a > w ? a - w : 0;
+	if (t.frontier > lo) {
+		emit(s, sink, Action::kReadahead, lo, static_cast<u32>(t.frontier - lo), conf, idx);
+		t.frontier = lo;
+	}
+}
+
+inline void Predictor::stride(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf, Sink &sink) noexcept
+{
+	const u32 depth = min<u32>(max<u32>(t.window, 2), params_.max_depth);
+	t.window = depth;
+	while (t.ahead < depth && !sink.full()) {
+		const i64 off = t.stride * (t.ahead + 1);
+		const u64 target = a + static_cast<u64>(off);
+		if (off < 0 ? target > a : target < a)
+			break; // would wrap past block 0 or the top
+		t.ahead++;
+		if (!s.feedback.outstanding(target))
+			emit(s, sink, Action::kPrefetch, target, len, conf, idx);
+	}
+}
+
+inline void Predictor::correlate(StreamState &s, u64 a, u32 len, Sink &sink) noexcept
+{
+	u64 x = a;
+	for (u32 depth = 0; depth < params_.corr_depth && !sink.full(); depth++) {
+		const CorrelationEntry *e = corr_.lookup(x);
+		if (!e || e->hits < params_.corr_min_hits)
+			return;
+		const Q16 conf = confidence(e->hits);
+		if (e->next != a + len && !s.feedback.outstanding(e->next))
+			emit(s, sink, Action::kPrefetch, e->next, e->len, conf, kOwnerNone);
+		x = e->next;
+	}
+}
+
+inline void Predictor::emit(StreamState &s, Sink &sink, Action a, u64 start, u32 len, Q16 conf, u8 owner) noexcept
+{
+	if (sink.full() || !len)
+		return;
+	sink.out[sink.n++] = Decision{a, start, len, conf};
+	stats_.decisions++;
+	stats_.issued_blocks += len;
+	FeedbackEntry evicted;
+	s.feedback.issue(start, len, owner, &evicted);
+	if (evicted.len)
+		retire(s, evicted);
+}
+
+inline void Predictor::retire(StreamState &s, const FeedbackEntry &e) noexcept
+{
+	stats_.wasted_blocks += e.len - e.used;
+	adapt(e.used, e.len);
+	// Leap: a window that wasted more than it used is halved.
+	if (e.owner < kTrackers && e.used * 2 < e.len) {
+		Tracker &t = s.trackers[e.owner];
+		const u32 floor = t.pattern == Pattern::kStride ? 1 : params_.min_window;
+		t.window = max<u32>(t.window / 2, floor);
+	}
+}
+
+inline void Predictor::adapt(u32 used, u32 issued) noexcept
+{
+	// Recent accuracy is an exponential average with weight 1/8 per retired range.
+	const Q16 sample = Q16::from_ratio(used, issued);
+	accuracy_ = accuracy_ + Q16::from_raw(static_cast<i32>(Q16::div_round(i64{sample.raw()} - accuracy_.raw(), 8)));
+	if (accuracy_ < params_.target_accuracy)
+		threshold_ = threshold_ + params_.threshold_step;
+	else if (accuracy_ > params_.target_accuracy)
+		threshold_ = threshold_ - params_.threshold_step;
+	threshold_ = clamp(threshold_, params_.threshold_min, params_.threshold_max);
+}
+
+} // namespace aether
