@@ -73,9 +73,13 @@ public:
 			if (!e.bits && e.owner < 32)
 				hit.owners_first_hit |= 1u << e.owner;
 			e.bits |= fresh;
-			const u32 before = e.used;
-			e.used = granule_blocks(e);
-			hit.used += e.used - before;
+			// Every granule is 1 << shift blocks except possibly the last.
+			u32 blocks = popcount64(fresh) << e.shift;
+			const u32 last = (e.len - 1) >> e.shift;
+			if ((fresh >> last) & 1)
+				blocks -= ((last + 1) << e.shift) - e.len;
+			e.used += blocks;
+			hit.used += blocks;
 			if (e.used >= e.len)
 				hit.completed |= 1u << i;
 		}
@@ -103,17 +107,6 @@ public:
 	}
 
 private:
-	// Blocks covered by e's used granules; the last granule may be short.
-	static constexpr u32 granule_blocks(const FeedbackEntry &e) noexcept
-	{
-		const u32 granules = popcount64(e.bits);
-		u64 blocks = u64{granules} << e.shift;
-		const u32 last = static_cast<u32>((u64{e.len} - 1) >> e.shift);
-		if ((e.bits >> last) & 1)
-			blocks -= (u64{last + 1} << e.shift) - e.len;
-		return static_cast<u32>(min<u64>(blocks, e.len));
-	}
-
 	constexpr void recompute_bounds() noexcept
 	{
 		live_ = 0;

@@ -346,7 +346,8 @@ inline void Predictor::retire(StreamState &s, const FeedbackEntry &e) noexcept
 inline void Predictor::adapt(u32 used, u32 issued) noexcept
 {
 	// Recent accuracy is an exponential average with weight 1/8 per retired range.
-	const Q16 sample = Q16::from_ratio(used, issued);
+	// Most ranges are used fully or not at all; only the rest pay for a division.
+	const Q16 sample = used >= issued ? kQ16One : used == 0 ? kQ16Zero : Q16::from_ratio(used, issued);
 	accuracy_ = accuracy_ + Q16::from_raw(static_cast<i32>(Q16::div_round(i64{sample.raw()} - accuracy_.raw(), 8)));
 	if (accuracy_ < params_.target_accuracy)
 		threshold_ = threshold_ + params_.threshold_step;
