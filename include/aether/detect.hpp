@@ -13,8 +13,8 @@ inline constexpr u32 kTrackers = 6;
 
 enum class Pattern : u8 {
 	kNone = 0,      // seen once, no relation yet
-	kForward = 1,   // each access starts where the previous one ended
-	kBackward = 2,  // each access ends where the previous one started
+	kForward = 1,   // each access starts where the previous one ended (or in its tail)
+	kBackward = 2,  // each access ends where the previous one started (or in its head)
 	kStride = 3,    // constant start-to-start delta (either sign), not contiguous
 };
 
@@ -38,9 +38,12 @@ constexpr Pattern classify(const Tracker &t, u64 a, u32 len) noexcept
 {
 	if (!t.live)
 		return Pattern::kNone;
-	if (a == t.last + t.len)
+	// Like Linux's "index - prev_index <= 1": a read that starts inside the previous
+	// one's last block is still sequential. Unaligned reads counted in pages overlap
+	// by a block, and a rule of exact contiguity would miss them.
+	if (a > t.last && a <= t.last + t.len)
 		return Pattern::kForward;
-	if (a + len == t.last)
+	if (a < t.last && a + len >= t.last)
 		return Pattern::kBackward;
 	if (t.stride != 0 && delta(t.last, a) == t.stride)
 		return Pattern::kStride;

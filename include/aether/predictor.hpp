@@ -109,6 +109,13 @@ inline Predictor::Predictor(const Params &params, CorrelationTable &corr) noexce
 	const Q16 scale = params_.scale > kQ16Zero ? params_.scale : kQ16One;
 	for (u32 h = 0; h <= kMaxEvidence; h++)
 		conf_table_[h] = clamp(atan(Q16::from_int(h) / scale) * kQ16TwoOverPi, kQ16Zero, kQ16One);
+	// A threshold above the most confident detector's confidence would switch the
+	// core off for good; the adaptation may make it cautious, never mute.
+	if (params_.threshold_max > conf_table_[kMaxEvidence])
+		params_.threshold_max = conf_table_[kMaxEvidence];
+	if (params_.threshold_min > params_.threshold_max)
+		params_.threshold_min = params_.threshold_max;
+	threshold_ = clamp(threshold_, params_.threshold_min, params_.threshold_max);
 }
 
 inline size_t Predictor::access(StreamState &s, u64 a, u32 len, Decision *out, size_t max) noexcept
@@ -139,7 +146,9 @@ inline size_t Predictor::access(StreamState &s, u64 a, u32 len, Decision *out, s
 
 	// 2. Features and the majority trend see every delta.
 	const bool first = s.accesses == 0;
-	const bool contiguous = !first && a == s.last_addr + s.last_len;
+	// Sequential by the same rule as the trackers: starts after the previous access
+	// started and no later than it ended.
+	const bool contiguous = !first && a > s.last_addr && a <= s.last_addr + s.last_len;
 	if (!first) {
 		const i64 d = delta(s.last_addr, a);
 		s.window.push(d, len, contiguous ? Window::Contiguity::kContiguous : Window::Contiguity::kGap);

@@ -20,7 +20,7 @@ struct Features {
 	Q16 velocity;          // mean delta, blocks per access (signed)
 	Q16 irregularity;      // mean |d_i - d_{i-1}|, blocks: 0 for any constant stride
 	Q16 regularity;        // 1 / (1 + irregularity / (1 + mean |delta|)), in (0, 1]
-	Q16 sequential;        // fraction of accesses starting where the previous ended
+	Q16 sequential;        // fraction of accesses continuing the previous one
 	Q16 backward;          // fraction of negative deltas
 	Q16 request_size;      // mean request length, blocks
 };
@@ -28,7 +28,7 @@ struct Features {
 class Window {
 public:
 	// Records an access that starts @d blocks after the previous one, is @len blocks
-	// long, and (@seq) starts exactly where the previous access ended.
+	// long, and (@seq) continues the previous access (starts in or right after it).
 	enum class Contiguity : u8 { kGap = 0, kContiguous = 1 };
 
 	constexpr void push(i64 d, u32 len, Contiguity seq) noexcept
