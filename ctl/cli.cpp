@@ -15,10 +15,12 @@ int run(int argc, const char *const *argv, std::ostream &out, std::ostream &err,
 	app.footer("Examples:\n"
 		   "  aether-ctl status          is aether.ko loaded, and which version\n"
 		   "  aether-ctl status --json   the same, for scripts\n"
-		   "  aether-ctl version         versions of this tool and of the module\n");
+		   "  aether-ctl version         versions of this tool and of the module\n"
+		   "  aether-ctl replay T.csv    simulate prefetch policies over a block I/O trace\n");
 
 	add_version(app, ctx);
 	add_status(app, ctx);
+	add_replay(app, ctx);
 
 	try {
 		app.parse(argc, argv);

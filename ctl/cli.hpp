@@ -30,6 +30,7 @@ const char *build_version();
 // One registration function per subcommand file.
 void add_version(CLI::App &app, Context &ctx);
 void add_status(CLI::App &app, Context &ctx);
+void add_replay(CLI::App &app, Context &ctx);
 
 // Parses @argv and runs the chosen subcommand against @sysfs. Returns the process
 // exit code. Never throws.
