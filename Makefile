@@ -106,7 +106,7 @@ vm: vm-ready
 	@AETHER_VM_NOBUILD=1 tests/vm/shell
 
 bench: user
-	@echo "make bench: no benchmarks yet; the prediction core (issue 3) brings the first." >&2
+	@scripts/bench.sh
 
 clean:
 	rm -rf $(B)/cmake $(B)/kmod $(B)/bin $(B)/vm $(B)/version
