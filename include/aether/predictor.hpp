@@ -44,9 +44,8 @@ struct Stats {
 	u64 demand_blocks = 0; // blocks they covered
 	u64 decisions = 0;     // decisions returned
 	u64 issued_blocks = 0; // blocks in those decisions
-	u64 used_blocks = 0;   // issued blocks later demanded
+	u64 used_blocks = 0;   // issued blocks later demanded: the demand they covered
 	u64 wasted_blocks = 0; // issued blocks retired unused
-	u64 covered_blocks = 0; // demanded blocks that an earlier decision had issued
 };
 
 class Predictor {
@@ -64,9 +63,10 @@ public:
 	// Recent accuracy (used / issued) as the online adaptation sees it.
 	Q16 recent_accuracy() const noexcept { return accuracy_; }
 
-	// accuracy = used/issued, coverage = covered/demand; 0 when nothing happened.
+	// accuracy = used/issued; coverage = used/demand, the share of demanded blocks a
+	// decision had already issued. 0 when nothing happened.
 	Q16 accuracy() const noexcept { return Q16::from_ratio(stats_.used_blocks, stats_.issued_blocks); }
-	Q16 coverage() const noexcept { return Q16::from_ratio(stats_.covered_blocks, stats_.demand_blocks); }
+	Q16 coverage() const noexcept { return Q16::from_ratio(stats_.used_blocks, stats_.demand_blocks); }
 
 private:
 	// Where decisions go during one access.
@@ -131,7 +131,6 @@ inline size_t Predictor::access(StreamState &s, u64 a, u32 len, Decision *out, s
 	const FeedbackHit hit = s.feedback.demand(a, len);
 	if (hit.used) {
 		stats_.used_blocks += hit.used;
-		stats_.covered_blocks += hit.used;
 		for (u32 bits = hit.completed; bits; bits &= bits - 1) {
 			const u32 i = static_cast<u32>(__builtin_ctz(bits));
 			retire(s, s.feedback.entry(i));
