@@ -270,14 +270,23 @@ private:
 	std::unique_ptr<StreamState> stream_;
 };
 
-u64 hash(u64 x)
+// One demand access of @key: counts it as a hit, a prefetch hit or a miss (which
+// brings @bytes in), as both simulation modes do.
+void demand(LruCache &cache, Metrics &m, u64 key, u64 bytes)
 {
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	x ^= x >> 33;
-	return x;
+	switch (cache.get(key)) {
+	case LruCache::Lookup::kMiss:
+		m.demand_misses++;
+		cache.put(key, bytes, LruCache::Origin::kDemand);
+		break;
+	case LruCache::Lookup::kPrefetchHit:
+		m.prefetch_hits++;
+		m.hits++;
+		break;
+	case LruCache::Lookup::kHit:
+		m.hits++;
+		break;
+	}
 }
 
 double ratio(u64 num, u64 den)
@@ -303,21 +312,8 @@ Metrics simulate_block(const std::vector<Request> &requests, u64 cache_bytes, Po
 				cache.put(p, kPageBytes, LruCache::Origin::kDemand);
 			continue;
 		}
-		for (u64 p = first; p < last; p++) {
-			switch (cache.get(p)) {
-			case LruCache::Lookup::kMiss:
-				m.demand_misses++;
-				cache.put(p, kPageBytes, LruCache::Origin::kDemand);
-				break;
-			case LruCache::Lookup::kPrefetchHit:
-				m.prefetch_hits++;
-				m.hits++;
-				break;
-			case LruCache::Lookup::kHit:
-				m.hits++;
-				break;
-			}
-		}
+		for (u64 p = first; p < last; p++)
+			demand(cache, m, p, kPageBytes);
 		m.demand_units += last - first;
 
 		out.clear();
@@ -348,19 +344,7 @@ Metrics simulate_object(const std::vector<Request> &requests, u64 cache_bytes, P
 		const u64 id = r.offset / kSectorBytes;
 		m.demand_units++;
 		m.demand_bytes += r.length;
-		switch (cache.get(id)) {
-		case LruCache::Lookup::kMiss:
-			m.demand_misses++;
-			cache.put(id, r.length, LruCache::Origin::kDemand);
-			break;
-		case LruCache::Lookup::kPrefetchHit:
-			m.prefetch_hits++;
-			m.hits++;
-			break;
-		case LruCache::Lookup::kHit:
-			m.hits++;
-			break;
-		}
+		demand(cache, m, id, r.length);
 
 		out.clear();
 		policy.access(id, clamp_u32(r.length / kSectorBytes + (r.length % kSectorBytes != 0)), out);
@@ -453,7 +437,7 @@ std::unique_ptr<Policy> make_policy(PolicyKind kind, SimMode mode)
 
 size_t LruCache::Index::home(u64 key) const
 {
-	return static_cast<size_t>(hash(key)) & (slots_.size() - 1);
+	return static_cast<size_t>(aether::hash64(key)) & (slots_.size() - 1);
 }
 
 u32 LruCache::Index::find(u64 key) const

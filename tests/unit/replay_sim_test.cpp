@@ -15,6 +15,7 @@
 
 #include "cli.hpp"
 #include "sim.hpp"
+#include "ctl_run.hpp"
 
 namespace aether::ctl {
 
@@ -387,14 +388,8 @@ protected:
 
 	int run(std::vector<std::string> args)
 	{
-		args.insert(args.begin(), {"aether-ctl", "replay"});
-		std::vector<const char *> argv;
-		for (const std::string &a : args)
-			argv.push_back(a.c_str());
-		out_.str("");
-		err_.str("");
-		return aether::ctl::run(static_cast<int>(argv.size()), argv.data(), out_, err_,
-					aether::ctl::Sysfs("/nonexistent/aether"));
+		args.insert(args.begin(), "replay");
+		return aether::test::run_ctl(std::move(args), out_, err_);
 	}
 
 	// The JSON result of each policy run on the sequential trace, by name.
