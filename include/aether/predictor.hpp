@@ -302,7 +302,9 @@ inline void Predictor::stride(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len
 	const u32 depth = min<u32>(max<u32>(t.window, 2), params_.max_depth);
 	t.window = depth;
 	while (t.ahead < depth && !sink.full()) {
-		const i64 off = t.stride * (t.ahead + 1);
+		i64 off;
+		if (__builtin_mul_overflow(t.stride, i64{t.ahead} + 1, &off))
+			break; // a stride this large points outside any device
 		const u64 target = a + static_cast<u64>(off);
 		if (off < 0 ? target > a : target < a)
 			break; // would wrap past block 0 or the top

@@ -213,3 +213,53 @@ TEST(Predictor, ZeroLengthAndExtremeAddressesAreSafe)
 }
 
 } // namespace
+
+namespace {
+
+// Anything a host can feed the core: random mixes of huge, tiny, repeated and
+// wrapping addresses and lengths. Under UBSan (the unit tests' build) any overflow
+// or out-of-bounds access aborts the test.
+TEST(PredictorRobustness, ArbitraryInputNeverMisbehaves)
+{
+	using namespace aether;
+	uint64_t x = 0x243f6a8885a308d3ull;
+	auto next = [&x] {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		return x;
+	};
+	for (Preset preset : {Preset::kHft, Preset::kGaming, Preset::kAdaptive}) {
+		CorrelationTableN<64> corr;
+		Predictor p(preset_params(preset), corr);
+		StreamState s{};
+		Decision d[kMaxDecisions];
+		uint64_t base = 0;
+		for (int i = 0; i < 200000; i++) {
+			const uint64_t r = next();
+			uint64_t addr;
+			switch (r % 6) {
+			case 0: addr = next(); break;                       // anywhere
+			case 1: addr = UINT64_MAX - (r >> 8) % 1000; break; // the top
+			case 2: addr = (r >> 8) % 1000; break;              // the bottom
+			case 3: addr = base += (r >> 60) << 59; break;     // huge strides, wrapping
+			default: addr = base += 1 + (r >> 62); break;       // runs
+			}
+			const uint32_t len = r & 0x100 ? static_cast<uint32_t>(next()) : static_cast<uint32_t>(r >> 40) % 64;
+			const size_t want = (r >> 12) % (kMaxDecisions + 1);
+			const size_t n = p.access(s, addr, len, d, want);
+			ASSERT_LE(n, want);
+			for (size_t k = 0; k < n; k++) {
+				ASSERT_NE(d[k].action, Action::kNone);
+				ASSERT_GT(d[k].length, 0u);
+				ASSERT_GE(d[k].confidence, kQ16Zero);
+				ASSERT_LE(d[k].confidence, kQ16One);
+			}
+		}
+		EXPECT_LE(p.stats().used_blocks, p.stats().issued_blocks);
+		EXPECT_LE(p.threshold(), p.params().threshold_max);
+		EXPECT_GE(p.threshold(), p.params().threshold_min);
+	}
+}
+
+} // namespace
