@@ -35,7 +35,10 @@ vm_prepare() {
 }
 
 vm_cleanup() {
+	# An interrupted run must not leave QEMU behind.
+	[ -n "${vm_pid:-}" ] && kill "$vm_pid" 2>/dev/null
 	[ -n "${vm_jobdir:-}" ] && rm -rf "$vm_jobdir"
+	return 0
 }
 
 # Writes the job file: the guest runs `tests/vm/guest MODE ARGS...` in the chroot.
@@ -66,6 +69,17 @@ vm_qemu_cmd() {
 		-device virtio-rng-pci
 }
 
+# Starts QEMU (the command in the array named @1) in the background with its
+# console on a pipe, and sets vm_fd (read end) and vm_pid. Not a coproc: bash
+# unsets a coproc's VM[] and VM_PID the moment it reaps it, so a guest that dies
+# quickly (a panic) would turn the next read into an "unbound variable" error and
+# lose the console lines still buffered in the pipe.
+vm_start() {
+	local -n cmd=$1
+	exec {vm_fd}< <(exec "${cmd[@]}" </dev/null 2>&1)
+	vm_pid=$!
+}
+
 # Waits up to 5 s for the QEMU process @1 to exit after the guest's power-off, then
 # kills it: a guest that is wedged must not outlive its run.
 vm_reap() {
@@ -77,5 +91,7 @@ vm_reap() {
 	done
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
+	# Reaped: vm_cleanup must not signal a recycled PID.
+	[ "$pid" = "${vm_pid:-}" ] && vm_pid=
 	return 0
 }
