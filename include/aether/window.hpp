@@ -34,6 +34,19 @@ public:
 	constexpr void push(i64 d, u32 len, Contiguity seq) noexcept
 	{
 		const i32 dc = clamp32(d);
+		const u8 sq = static_cast<u8>(seq);
+		// A steady reader pushes the same element again and again. Once the last
+		// kWindow + 1 elements are equal, every slot holds that element with zero
+		// jitter, so one more leaves every sum and slot as it is: skip the work.
+		if (count_ && dc == prev_ && len == prev_len_ && sq == prev_seq_) {
+			if (run_ >= kWindow)
+				return;
+			run_++;
+		} else {
+			run_ = 0;
+		}
+		prev_len_ = len;
+		prev_seq_ = sq;
 		const u32 slot = head_ & (kWindow - 1);
 		const u32 jit = count_ ? abs32(i64{dc} - prev_) : 0;
 		if (count_ == kWindow) {
@@ -102,12 +115,15 @@ private:
 	u64 sum_abs_ = 0;
 	u64 sum_jitter_ = 0;
 	u64 sum_len_ = 0;
-	i32 prev_ = 0;
+	i32 prev_ = 0;      // the last element pushed
+	u32 prev_len_ = 0;
 	u32 head_ = 0;
 	u16 seq_mask_ = 0;
 	u8 count_ = 0;
 	u8 seq_count_ = 0;
 	u8 back_count_ = 0;
+	u8 prev_seq_ = 0;
+	u8 run_ = 0;        // pushes in a row equal to the one before, up to kWindow
 };
 
 static_assert((kWindow & (kWindow - 1)) == 0 && kWindow <= 16, "kWindow: power of two, fits seq_mask_");

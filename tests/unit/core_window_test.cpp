@@ -69,6 +69,38 @@ TEST(Window, RunningFeaturesMatchBruteForce)
 	}
 }
 
+// Steady readers repeat one element for long runs, which push() skips once the
+// window is uniform; runs of every length around kWindow must still match.
+TEST(Window, LongRunsOfOneElementMatchBruteForce)
+{
+	Window w;
+	std::deque<Elem> win;
+	std::deque<int64_t> jit;
+	int64_t prev = 0;
+	bool have_prev = false;
+	uint64_t x = 11;
+	for (int run = 0; run < 300; run++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		// Few distinct values, so a new run often repeats the last one's element.
+		const int64_t d = static_cast<int64_t>((x >> 33) % 3) - 1;
+		const uint32_t len = 1 + (x >> 20) % 2;
+		const bool seq = (x >> 40) & 1;
+		const int reps = static_cast<int>((x >> 45) % (2 * aether::kWindow + 4));
+		for (int i = 0; i < reps; i++) {
+			w.push(d, len, seq ? Window::Contiguity::kContiguous : Window::Contiguity::kGap);
+			win.push_back({d, len, seq});
+			jit.push_back(have_prev ? std::llabs(d - prev) : 0);
+			prev = d;
+			have_prev = true;
+			if (win.size() > aether::kWindow) {
+				win.pop_front();
+				jit.pop_front();
+			}
+			expect_matches(w, win, jit);
+		}
+	}
+}
+
 TEST(Window, ConstantStrideIsPerfectlyRegular)
 {
 	Window w;
