@@ -42,7 +42,12 @@ public:
 		u8 shift = 0;
 		while ((u64{len} >> shift) > 64)
 			shift++;
+		// A range beyond the bounds of all others (a reader's next window, the next
+		// stride target) cannot overlap one; only the rest need a look.
+		const bool apart = !live_ || start + len <= lo_ || start >= hi_;
 		e = FeedbackEntry{start, len, 0, 0, shift, owner};
+		if (overlap_ || !apart)
+			find_overlap();
 		next_ = (next_ + 1) % kFeedback;
 		lo_ = live_ ? min(lo_, start) : start;
 		hi_ = live_ ? max(hi_, start + len) : start + len;
@@ -58,30 +63,21 @@ public:
 		// of all ranges answers that without the loop.
 		if (!live_ || end <= lo_ || a >= hi_)
 			return hit;
+		// A reader keeps reading through the range it hit last. When no two ranges
+		// overlap, an access inside that one touches no other.
+		if (!overlap_) {
+			const FeedbackEntry &e = entries_[hot_];
+			if (e.len && a >= e.start && a < end && end <= e.start + e.len) {
+				mark(hot_, a, end, hit);
+				return hit;
+			}
+		}
 		for (u32 i = 0; i < kFeedback; i++) {
-			FeedbackEntry &e = entries_[i];
+			const FeedbackEntry &e = entries_[i];
 			if (!e.len || end <= e.start || a >= e.start + e.len)
 				continue;
-			const u64 lo = max(a, e.start) - e.start;
-			const u64 hi = min(end, e.start + e.len) - e.start; // exclusive
-			const u32 g0 = static_cast<u32>(lo >> e.shift);
-			const u32 g1 = static_cast<u32>((hi - 1) >> e.shift);
-			const u64 mask = (g1 - g0 >= 63 ? ~0ull : ((2ull << (g1 - g0)) - 1)) << g0;
-			const u64 fresh = mask & ~e.bits;
-			if (!fresh)
-				continue;
-			if (!e.bits && e.owner < 32)
-				hit.owners_first_hit |= 1u << e.owner;
-			e.bits |= fresh;
-			// Every granule is 1 << shift blocks except possibly the last.
-			u32 blocks = popcount64(fresh) << e.shift;
-			const u32 last = (e.len - 1) >> e.shift;
-			if ((fresh >> last) & 1)
-				blocks -= ((last + 1) << e.shift) - e.len;
-			e.used += blocks;
-			hit.used += blocks;
-			if (e.used >= e.len)
-				hit.completed |= 1u << i;
+			mark(i, a, end, hit);
+			hot_ = static_cast<u8>(i);
 		}
 		return hit;
 	}
@@ -93,6 +89,8 @@ public:
 	{
 		entries_[i].len = 0;
 		recompute_bounds();
+		if (overlap_)
+			find_overlap();
 	}
 
 	// True if block @a lies in an outstanding range: it need not be fetched again.
@@ -107,6 +105,52 @@ public:
 	}
 
 private:
+	// Marks the part of [a, end) that overlaps entry @i used, into @hit.
+	// Caller checked that they overlap.
+	constexpr void mark(u32 i, u64 a, u64 end, FeedbackHit &hit) noexcept
+	{
+		FeedbackEntry &e = entries_[i];
+		const u64 lo = max(a, e.start) - e.start;
+		const u64 hi = min(end, e.start + e.len) - e.start; // exclusive
+		const u32 g0 = static_cast<u32>(lo >> e.shift);
+		const u32 g1 = static_cast<u32>((hi - 1) >> e.shift);
+		const u64 mask = (g1 - g0 >= 63 ? ~0ull : ((2ull << (g1 - g0)) - 1)) << g0;
+		const u64 fresh = mask & ~e.bits;
+		if (!fresh)
+			return;
+		if (!e.bits && e.owner < 32)
+			hit.owners_first_hit |= 1u << e.owner;
+		e.bits |= fresh;
+		// Every granule is 1 << shift blocks except possibly the last.
+		u32 blocks = popcount64(fresh) << e.shift;
+		const u32 last = (e.len - 1) >> e.shift;
+		if ((fresh >> last) & 1)
+			blocks -= ((last + 1) << e.shift) - e.len;
+		e.used += blocks;
+		hit.used += blocks;
+		if (e.used >= e.len)
+			hit.completed |= 1u << i;
+	}
+
+	// Sets overlap_ if any two outstanding ranges overlap. Only runs while they
+	// might: ranges are disjoint for sequential and strided readers.
+	constexpr void find_overlap() noexcept
+	{
+		overlap_ = 0;
+		for (u32 i = 0; i < kFeedback; i++) {
+			const FeedbackEntry &x = entries_[i];
+			if (!x.len)
+				continue;
+			for (u32 j = i + 1; j < kFeedback; j++) {
+				const FeedbackEntry &y = entries_[j];
+				if (y.len && x.start < y.start + y.len && y.start < x.start + x.len) {
+					overlap_ = 1;
+					return;
+				}
+			}
+		}
+	}
+
 	constexpr void recompute_bounds() noexcept
 	{
 		live_ = 0;
@@ -124,6 +168,8 @@ private:
 	u64 hi_ = 0;
 	u8 next_ = 0;
 	u8 live_ = 0;
+	u8 hot_ = 0;     // the entry the last access hit
+	u8 overlap_ = 0; // some two outstanding ranges overlap
 };
 
 } // namespace aether

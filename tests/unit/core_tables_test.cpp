@@ -1,4 +1,7 @@
 // The core's fixed-memory tables: stream table, correlation table, feedback, detectors.
+#include <algorithm>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "aether/correlation.hpp"
@@ -141,6 +144,79 @@ TEST(Feedback, LongRangesAreTrackedInGranules)
 	for (uint64_t b = 0; b < 1000; b += 16)
 		total += f.demand(b, 1).used;
 	EXPECT_EQ(total, 1000u);
+}
+
+// Feedback against a per-block model, on ranges that are sometimes disjoint (the
+// fast path for the range hit last) and sometimes overlapping (the full scan).
+TEST(Feedback, MatchesABlockByBlockModel)
+{
+	struct Range {
+		uint64_t start = 0;
+		uint32_t len = 0;
+		uint8_t owner = kOwnerNone;
+		std::vector<bool> used;
+	};
+	Feedback f;
+	Range model[kFeedback];
+	uint32_t next = 0;
+	uint64_t x = 5, cursor = 1000;
+	for (int step = 0; step < 200000; step++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		const bool overlapping_phase = (step / 5000) % 2;
+		if ((x >> 60) < 3) {
+			// Issue: the next window of a reader, or anywhere near it.
+			const uint32_t len = 1 + (x >> 20) % 64; // <= 64: block-exact granules
+			const uint64_t start = overlapping_phase ? cursor + (x >> 30) % 200 : cursor + 64;
+			const uint8_t owner = static_cast<uint8_t>((x >> 40) % 8 == 7 ? kOwnerNone : (x >> 40) % 6);
+			FeedbackEntry ev;
+			f.issue(start, len, owner, &ev);
+			Range &m = model[next];
+			ASSERT_EQ(ev.len, m.len);
+			if (m.len) {
+				ASSERT_EQ(ev.start, m.start);
+				ASSERT_EQ(ev.used, static_cast<uint32_t>(std::count(m.used.begin(), m.used.end(), true)));
+			}
+			m = Range{start, len, owner, std::vector<bool>(len)};
+			next = (next + 1) % kFeedback;
+		} else {
+			// Demand: mostly the reader's next blocks, sometimes a jump.
+			const uint32_t len = 1 + (x >> 22) % 8;
+			const uint64_t a = (x >> 58) == 0 ? cursor - (x >> 30) % 300 : cursor;
+			cursor = a + len;
+			uint32_t used = 0, owners = 0, completed = 0;
+			for (uint32_t i = 0; i < kFeedback; i++) {
+				Range &m = model[i];
+				if (!m.len || a + len <= m.start || a >= m.start + m.len)
+					continue;
+				const bool fresh_range = std::find(m.used.begin(), m.used.end(), true) == m.used.end();
+				uint32_t fresh = 0;
+				for (uint64_t b = std::max(a, m.start); b < std::min(a + len, m.start + m.len); b++)
+					if (!m.used[b - m.start]) {
+						m.used[b - m.start] = true;
+						fresh++;
+					}
+				used += fresh;
+				if (fresh && fresh_range && m.owner < 32)
+					owners |= 1u << m.owner;
+				if (fresh && std::count(m.used.begin(), m.used.end(), true) == m.len)
+					completed |= 1u << i;
+			}
+			const FeedbackHit h = f.demand(a, len);
+			ASSERT_EQ(h.used, used) << "step " << step;
+			ASSERT_EQ(h.owners_first_hit, owners) << "step " << step;
+			ASSERT_EQ(h.completed, completed) << "step " << step;
+			for (uint32_t bits = completed; bits; bits &= bits - 1) {
+				const uint32_t i = static_cast<uint32_t>(__builtin_ctz(bits));
+				f.release(i);
+				model[i] = Range{};
+			}
+		}
+		const uint64_t probe = cursor + (x >> 10) % 256 - 128;
+		bool out = false;
+		for (const Range &m : model)
+			out |= m.len && probe >= m.start && probe < m.start + m.len;
+		ASSERT_EQ(f.outstanding(probe), out) << "step " << step;
+	}
 }
 
 TEST(Detect, ClassifiesForwardBackwardAndStride)
