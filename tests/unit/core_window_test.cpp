@@ -20,52 +20,61 @@ struct Elem {
 
 double q(aether::Q16 v) { return v.raw() / 65536.0; }
 
-// The same features by brute force over the window's contents.
-void expect_matches(const Window &w, const std::deque<Elem> &win, const std::deque<int64_t> &jit)
-{
-	const Features f = w.features();
-	ASSERT_EQ(f.samples, win.size());
-	double n = win.size(), sum = 0, sum_abs = 0, sum_jit = 0, seq = 0, back = 0, len = 0;
-	for (size_t i = 0; i < win.size(); i++) {
-		sum += win[i].d;
-		sum_abs += std::llabs(win[i].d);
-		sum_jit += jit[i];
-		seq += win[i].seq;
-		back += win[i].d < 0;
-		len += win[i].len;
+// A Window and a from-scratch model of its last kWindow elements, fed together.
+class Checked {
+public:
+	// Pushes one element into both and checks that their features agree.
+	void push(int64_t d, uint32_t len, bool seq)
+	{
+		w_.push(d, len, seq ? Window::Contiguity::kContiguous : Window::Contiguity::kGap);
+		win_.push_back({d, len, seq});
+		jit_.push_back(win_.size() > 1 ? std::llabs(d - prev_) : 0);
+		prev_ = d;
+		if (win_.size() > aether::kWindow) {
+			win_.pop_front();
+			jit_.pop_front();
+		}
+		expect_matches();
 	}
-	EXPECT_EQ(f.span, static_cast<uint64_t>(std::fabs(sum)));
-	EXPECT_NEAR(q(f.velocity), sum / n, 1.0 / 65536);
-	EXPECT_NEAR(q(f.irregularity), sum_jit / n, 1.0 / 65536);
-	EXPECT_NEAR(q(f.regularity), (n + sum_abs) / (n + sum_abs + sum_jit), 1.0 / 65536);
-	EXPECT_NEAR(q(f.sequential), seq / n, 1.0 / 65536);
-	EXPECT_NEAR(q(f.backward), back / n, 1.0 / 65536);
-	EXPECT_NEAR(q(f.request_size), len / n, 1.0 / 65536);
-}
+
+private:
+	void expect_matches() const
+	{
+		const Features f = w_.features();
+		ASSERT_EQ(f.samples, win_.size());
+		double n = win_.size(), sum = 0, sum_abs = 0, sum_jit = 0, seq = 0, back = 0, len = 0;
+		for (size_t i = 0; i < win_.size(); i++) {
+			sum += win_[i].d;
+			sum_abs += std::llabs(win_[i].d);
+			sum_jit += jit_[i];
+			seq += win_[i].seq;
+			back += win_[i].d < 0;
+			len += win_[i].len;
+		}
+		EXPECT_EQ(f.span, static_cast<uint64_t>(std::fabs(sum)));
+		EXPECT_NEAR(q(f.velocity), sum / n, 1.0 / 65536);
+		EXPECT_NEAR(q(f.irregularity), sum_jit / n, 1.0 / 65536);
+		EXPECT_NEAR(q(f.regularity), (n + sum_abs) / (n + sum_abs + sum_jit), 1.0 / 65536);
+		EXPECT_NEAR(q(f.sequential), seq / n, 1.0 / 65536);
+		EXPECT_NEAR(q(f.backward), back / n, 1.0 / 65536);
+		EXPECT_NEAR(q(f.request_size), len / n, 1.0 / 65536);
+	}
+
+	Window w_;
+	std::deque<Elem> win_;
+	std::deque<int64_t> jit_;
+	int64_t prev_ = 0;
+};
+
+uint64_t lcg(uint64_t &x) { return x = x * 6364136223846793005ull + 1442695040888963407ull; }
 
 TEST(Window, RunningFeaturesMatchBruteForce)
 {
-	Window w;
-	std::deque<Elem> win;
-	std::deque<int64_t> jit;
-	int64_t prev = 0;
-	bool have_prev = false;
+	Checked w;
 	uint64_t x = 7;
 	for (int i = 0; i < 1000; i++) {
-		x = x * 6364136223846793005ull + 1442695040888963407ull;
-		const int64_t d = static_cast<int64_t>((x >> 33) % 2001) - 1000;
-		const uint32_t len = 1 + (x >> 20) % 16;
-		const bool seq = (x >> 40) & 1;
-		w.push(d, len, seq ? Window::Contiguity::kContiguous : Window::Contiguity::kGap);
-		win.push_back({d, len, seq});
-		jit.push_back(have_prev ? std::llabs(d - prev) : 0);
-		prev = d;
-		have_prev = true;
-		if (win.size() > aether::kWindow) {
-			win.pop_front();
-			jit.pop_front();
-		}
-		expect_matches(w, win, jit);
+		lcg(x);
+		w.push(static_cast<int64_t>((x >> 33) % 2001) - 1000, 1 + (x >> 20) % 16, (x >> 40) & 1);
 	}
 }
 
@@ -73,31 +82,15 @@ TEST(Window, RunningFeaturesMatchBruteForce)
 // window is uniform; runs of every length around kWindow must still match.
 TEST(Window, LongRunsOfOneElementMatchBruteForce)
 {
-	Window w;
-	std::deque<Elem> win;
-	std::deque<int64_t> jit;
-	int64_t prev = 0;
-	bool have_prev = false;
+	Checked w;
 	uint64_t x = 11;
 	for (int run = 0; run < 300; run++) {
-		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		lcg(x);
 		// Few distinct values, so a new run often repeats the last one's element.
 		const int64_t d = static_cast<int64_t>((x >> 33) % 3) - 1;
-		const uint32_t len = 1 + (x >> 20) % 2;
-		const bool seq = (x >> 40) & 1;
 		const int reps = static_cast<int>((x >> 45) % (2 * aether::kWindow + 4));
-		for (int i = 0; i < reps; i++) {
-			w.push(d, len, seq ? Window::Contiguity::kContiguous : Window::Contiguity::kGap);
-			win.push_back({d, len, seq});
-			jit.push_back(have_prev ? std::llabs(d - prev) : 0);
-			prev = d;
-			have_prev = true;
-			if (win.size() > aether::kWindow) {
-				win.pop_front();
-				jit.pop_front();
-			}
-			expect_matches(w, win, jit);
-		}
+		for (int i = 0; i < reps; i++)
+			w.push(d, 1 + (x >> 20) % 2, (x >> 40) & 1);
 	}
 }
 
