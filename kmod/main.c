@@ -12,6 +12,7 @@
 
 #include "compat.h"
 #include "core.h"
+#include "stats.h"
 #include "sysfs.h"
 
 static int __init aether_init(void)
@@ -22,13 +23,19 @@ static int __init aether_init(void)
 	if (ret)
 		return ret;
 
-	ret = aether_sysfs_init();
+	ret = aether_stats_init();
 	if (ret)
 		goto err_core;
+
+	ret = aether_sysfs_init();
+	if (ret)
+		goto err_stats;
 
 	pr_info("version %s loaded\n", AETHER_VERSION);
 	return 0;
 
+err_stats:
+	aether_stats_uninit();
 err_core:
 	aether_core_uninit();
 	return ret;
@@ -37,6 +44,7 @@ err_core:
 static void __exit aether_exit(void)
 {
 	aether_sysfs_uninit();
+	aether_stats_uninit();
 	aether_core_uninit();
 	pr_info("unloaded\n");
 }

@@ -2,8 +2,43 @@
 #ifndef AETHER_SYSFS_H
 #define AETHER_SYSFS_H
 
+#include <linux/atomic.h>
+#include <linux/types.h>
+
+/* What the module does with the streams it sees; the sysfs names, in this order. */
+enum aether_mode {
+	AETHER_MODE_OFF,	/* hooks return at once: the kernel's readahead alone */
+	AETHER_MODE_OBSERVE,	/* run the core and count, change nothing */
+	AETHER_MODE_HFT,	/* act with the conservative preset */
+	AETHER_MODE_GAMING,	/* act with the aggressive preset */
+	AETHER_MODE_ADAPTIVE,	/* act with the balanced preset */
+};
+
 /*
- * aether_sysfs_init() - create /sys/kernel/aether/ and its attributes.
+ * The tunables under /sys/kernel/aether/. Writers hold the sysfs mutex and bump
+ * @generation after every change; the hot path reads each field with READ_ONCE()
+ * and rebuilds its per-CPU core when @generation moves. Windows are in KiB.
+ */
+struct aether_tunables {
+	bool enabled;
+	enum aether_mode mode;
+	unsigned int min_window_kb;
+	unsigned int max_window_kb;
+	unsigned int prefetch_queue_depth;
+	unsigned int target_accuracy;	/* percent */
+	atomic_t generation;
+};
+
+extern struct aether_tunables aether_tunables;
+
+/* True when @mode changes what the kernel reads, not only counts. */
+static inline bool aether_mode_acts(enum aether_mode mode)
+{
+	return mode >= AETHER_MODE_HFT;
+}
+
+/*
+ * aether_sysfs_init() - create /sys/kernel/aether/ with its tunables and stats.
  *
  * Returns 0, or -ENOMEM/-EEXIST (or another -errno from sysfs) on failure, in
  * which case nothing is left behind.

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Stats subsystem: per-CPU event counters and the decision-latency histogram.
+ */
+#include <linux/cpumask.h>
+#include <linux/errno.h>
+#include <linux/log2.h>
+#include <linux/percpu.h>
+
+#include "compat.h"
+#include "stats.h"
+
+struct aether_stats_cpu __percpu *aether_stats;
+
+static const char *const aether_stats_names[AETHER_STAT_NR] = {
+	[AETHER_STAT_DECISIONS] = "decisions",
+	[AETHER_STAT_WINDOWS_GROWN] = "windows_grown",
+	[AETHER_STAT_WINDOWS_SHRUNK] = "windows_shrunk",
+	[AETHER_STAT_PREFETCH_ISSUED] = "prefetch_issued",
+	[AETHER_STAT_PREFETCH_PAGES] = "prefetch_pages",
+	[AETHER_STAT_PREFETCH_HITS] = "prefetch_hits",
+	[AETHER_STAT_PREFETCH_WASTED] = "prefetch_wasted",
+	[AETHER_STAT_QUEUE_DROPS] = "queue_drops",
+	[AETHER_STAT_SYNC_MISSES] = "sync_misses",
+};
+
+const char *aether_stats_name(enum aether_stat stat)
+{
+	return aether_stats_names[stat];
+}
+
+void aether_stats_latency(u64 ns)
+{
+	unsigned int bucket = ns ? ilog2(ns) : 0;
+
+	if (bucket >= AETHER_STATS_LAT_BUCKETS)
+		bucket = AETHER_STATS_LAT_BUCKETS - 1;
+	this_cpu_inc(aether_stats->latency[bucket]);
+}
+
+/*
+ * Sums are read without stopping the writers: a reader may miss an increment that
+ * is in flight, never see a torn or decreasing value on a 64-bit machine.
+ */
+u64 aether_stats_read(enum aether_stat stat)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(aether_stats, cpu)->count[stat]);
+	return sum;
+}
+
+u64 aether_stats_read_latency(unsigned int bucket)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(aether_stats, cpu)->latency[bucket]);
+	return sum;
+}
+
+int aether_stats_init(void)
+{
+	aether_stats = alloc_percpu(struct aether_stats_cpu);
+	return aether_stats ? 0 : -ENOMEM;
+}
+
+void aether_stats_uninit(void)
+{
+	free_percpu(aether_stats);
+	aether_stats = NULL;
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef AETHER_STATS_H
+#define AETHER_STATS_H
+
+#include <linux/percpu.h>
+#include <linux/types.h>
+
+/*
+ * Event counters, per CPU so that counting never takes a lock or bounces a cache
+ * line between the CPUs that do I/O. The names are the sysfs file names under
+ * /sys/kernel/aether/stats/, in this order.
+ */
+enum aether_stat {
+	AETHER_STAT_DECISIONS,		/* decisions the core returned */
+	AETHER_STAT_WINDOWS_GROWN,	/* readahead windows made larger than the kernel's */
+	AETHER_STAT_WINDOWS_SHRUNK,	/* readahead windows made smaller than the kernel's */
+	AETHER_STAT_PREFETCH_ISSUED,	/* explicit prefetches queued */
+	AETHER_STAT_PREFETCH_PAGES,	/* pages in those prefetches */
+	AETHER_STAT_PREFETCH_HITS,	/* prefetched pages later read */
+	AETHER_STAT_PREFETCH_WASTED,	/* prefetched pages retired unread */
+	AETHER_STAT_QUEUE_DROPS,	/* prefetches dropped because the queue was full */
+	AETHER_STAT_SYNC_MISSES,	/* demand reads that had to wait for the device */
+	AETHER_STAT_NR,
+};
+
+/* Latency buckets: bucket i counts latencies in [2^i, 2^(i+1)) ns; the last is open. */
+#define AETHER_STATS_LAT_BUCKETS 32
+
+struct aether_stats_cpu {
+	u64 count[AETHER_STAT_NR];
+	u64 latency[AETHER_STATS_LAT_BUCKETS];
+};
+
+extern struct aether_stats_cpu __percpu *aether_stats;
+
+/* The sysfs name of counter @stat. */
+const char *aether_stats_name(enum aether_stat stat);
+
+/* Adds @n to counter @stat on this CPU. Any context; never sleeps. */
+static inline void aether_stats_add(enum aether_stat stat, u64 n)
+{
+	this_cpu_add(aether_stats->count[stat], n);
+}
+
+/* Counts one core decision that took @ns nanoseconds. Any context. */
+void aether_stats_latency(u64 ns);
+
+/* Returns counter @stat summed over all CPUs. */
+u64 aether_stats_read(enum aether_stat stat);
+
+/* Returns latency bucket @bucket (< AETHER_STATS_LAT_BUCKETS) summed over all CPUs. */
+u64 aether_stats_read_latency(unsigned int bucket);
+
+/* aether_stats_init() - allocate the counters, all zero. Returns 0 or -ENOMEM. */
+int aether_stats_init(void);
+void aether_stats_uninit(void);
+
+#endif /* AETHER_STATS_H */
