@@ -32,6 +32,80 @@ unsigned long aether_core_selftest(void);
 /* Returns the number of golden vectors aether_core_selftest() checks. */
 unsigned long aether_core_vector_count(void);
 
+/* The core's presets, in the order of aether::Preset. */
+enum aether_core_preset {
+	AETHER_CORE_PRESET_HFT = 0,
+	AETHER_CORE_PRESET_GAMING = 1,
+	AETHER_CORE_PRESET_ADAPTIVE = 2,
+};
+
+/* What one CPU's core is configured with. Windows are in pages. */
+struct aether_core_config {
+	enum aether_core_preset preset;
+	unsigned int min_window;	/* > 0 */
+	unsigned int max_window;	/* >= min_window */
+	unsigned int target_accuracy;	/* percent, 1..100 */
+};
+
+/* What the core made of one stream's access, beside its decisions. */
+enum aether_core_pattern {
+	AETHER_CORE_PATTERN_NONE = 0,	/* no sub-stream continued: random so far */
+	AETHER_CORE_PATTERN_FORWARD = 1,
+	AETHER_CORE_PATTERN_BACKWARD = 2,
+	AETHER_CORE_PATTERN_STRIDE = 3,
+};
+
+enum aether_core_action {
+	AETHER_CORE_ACTION_READAHEAD = 1,	/* extend a sequential stream */
+	AETHER_CORE_ACTION_PREFETCH = 2,	/* fetch a non-sequential range */
+};
+
+struct aether_core_decision {
+	unsigned long long start;	/* first page */
+	unsigned int length;		/* pages, > 0 */
+	unsigned int confidence;	/* Q16: 65536 is certain */
+	enum aether_core_action action;
+};
+
+struct aether_core_result {
+	enum aether_core_pattern pattern;
+	unsigned int n;			/* decisions written */
+	unsigned int used;		/* blocks of earlier decisions this access used */
+	unsigned int wasted;		/* blocks of earlier decisions retired unused */
+};
+
+/* The most decisions one access produces (aether::kMaxDecisions). */
+#define AETHER_CORE_MAX_DECISIONS 4
+
+/*
+ * One CPU's prediction state: a predictor, its correlation table and a stream table
+ * of @streams entries, in one block of aether_core_cpu_size(@streams) bytes that the
+ * caller allocates (any alignment of at least 8) and zeroes. Only the CPU that owns
+ * a block may touch it, with preemption disabled, so the core needs no lock.
+ */
+struct aether_core_cpu;
+
+/* Returns the bytes one CPU's state needs; @streams must be a power of two >= 8. */
+unsigned long aether_core_cpu_size(unsigned int streams);
+
+/* Builds the state in zeroed @mem for @streams streams and @cfg. Never fails. */
+struct aether_core_cpu *aether_core_cpu_init(void *mem, unsigned int streams,
+					     const struct aether_core_config *cfg);
+
+/* Applies a new @cfg; known streams are kept, the predictor's counters restart. */
+void aether_core_cpu_configure(struct aether_core_cpu *c, const struct aether_core_config *cfg);
+
+/*
+ * aether_core_cpu_access() - feed one demand access of pages [@index, @index + @len)
+ * on stream @key and collect up to AETHER_CORE_MAX_DECISIONS decisions in @out.
+ *
+ * Caller owns @c (its CPU, preemption disabled). Never fails, sleeps or allocates;
+ * fills @res and returns res->n.
+ */
+unsigned int aether_core_cpu_access(struct aether_core_cpu *c, unsigned long long key,
+				    unsigned long long index, unsigned int len,
+				    struct aether_core_decision *out, struct aether_core_result *res);
+
 #ifdef __cplusplus
 }
 #endif

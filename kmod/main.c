@@ -12,6 +12,7 @@
 
 #include "compat.h"
 #include "core.h"
+#include "hook.h"
 #include "stats.h"
 #include "sysfs.h"
 
@@ -31,9 +32,15 @@ static int __init aether_init(void)
 	if (ret)
 		goto err_stats;
 
+	ret = aether_hook_init();
+	if (ret)
+		goto err_sysfs;
+
 	pr_info("version %s loaded\n", AETHER_VERSION);
 	return 0;
 
+err_sysfs:
+	aether_sysfs_uninit();
 err_stats:
 	aether_stats_uninit();
 err_core:
@@ -43,6 +50,7 @@ err_core:
 
 static void __exit aether_exit(void)
 {
+	aether_hook_uninit();
 	aether_sysfs_uninit();
 	aether_stats_uninit();
 	aether_core_uninit();

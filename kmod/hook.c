@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hook subsystem: the page-cache readahead hooks.
+ *
+ * ftrace callbacks on page_cache_sync_ra() (a demand read found its page missing)
+ * and page_cache_async_ra() (a reader reached a page marked PG_readahead) feed each
+ * stream's accesses to this CPU's core and act on its decisions:
+ *
+ *  - a forward stream the core trusts gets a larger file_ra_state.ra_pages, within
+ *    min_window_kb..max_window_kb; a stream that stops being one gets the device's
+ *    default back;
+ *  - strided, backward and correlated ranges, which Linux never reads ahead, are
+ *    queued as explicit prefetches and read by a workqueue. Every prefetched page is
+ *    marked PG_readahead, so the reader's use of it comes back through the async
+ *    hook, the core sees the stream continue, and it can tell hits from waste;
+ *  - when such a marked page is reached in a stream that is not forward, the
+ *    kernel's own async readahead (which would read sequentially past it) is
+ *    skipped: the callback points the call at aether_hook_async_skip().
+ *
+ * The callbacks never sleep and take no lock: each CPU has its own core, used only
+ * with preemption disabled (ftrace's recursion guard disables it). A stream that
+ * migrates between CPUs is learnt afresh on each, which costs a few decisions.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/backing-dev.h>
+#include <linux/blkdev.h>
+#include <linux/fs.h>
+#include <linux/ftrace.h>
+#include <linux/log2.h>
+#include <linux/minmax.h>
+#include <linux/moduleparam.h>
+#include <linux/pagemap.h>
+#include <linux/percpu.h>
+#include <linux/sched/clock.h>
+#include <linux/slab.h>
+#include <linux/trace_recursion.h>
+#include <linux/workqueue.h>
+
+#include "compat.h"
+#include "core.h"
+#include "hook.h"
+#include "stats.h"
+#include "sysfs.h"
+
+static unsigned int streams = 128;
+module_param(streams, uint, 0444);
+MODULE_PARM_DESC(streams, "Streams tracked per CPU: a power of two in 8..65536, about 0.8 KiB each (default 128)");
+
+struct aether_hook_cpu {
+	struct aether_core_cpu *core;
+	int generation;		/* of aether_tunables when core was configured */
+};
+static DEFINE_PER_CPU(struct aether_hook_cpu, aether_hook_cpus);
+
+static struct workqueue_struct *aether_hook_wq;
+static atomic_t aether_hook_inflight = ATOMIC_INIT(0);
+
+/* One explicit prefetch: pages [index, index + nr) of @file, which it holds a reference to. */
+struct aether_hook_prefetch {
+	struct work_struct work;
+	struct file *file;
+	pgoff_t index;
+	unsigned long nr;
+};
+
+static unsigned int aether_hook_kb_to_pages(unsigned int kb)
+{
+	return max(kb >> (PAGE_SHIFT - 10), 1U);
+}
+
+static void aether_hook_config(struct aether_core_config *cfg)
+{
+	const struct aether_tunables *t = &aether_tunables;
+
+	switch (READ_ONCE(t->mode)) {
+	case AETHER_MODE_HFT:
+		cfg->preset = AETHER_CORE_PRESET_HFT;
+		break;
+	case AETHER_MODE_GAMING:
+		cfg->preset = AETHER_CORE_PRESET_GAMING;
+		break;
+	default:
+		cfg->preset = AETHER_CORE_PRESET_ADAPTIVE;
+		break;
+	}
+	cfg->min_window = aether_hook_kb_to_pages(READ_ONCE(t->min_window_kb));
+	cfg->max_window = aether_hook_kb_to_pages(READ_ONCE(t->max_window_kb));
+	cfg->target_accuracy = READ_ONCE(t->target_accuracy);
+}
+
+/*
+ * Reads one prefetch. Each page is read on its own so that each is marked
+ * PG_readahead; the plug merges them back into as few requests as the device
+ * allows. A private file_ra_state keeps the file's own readahead state untouched.
+ */
+static void aether_hook_prefetch_work(struct work_struct *work)
+{
+	struct aether_hook_prefetch *p = container_of(work, struct aether_hook_prefetch, work);
+	struct address_space *mapping = p->file->f_mapping;
+	loff_t isize = i_size_read(mapping->host);
+	struct file_ra_state ra = {};
+	struct blk_plug plug;
+	pgoff_t i, end;
+
+	if (isize > 0) {
+		/* As do_page_cache_ra(): never past the page holding the last byte. */
+		end = (isize - 1) >> PAGE_SHIFT;
+		blk_start_plug(&plug);
+		for (i = p->index; i < p->index + p->nr && i <= end; i++) {
+			DEFINE_READAHEAD(ractl, p->file, &ra, mapping, i);
+
+			page_cache_ra_unbounded(&ractl, 1, 1);
+		}
+		blk_finish_plug(&plug);
+	}
+	fput(p->file);
+	kfree(p);
+	atomic_dec(&aether_hook_inflight);
+}
+
+/* Queues a prefetch of pages [start, start + nr) of @file, or counts a drop. */
+static void aether_hook_prefetch(struct file *file, unsigned long long start, unsigned int nr)
+{
+	unsigned int depth = READ_ONCE(aether_tunables.prefetch_queue_depth);
+	struct aether_hook_prefetch *p;
+
+	if (!file || !depth)
+		return;
+	if (atomic_inc_return(&aether_hook_inflight) > depth)
+		goto drop;
+	p = kmalloc(sizeof(*p), GFP_NOWAIT | __GFP_NOWARN);
+	if (!p)
+		goto drop;
+	INIT_WORK(&p->work, aether_hook_prefetch_work);
+	p->file = get_file(file);
+	p->index = start;
+	p->nr = nr;
+	queue_work(aether_hook_wq, &p->work);
+	aether_stats_add(AETHER_STAT_PREFETCH_ISSUED, 1);
+	aether_stats_add(AETHER_STAT_PREFETCH_PAGES, nr);
+	return;
+drop:
+	atomic_dec(&aether_hook_inflight);
+	aether_stats_add(AETHER_STAT_QUEUE_DROPS, 1);
+}
+
+/*
+ * Sizes a stream's readahead window. A forward stream may only grow, and never past
+ * max_window_kb: a smaller ra_pages may be the user's (fadvise, blockdev --setra)
+ * and is theirs to keep. A stream that stops being forward and still has a window
+ * above the device's default gets the default back.
+ */
+static void aether_hook_window(struct readahead_control *ractl, enum aether_core_pattern pattern,
+			       unsigned int pages)
+{
+	struct file_ra_state *ra = ractl->ra;
+	unsigned int def = inode_to_bdi(ractl->mapping->host)->ra_pages;
+	unsigned int old = READ_ONCE(ra->ra_pages);
+	unsigned int lo = aether_hook_kb_to_pages(READ_ONCE(aether_tunables.min_window_kb));
+	unsigned int hi = aether_hook_kb_to_pages(READ_ONCE(aether_tunables.max_window_kb));
+	unsigned int want;
+
+	/* Readahead switched off, by the device or for this file, stays off. */
+	if (!old || !def || (ractl->file && (ractl->file->f_mode & FMODE_RANDOM)))
+		return;
+	if (pattern == AETHER_CORE_PATTERN_FORWARD) {
+		want = clamp(max(pages, def), lo, hi);
+		if (old >= def && want > old) {
+			WRITE_ONCE(ra->ra_pages, want);
+			aether_stats_add(AETHER_STAT_WINDOWS_GROWN, 1);
+		}
+	} else if (old > def) {
+		WRITE_ONCE(ra->ra_pages, def);
+		aether_stats_add(AETHER_STAT_WINDOWS_SHRUNK, 1);
+	}
+}
+
+enum aether_hook_kind {
+	AETHER_HOOK_SYNC,	/* page_cache_sync_ra(): the page was missing */
+	AETHER_HOOK_ASYNC,	/* page_cache_async_ra(): a marked page was reached */
+};
+
+/*
+ * Feeds one access to this CPU's core and acts on the decisions.
+ *
+ * Caller has preemption disabled. Returns true when the kernel's own async
+ * readahead must be skipped for this access.
+ */
+static bool aether_hook_access(struct readahead_control *ractl, unsigned long req,
+			       enum aether_hook_kind kind)
+{
+	struct aether_hook_cpu *hc = this_cpu_ptr(&aether_hook_cpus);
+	struct aether_core_decision d[AETHER_CORE_MAX_DECISIONS];
+	struct file_ra_state *ra = ractl->ra;
+	pgoff_t index = readahead_index(ractl);
+	struct aether_core_result res;
+	enum aether_mode mode = READ_ONCE(aether_tunables.mode);
+	int gen = atomic_read(&aether_tunables.generation);
+	bool kernel_marker = false;
+	unsigned long long key;
+	unsigned int i;
+	u64 t0;
+
+	if (!READ_ONCE(aether_tunables.enabled) || mode == AETHER_MODE_OFF)
+		return false;
+	if (kind == AETHER_HOOK_SYNC)
+		aether_stats_add(AETHER_STAT_SYNC_MISSES, 1);
+
+	if (unlikely(hc->generation != gen)) {
+		struct aether_core_config cfg;
+
+		aether_hook_config(&cfg);
+		aether_core_cpu_configure(hc->core, &cfg);
+		hc->generation = gen;
+	}
+
+	/*
+	 * The reader only shows itself at misses and at readahead marks, so tell the
+	 * core what it really covered. At the mark the kernel's own readahead left, the
+	 * reader has consumed that window: the access is the rest of the window.
+	 */
+	if (kind == AETHER_HOOK_ASYNC && ra->size && index == ra->start + ra->size - ra->async_size) {
+		kernel_marker = true;
+		req = max_t(unsigned long, req, ra->start + ra->size - index);
+	}
+	req = clamp_t(unsigned long, req, 1, UINT_MAX);
+
+	/* Per open file: two readers of one file are two streams. */
+	key = (unsigned long)ra ^ ((unsigned long long)(unsigned long)ractl->mapping << 17);
+	t0 = local_clock();
+	aether_core_cpu_access(hc->core, key, index, req, d, &res);
+	aether_stats_latency(local_clock() - t0);
+	aether_stats_add(AETHER_STAT_DECISIONS, res.n);
+	aether_stats_add(AETHER_STAT_PREFETCH_HITS, res.used);
+	aether_stats_add(AETHER_STAT_PREFETCH_WASTED, res.wasted);
+
+	if (!aether_mode_acts(mode))
+		return false;
+	if (res.pattern != AETHER_CORE_PATTERN_FORWARD)
+		aether_hook_window(ractl, res.pattern, 0);
+	for (i = 0; i < res.n; i++) {
+		if (d[i].action == AETHER_CORE_ACTION_READAHEAD && d[i].start >= index)
+			aether_hook_window(ractl, res.pattern, d[i].length);
+		else
+			aether_hook_prefetch(ractl->file, d[i].start, d[i].length);
+	}
+	return kind == AETHER_HOOK_ASYNC && !kernel_marker && res.pattern != AETHER_CORE_PATTERN_FORWARD;
+}
+
+static void notrace aether_hook_sync_cb(unsigned long ip, unsigned long parent_ip,
+					struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	struct readahead_control *ractl = (void *)ftrace_regs_get_argument(fregs, 0);
+	unsigned long req = ftrace_regs_get_argument(fregs, 1);
+	int bit = ftrace_test_recursion_trylock(ip, parent_ip);
+
+	if (bit < 0)
+		return;
+	aether_hook_access(ractl, req, AETHER_HOOK_SYNC);
+	ftrace_test_recursion_unlock(bit);
+}
+
+/*
+ * Runs instead of page_cache_async_ra() for marks in streams the module prefetches
+ * itself. It only does what the original does before reading: clear the mark, which
+ * shares its bit with PG_reclaim and so must stay while under writeback.
+ */
+static void aether_hook_async_skip(struct readahead_control *ractl, struct folio *folio,
+				   unsigned long req_count)
+{
+	if (!folio_test_writeback(folio))
+		folio_clear_readahead(folio);
+}
+
+static void notrace aether_hook_async_cb(unsigned long ip, unsigned long parent_ip,
+					 struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	struct readahead_control *ractl = (void *)ftrace_regs_get_argument(fregs, 0);
+	unsigned long req = ftrace_regs_get_argument(fregs, 2);
+	int bit = ftrace_test_recursion_trylock(ip, parent_ip);
+
+	if (bit < 0)
+		return;
+	if (aether_hook_access(ractl, req, AETHER_HOOK_ASYNC))
+		ftrace_regs_set_instruction_pointer(fregs, (unsigned long)aether_hook_async_skip);
+	ftrace_test_recursion_unlock(bit);
+}
+
+static struct ftrace_ops aether_hook_sync_ops = {
+	.func = aether_hook_sync_cb,
+};
+
+/* IPMODIFY: this callback may send the call to aether_hook_async_skip() instead. */
+static struct ftrace_ops aether_hook_async_ops = {
+	.func = aether_hook_async_cb,
+	.flags = FTRACE_OPS_FL_IPMODIFY,
+};
+
+/* Returns 0 or the -errno of ftrace; on failure @ops is not registered. */
+static int aether_hook_attach(struct ftrace_ops *ops, const char *func)
+{
+	int ret;
+
+	ret = ftrace_set_filter(ops, (unsigned char *)func, strlen(func), 0);
+	if (ret) {
+		pr_err("cannot hook %s: ftrace_set_filter: %d\n", func, ret);
+		return ret;
+	}
+	ret = register_ftrace_function(ops);
+	if (ret) {
+		pr_err("cannot hook %s: register_ftrace_function: %d%s\n", func, ret,
+		       ret == -EBUSY ? " (another module, e.g. a livepatch, redirects it)" : "");
+		ftrace_free_filter(ops);
+	}
+	return ret;
+}
+
+static void aether_hook_detach(struct ftrace_ops *ops)
+{
+	unregister_ftrace_function(ops);
+	ftrace_free_filter(ops);
+}
+
+static void aether_hook_free_cores(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct aether_hook_cpu *hc = per_cpu_ptr(&aether_hook_cpus, cpu);
+
+		kvfree(hc->core);
+		hc->core = NULL;
+	}
+}
+
+int aether_hook_init(void)
+{
+	unsigned long size;
+	struct aether_core_config cfg;
+	int cpu, ret;
+
+	if (streams < 8 || streams > 65536 || !is_power_of_2(streams)) {
+		pr_err("streams=%u: must be a power of two in 8..65536\n", streams);
+		return -EINVAL;
+	}
+	size = aether_core_cpu_size(streams);
+	aether_hook_config(&cfg);
+	for_each_possible_cpu(cpu) {
+		struct aether_hook_cpu *hc = per_cpu_ptr(&aether_hook_cpus, cpu);
+		void *mem = kvzalloc_node(size, GFP_KERNEL, cpu_to_node(cpu));
+
+		if (!mem) {
+			ret = -ENOMEM;
+			goto err_cores;
+		}
+		hc->core = aether_core_cpu_init(mem, streams, &cfg);
+		hc->generation = atomic_read(&aether_tunables.generation);
+	}
+
+	aether_hook_wq = alloc_workqueue("aether_prefetch", WQ_UNBOUND, 0);
+	if (!aether_hook_wq) {
+		ret = -ENOMEM;
+		goto err_cores;
+	}
+
+	ret = aether_hook_attach(&aether_hook_sync_ops, "page_cache_sync_ra");
+	if (ret)
+		goto err_wq;
+	ret = aether_hook_attach(&aether_hook_async_ops, "page_cache_async_ra");
+	if (ret)
+		goto err_sync;
+	return 0;
+
+err_sync:
+	aether_hook_detach(&aether_hook_sync_ops);
+err_wq:
+	destroy_workqueue(aether_hook_wq);
+err_cores:
+	aether_hook_free_cores();
+	return ret;
+}
+
+void aether_hook_uninit(void)
+{
+	/* No callback runs once these return; then no prefetch can be queued. */
+	aether_hook_detach(&aether_hook_async_ops);
+	aether_hook_detach(&aether_hook_sync_ops);
+	/* Runs every queued prefetch, so each drops its file reference. */
+	destroy_workqueue(aether_hook_wq);
+	aether_hook_free_cores();
+}

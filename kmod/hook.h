@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef AETHER_HOOK_H
+#define AETHER_HOOK_H
+
+/*
+ * aether_hook_init() - give every CPU a core and hook the page-cache readahead.
+ *
+ * Attaches ftrace callbacks to page_cache_sync_ra() and page_cache_async_ra().
+ * Returns 0; -EINVAL if the "streams" module parameter is not a power of two in
+ * 8..65536; -ENOMEM; or the -errno of ftrace, e.g. -EBUSY when another module
+ * (a livepatch) already redirects page_cache_async_ra(). Nothing is left behind
+ * on failure.
+ */
+int aether_hook_init(void);
+
+/*
+ * aether_hook_uninit() - detach the hooks, finish or drop queued prefetches, free.
+ *
+ * Safe while reads are in flight: ftrace waits for callbacks that are running,
+ * and the prefetch queue is drained before the cores are freed.
+ */
+void aether_hook_uninit(void);
+
+#endif /* AETHER_HOOK_H */
