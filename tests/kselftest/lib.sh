@@ -38,3 +38,33 @@ tap_done() {
 unload_aether() {
 	if [ -d /sys/module/aether ]; then rmmod aether; fi
 }
+
+# slow_disk_up LATENCY_US: a RAM-backed null_blk disk whose every request completes
+# LATENCY_US later, with ext4 on it mounted at $slow_mnt. Slow enough that a read
+# the page cache missed is a wait worth counting; lives only in the VM's memory.
+slow_mnt=/mnt/aether-slow
+slow_disk_up() {
+	modprobe null_blk nr_devices=1 gb=1 memory_backed=1 queue_mode=2 bs=4096 \
+		irqmode=2 completion_nsec=$(($1 * 1000)) || return 1
+	modprobe ext4 || return 1
+	mkfs.ext4 -q -F /dev/nullb0 || return 1
+	mkdir -p "$slow_mnt" && mount /dev/nullb0 "$slow_mnt"
+}
+
+slow_disk_down() {
+	if mountpoint -q "$slow_mnt"; then umount "$slow_mnt"; fi
+	if [ -d /sys/module/null_blk ]; then rmmod null_blk; fi
+}
+
+# cold_read FILE PATTERN: drops the page cache, reads FILE in PATTERN (see
+# tests/tools/pattern_read.cpp) and prints the sha256 of what was read.
+cold_read() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	pattern-read "$1" "$2" | sha256sum | cut -d' ' -f1
+}
+
+# stat_of NAME: one counter from /sys/kernel/aether/stats/.
+stat_of() {
+	cat "/sys/kernel/aether/stats/$1"
+}

@@ -1,0 +1,110 @@
+// pattern-read: reads a file in one access pattern and writes what it read to stdout.
+//
+// Usage: pattern-read FILE PATTERN [BLOCK_KB]
+//   PATTERN: seq | stride:N (one block, then skip to N blocks further) | reverse |
+//            random:SEED (every block once, in a seeded shuffle)
+//
+// The guest tests pipe the output into sha256sum, so two runs of one pattern must
+// print the same digest whatever the module did to readahead. fio covers sequential
+// and strided reads but not reverse or every-block-once random ones, hence this.
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+int usage()
+{
+	std::fprintf(stderr, "usage: pattern-read FILE seq|stride:N|reverse|random:SEED [BLOCK_KB]\n");
+	return 2;
+}
+
+bool parse_u64(const char *s, uint64_t &out)
+{
+	char *end = nullptr;
+	errno = 0;
+	unsigned long long v = std::strtoull(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-')
+		return false;
+	out = v;
+	return true;
+}
+
+bool write_all(const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = ::write(STDOUT_FILENO, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		n -= static_cast<size_t>(w);
+	}
+	return true;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	if (argc < 3 || argc > 4)
+		return usage();
+	uint64_t block_kb = 4;
+	if (argc == 4 && (!parse_u64(argv[3], block_kb) || block_kb == 0 || block_kb > 1024))
+		return usage();
+	const uint64_t bs = block_kb * 1024;
+
+	int fd = ::open(argv[1], O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || ::fstat(fd, &st) < 0) {
+		std::fprintf(stderr, "pattern-read: %s: %s\n", argv[1], std::strerror(errno));
+		return 1;
+	}
+	const uint64_t blocks = (static_cast<uint64_t>(st.st_size) + bs - 1) / bs;
+
+	std::vector<uint64_t> order;
+	const std::string pat = argv[2];
+	uint64_t n = 0;
+	if (pat == "seq" || pat == "reverse") {
+		for (uint64_t b = 0; b < blocks; b++)
+			order.push_back(pat == "seq" ? b : blocks - 1 - b);
+	} else if (pat.rfind("stride:", 0) == 0 && parse_u64(pat.c_str() + 7, n) && n > 0) {
+		for (uint64_t b = 0; b < blocks; b += n)
+			order.push_back(b);
+	} else if (pat.rfind("random:", 0) == 0 && parse_u64(pat.c_str() + 7, n)) {
+		for (uint64_t b = 0; b < blocks; b++)
+			order.push_back(b);
+		// Fisher-Yates with a 64-bit LCG, so a seed means the same order everywhere.
+		uint64_t x = n * 6364136223846793005ULL + 1442695040888963407ULL;
+		for (uint64_t i = blocks; i > 1; i--) {
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			std::swap(order[i - 1], order[(x >> 33) % i]);
+		}
+	} else {
+		return usage();
+	}
+
+	std::vector<char> buf(bs);
+	for (uint64_t b : order) {
+		ssize_t r = ::pread(fd, buf.data(), bs, static_cast<off_t>(b * bs));
+		if (r < 0) {
+			std::fprintf(stderr, "pattern-read: %s: block %llu: %s\n", argv[1],
+				     static_cast<unsigned long long>(b), std::strerror(errno));
+			return 1;
+		}
+		if (!write_all(buf.data(), static_cast<size_t>(r))) {
+			std::fprintf(stderr, "pattern-read: stdout: %s\n", std::strerror(errno));
+			return 1;
+		}
+	}
+	::close(fd);
+	return 0;
+}
