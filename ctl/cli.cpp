@@ -5,6 +5,17 @@
 
 namespace aether::ctl {
 
+bool require_loaded(Context &ctx)
+{
+	if (ctx.sysfs.loaded())
+		return true;
+	ctx.err << "aether-ctl: aether.ko is not loaded (" << ctx.sysfs.root().string()
+		<< " does not exist).\n"
+		<< "Load it with 'insmod build/kmod/aether.ko' from the source tree, or "
+		   "'modprobe aether' if it is installed.\n";
+	return false;
+}
+
 int run(int argc, const char *const *argv, std::ostream &out, std::ostream &err, Sysfs sysfs)
 {
 	Context ctx{out, err, std::move(sysfs)};
@@ -16,11 +27,17 @@ int run(int argc, const char *const *argv, std::ostream &out, std::ostream &err,
 		   "  aether-ctl status          is aether.ko loaded, and which version\n"
 		   "  aether-ctl status --json   the same, for scripts\n"
 		   "  aether-ctl version         versions of this tool and of the module\n"
+		   "  aether-ctl get             every tunable and its value\n"
+		   "  aether-ctl set mode observe   count what the core would do, change nothing\n"
+		   "  aether-ctl stats --watch 1    counters, and their rates each second\n"
 		   "  aether-ctl replay T.csv    simulate prefetch policies over a block I/O trace\n");
 
 	add_version(app, ctx);
 	add_status(app, ctx);
 	add_replay(app, ctx);
+	add_get(app, ctx);
+	add_set(app, ctx);
+	add_stats(app, ctx);
 
 	try {
 		app.parse(argc, argv);

@@ -27,10 +27,17 @@ struct Context {
 // The build's `git describe`, the same string aether.ko reports.
 const char *build_version();
 
+// True if aether.ko is loaded; otherwise tells the user how to load it and returns
+// false. Every command that needs the module starts with this.
+bool require_loaded(Context &ctx);
+
 // One registration function per subcommand file.
 void add_version(CLI::App &app, Context &ctx);
 void add_status(CLI::App &app, Context &ctx);
 void add_replay(CLI::App &app, Context &ctx);
+void add_get(CLI::App &app, Context &ctx);
+void add_set(CLI::App &app, Context &ctx);
+void add_stats(CLI::App &app, Context &ctx);
 
 // Parses @argv and runs the chosen subcommand against @sysfs. Returns the process
 // exit code. Never throws.

@@ -19,10 +19,7 @@ int status(Context &ctx, Format format)
 	if (!fs.loaded()) {
 		if (format == Format::kJson)
 			ctx.out << nlohmann::json{{"loaded", false}}.dump(2) << "\n";
-		ctx.err << "aether-ctl: aether.ko is not loaded (" << fs.root().string()
-			<< " does not exist).\n"
-			<< "Load it with 'insmod build/kmod/aether.ko' from the source tree, or "
-			   "'modprobe aether' if it is installed.\n";
+		require_loaded(ctx);
 		return kExitFailure;
 	}
 

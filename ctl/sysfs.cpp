@@ -42,4 +42,26 @@ AttrRead Sysfs::read(const std::string &name) const
 	return r;
 }
 
+int Sysfs::write(const std::string &name, const std::string &value) const
+{
+	// O_TRUNC as a shell redirection does: sysfs ignores it, a plain file needs it.
+	int fd = ::open((root_ / name).c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	int error = 0;
+	for (;;) {
+		ssize_t n = ::write(fd, value.data(), value.size());
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			error = errno;
+		else if (static_cast<size_t>(n) != value.size())
+			error = EIO; // sysfs takes a value whole or not at all
+		break;
+	}
+	if (::close(fd) < 0 && !error)
+		error = errno;
+	return error;
+}
+
 } // namespace aether::ctl

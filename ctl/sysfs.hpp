@@ -30,6 +30,10 @@ public:
 	// Reads the attribute at @name (relative to the root, e.g. "version").
 	AttrRead read(const std::string &name) const;
 
+	// Writes @value to the attribute at @name in one write(2), as sysfs needs.
+	// Returns 0 or the errno that refused it (EINVAL: the module rejected the value).
+	int write(const std::string &name, const std::string &value) const;
+
 private:
 	std::filesystem::path root_;
 };
