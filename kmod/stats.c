@@ -6,6 +6,7 @@
 #include <linux/errno.h>
 #include <linux/log2.h>
 #include <linux/percpu.h>
+#include <linux/stddef.h>
 
 #include "compat.h"
 #include "stats.h"
@@ -39,27 +40,28 @@ void aether_stats_latency(u64 ns)
 }
 
 /*
- * Sums are read without stopping the writers: a reader may miss an increment that
- * is in flight, never see a torn or decreasing value on a 64-bit machine.
+ * Sums the u64 at @offset in every CPU's counters, without stopping the writers: a
+ * reader may miss an increment that is in flight, never see a torn or decreasing
+ * value on a 64-bit machine.
  */
-u64 aether_stats_read(enum aether_stat stat)
+static u64 aether_stats_sum(size_t offset)
 {
 	u64 sum = 0;
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu_ptr(aether_stats, cpu)->count[stat]);
+		sum += READ_ONCE(*(u64 *)((char *)per_cpu_ptr(aether_stats, cpu) + offset));
 	return sum;
+}
+
+u64 aether_stats_read(enum aether_stat stat)
+{
+	return aether_stats_sum(offsetof(struct aether_stats_cpu, count[stat]));
 }
 
 u64 aether_stats_read_latency(unsigned int bucket)
 {
-	u64 sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu_ptr(aether_stats, cpu)->latency[bucket]);
-	return sum;
+	return aether_stats_sum(offsetof(struct aether_stats_cpu, latency[bucket]));
 }
 
 int aether_stats_init(void)
