@@ -103,7 +103,8 @@ static void aether_hook_prefetch_work(struct work_struct *work)
 	struct blk_plug plug;
 	pgoff_t i, end;
 
-	if (isize > 0) {
+	/* As force_page_cache_ra(): a mapping that cannot read pages is left alone. */
+	if (isize > 0 && (mapping->a_ops->read_folio || mapping->a_ops->readahead)) {
 		/* As do_page_cache_ra(): never past the page holding the last byte. */
 		end = (isize - 1) >> PAGE_SHIFT;
 		blk_start_plug(&plug);
@@ -235,7 +236,8 @@ static bool aether_hook_access(struct readahead_control *ractl, unsigned long re
 	aether_stats_add(AETHER_STAT_PREFETCH_HITS, res.used);
 	aether_stats_add(AETHER_STAT_PREFETCH_WASTED, res.wasted);
 
-	if (!aether_mode_acts(mode))
+	/* A file its user declared random (POSIX_FADV_RANDOM) is only watched. */
+	if (!aether_mode_acts(mode) || (ractl->file && (ractl->file->f_mode & FMODE_RANDOM)))
 		return false;
 	if (res.pattern != AETHER_CORE_PATTERN_FORWARD)
 		aether_hook_window(ractl, res.pattern, 0);
@@ -248,17 +250,30 @@ static bool aether_hook_access(struct readahead_control *ractl, unsigned long re
 	return kind == AETHER_HOOK_ASYNC && !kernel_marker && res.pattern != AETHER_CORE_PATTERN_FORWARD;
 }
 
+/*
+ * The body of both callbacks: page_cache_sync_ra(ractl, req_count) and
+ * page_cache_async_ra(ractl, folio, req_count). Returns aether_hook_access()'s
+ * verdict, false if this CPU is already inside a callback.
+ */
+static bool notrace aether_hook_enter(unsigned long ip, unsigned long parent_ip,
+				      struct ftrace_regs *fregs, enum aether_hook_kind kind)
+{
+	struct readahead_control *ractl = (void *)ftrace_regs_get_argument(fregs, 0);
+	unsigned long req = ftrace_regs_get_argument(fregs, kind == AETHER_HOOK_SYNC ? 1 : 2);
+	int bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	bool skip;
+
+	if (bit < 0)
+		return false;
+	skip = aether_hook_access(ractl, req, kind);
+	ftrace_test_recursion_unlock(bit);
+	return skip;
+}
+
 static void notrace aether_hook_sync_cb(unsigned long ip, unsigned long parent_ip,
 					struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
-	struct readahead_control *ractl = (void *)ftrace_regs_get_argument(fregs, 0);
-	unsigned long req = ftrace_regs_get_argument(fregs, 1);
-	int bit = ftrace_test_recursion_trylock(ip, parent_ip);
-
-	if (bit < 0)
-		return;
-	aether_hook_access(ractl, req, AETHER_HOOK_SYNC);
-	ftrace_test_recursion_unlock(bit);
+	aether_hook_enter(ip, parent_ip, fregs, AETHER_HOOK_SYNC);
 }
 
 /*
@@ -276,15 +291,8 @@ static void aether_hook_async_skip(struct readahead_control *ractl, struct folio
 static void notrace aether_hook_async_cb(unsigned long ip, unsigned long parent_ip,
 					 struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
-	struct readahead_control *ractl = (void *)ftrace_regs_get_argument(fregs, 0);
-	unsigned long req = ftrace_regs_get_argument(fregs, 2);
-	int bit = ftrace_test_recursion_trylock(ip, parent_ip);
-
-	if (bit < 0)
-		return;
-	if (aether_hook_access(ractl, req, AETHER_HOOK_ASYNC))
+	if (aether_hook_enter(ip, parent_ip, fregs, AETHER_HOOK_ASYNC))
 		ftrace_regs_set_instruction_pointer(fregs, (unsigned long)aether_hook_async_skip);
-	ftrace_test_recursion_unlock(bit);
 }
 
 static struct ftrace_ops aether_hook_sync_ops = {
