@@ -1,5 +1,6 @@
 #!/bin/bash
 # In adaptive mode strided and reverse reads wait on the disk at most half as often as in observe, and every pattern reads the same bytes as with the module off.
+# timeout: 600
 . "$(dirname "$0")/lib.sh"
 cleanup() {
 	unload_aether

@@ -1,5 +1,6 @@
 #!/bin/bash
 # aether.ko loads and unloads 20 times while fio reads through its hooks, and every read completes.
+# timeout: 300
 . "$(dirname "$0")/lib.sh"
 cleanup() {
 	[ -n "${fio_pid:-}" ] && kill "$fio_pid" 2>/dev/null
