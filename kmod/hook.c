@@ -49,7 +49,8 @@ MODULE_PARM_DESC(streams, "Streams tracked per CPU: a power of two in 8..65536, 
 
 struct aether_hook_cpu {
 	struct aether_core_cpu *core;
-	int generation;		/* of aether_tunables when core was configured */
+	struct aether_core_config cfg;	/* what core was configured with; windows in pages */
+	int generation;			/* of aether_tunables when it was */
 };
 static DEFINE_PER_CPU(struct aether_hook_cpu, aether_hook_cpus);
 
@@ -101,14 +102,14 @@ static void aether_hook_prefetch_work(struct work_struct *work)
 	loff_t isize = i_size_read(mapping->host);
 	struct file_ra_state ra = {};
 	struct blk_plug plug;
-	pgoff_t i, end;
+	pgoff_t i, last;
 
 	/* As force_page_cache_ra(): a mapping that cannot read pages is left alone. */
 	if (isize > 0 && (mapping->a_ops->read_folio || mapping->a_ops->readahead)) {
 		/* As do_page_cache_ra(): never past the page holding the last byte. */
-		end = (isize - 1) >> PAGE_SHIFT;
+		last = min_t(pgoff_t, p->index + p->nr - 1, (isize - 1) >> PAGE_SHIFT);
 		blk_start_plug(&plug);
-		for (i = p->index; i < p->index + p->nr && i <= end; i++) {
+		for (i = p->index; i <= last; i++) {
 			DEFINE_READAHEAD(ractl, p->file, &ra, mapping, i);
 
 			page_cache_ra_unbounded(&ractl, 1, 1);
@@ -147,31 +148,34 @@ drop:
 }
 
 /*
- * Sizes a stream's readahead window. A forward stream may only grow, and never past
- * max_window_kb: a smaller ra_pages may be the user's (fadvise, blockdev --setra)
- * and is theirs to keep. A stream that stops being forward and still has a window
- * above the device's default gets the default back.
+ * Grows a forward stream's readahead window toward @pages, within @cfg's bounds.
+ * Only a window at least the device's default is grown: a smaller ra_pages is the
+ * user's (fadvise, blockdev --setra; 0 means readahead is off) and theirs to keep.
  */
-static void aether_hook_window(struct readahead_control *ractl, enum aether_core_pattern pattern,
-			       unsigned int pages)
+static void aether_hook_window_grow(struct readahead_control *ractl,
+				    const struct aether_core_config *cfg, unsigned int pages)
 {
 	struct file_ra_state *ra = ractl->ra;
 	unsigned int def = inode_to_bdi(ractl->mapping->host)->ra_pages;
 	unsigned int old = READ_ONCE(ra->ra_pages);
-	unsigned int lo = aether_hook_kb_to_pages(READ_ONCE(aether_tunables.min_window_kb));
-	unsigned int hi = aether_hook_kb_to_pages(READ_ONCE(aether_tunables.max_window_kb));
-	unsigned int want;
+	unsigned int want = clamp(max(pages, def), cfg->min_window, cfg->max_window);
 
-	/* Readahead switched off, by the device or for this file, stays off. */
-	if (!old || !def || (ractl->file && (ractl->file->f_mode & FMODE_RANDOM)))
-		return;
-	if (pattern == AETHER_CORE_PATTERN_FORWARD) {
-		want = clamp(max(pages, def), lo, hi);
-		if (old >= def && want > old) {
-			WRITE_ONCE(ra->ra_pages, want);
-			aether_stats_add(AETHER_STAT_WINDOWS_GROWN, 1);
-		}
-	} else if (old > def) {
+	if (def && old >= def && want > old) {
+		WRITE_ONCE(ra->ra_pages, want);
+		aether_stats_add(AETHER_STAT_WINDOWS_GROWN, 1);
+	}
+}
+
+/*
+ * Gives a stream that stopped being forward the device's default window back,
+ * unless the device has readahead off: then the window is the user's.
+ */
+static void aether_hook_window_reset(struct readahead_control *ractl)
+{
+	struct file_ra_state *ra = ractl->ra;
+	unsigned int def = inode_to_bdi(ractl->mapping->host)->ra_pages;
+
+	if (def && READ_ONCE(ra->ra_pages) > def) {
 		WRITE_ONCE(ra->ra_pages, def);
 		aether_stats_add(AETHER_STAT_WINDOWS_SHRUNK, 1);
 	}
@@ -209,10 +213,8 @@ static bool aether_hook_access(struct readahead_control *ractl, unsigned long re
 		aether_stats_add(AETHER_STAT_SYNC_MISSES, 1);
 
 	if (unlikely(hc->generation != gen)) {
-		struct aether_core_config cfg;
-
-		aether_hook_config(&cfg);
-		aether_core_cpu_configure(hc->core, &cfg);
+		aether_hook_config(&hc->cfg);
+		aether_core_cpu_configure(hc->core, &hc->cfg);
 		hc->generation = gen;
 	}
 
@@ -240,12 +242,14 @@ static bool aether_hook_access(struct readahead_control *ractl, unsigned long re
 	if (!aether_mode_acts(mode) || (ractl->file && (ractl->file->f_mode & FMODE_RANDOM)))
 		return false;
 	if (res.pattern != AETHER_CORE_PATTERN_FORWARD)
-		aether_hook_window(ractl, res.pattern, 0);
+		aether_hook_window_reset(ractl);
 	for (i = 0; i < res.n; i++) {
-		if (d[i].action == AETHER_CORE_ACTION_READAHEAD && d[i].start >= index)
-			aether_hook_window(ractl, res.pattern, d[i].length);
-		else
+		if (d[i].action == AETHER_CORE_ACTION_READAHEAD && d[i].start >= index) {
+			if (res.pattern == AETHER_CORE_PATTERN_FORWARD)
+				aether_hook_window_grow(ractl, &hc->cfg, d[i].length);
+		} else {
 			aether_hook_prefetch(ractl->file, d[i].start, d[i].length);
+		}
 	}
 	return kind == AETHER_HOOK_ASYNC && !kernel_marker && res.pattern != AETHER_CORE_PATTERN_FORWARD;
 }
@@ -345,7 +349,6 @@ static void aether_hook_free_cores(void)
 int aether_hook_init(void)
 {
 	unsigned long size;
-	struct aether_core_config cfg;
 	int cpu, ret;
 
 	if (streams < 8 || streams > 65536 || !is_power_of_2(streams)) {
@@ -353,7 +356,6 @@ int aether_hook_init(void)
 		return -EINVAL;
 	}
 	size = aether_core_cpu_size(streams);
-	aether_hook_config(&cfg);
 	for_each_possible_cpu(cpu) {
 		struct aether_hook_cpu *hc = per_cpu_ptr(&aether_hook_cpus, cpu);
 		void *mem = kvzalloc_node(size, GFP_KERNEL, cpu_to_node(cpu));
@@ -362,8 +364,9 @@ int aether_hook_init(void)
 			ret = -ENOMEM;
 			goto err_cores;
 		}
-		hc->core = aether_core_cpu_init(mem, streams, &cfg);
 		hc->generation = atomic_read(&aether_tunables.generation);
+		aether_hook_config(&hc->cfg);
+		hc->core = aether_core_cpu_init(mem, streams, &hc->cfg);
 	}
 
 	aether_hook_wq = alloc_workqueue("aether_prefetch", WQ_UNBOUND, 0);
