@@ -24,7 +24,7 @@
 #define AETHER_SYSFS_STAT_MODE 0400
 
 struct aether_tunables aether_tunables = {
-	.enabled = true,
+	.enabled = 1,
 	.mode = AETHER_MODE_ADAPTIVE,
 	.min_window_kb = 16,
 	.max_window_kb = 512,
@@ -78,8 +78,8 @@ static ssize_t mode_store(struct kobject *kobj, struct kobj_attribute *attr, con
 static struct kobj_attribute aether_sysfs_mode = __ATTR(mode, AETHER_SYSFS_TUNABLE_MODE, mode_show, mode_store);
 
 /*
- * An unsigned tunable: accepted values are [min, max] and multiples of @align.
- * The window bounds are also checked against each other.
+ * An unsigned tunable: accepted values are [min, max], multiples of @align, and
+ * when set, no more than *@le and no less than *@ge (the tunables it bounds).
  */
 struct aether_sysfs_uint {
 	struct kobj_attribute attr;
@@ -87,6 +87,8 @@ struct aether_sysfs_uint {
 	unsigned int min;
 	unsigned int max;
 	unsigned int align;
+	const unsigned int *le;
+	const unsigned int *ge;
 };
 
 static ssize_t aether_sysfs_uint_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
@@ -100,7 +102,6 @@ static ssize_t aether_sysfs_uint_store(struct kobject *kobj, struct kobj_attribu
 				       const char *buf, size_t count)
 {
 	struct aether_sysfs_uint *u = container_of(attr, struct aether_sysfs_uint, attr);
-	struct aether_tunables *t = &aether_tunables;
 	unsigned int v;
 	int ret;
 
@@ -110,8 +111,7 @@ static ssize_t aether_sysfs_uint_store(struct kobject *kobj, struct kobj_attribu
 		return -EINVAL;
 
 	mutex_lock(&aether_sysfs_lock);
-	if ((u->val == &t->min_window_kb && v > t->max_window_kb) ||
-	    (u->val == &t->max_window_kb && v < t->min_window_kb)) {
+	if ((u->le && v > *u->le) || (u->ge && v < *u->ge)) {
 		mutex_unlock(&aether_sysfs_lock);
 		return -EINVAL;
 	}
@@ -121,7 +121,7 @@ static ssize_t aether_sysfs_uint_store(struct kobject *kobj, struct kobj_attribu
 	return count;
 }
 
-#define AETHER_SYSFS_UINT(_name, _min, _max, _align)                                          \
+#define AETHER_SYSFS_UINT(_name, _min, _max, _align, ...)                                     \
 	static struct aether_sysfs_uint aether_sysfs_##_name = {                              \
 		.attr = __ATTR(_name, AETHER_SYSFS_TUNABLE_MODE, aether_sysfs_uint_show,      \
 			       aether_sysfs_uint_store),                                      \
@@ -129,40 +129,20 @@ static ssize_t aether_sysfs_uint_store(struct kobject *kobj, struct kobj_attribu
 		.min = (_min),                                                                \
 		.max = (_max),                                                                \
 		.align = (_align),                                                            \
+		__VA_ARGS__                                                                   \
 	}
 
-/* Windows are whole pages, from one page to 64 MiB. */
-AETHER_SYSFS_UINT(min_window_kb, 4, 65536, 4);
-AETHER_SYSFS_UINT(max_window_kb, 4, 65536, 4);
+AETHER_SYSFS_UINT(enabled, 0, 1, 1);
+/* Windows are whole pages, from one page to 64 MiB, and min <= max. */
+AETHER_SYSFS_UINT(min_window_kb, 4, 65536, 4, .le = &aether_tunables.max_window_kb);
+AETHER_SYSFS_UINT(max_window_kb, 4, 65536, 4, .ge = &aether_tunables.min_window_kb);
 /* 0 turns explicit prefetches off; windows are still tuned. */
 AETHER_SYSFS_UINT(prefetch_queue_depth, 0, 4096, 1);
 AETHER_SYSFS_UINT(target_accuracy, 1, 100, 1);
 
-/* enabled is a bool in memory but a strict 0 or 1 on the wire. */
-static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%d\n", READ_ONCE(aether_tunables.enabled));
-}
-
-static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr, const char *buf,
-			     size_t count)
-{
-	unsigned int v;
-
-	if (kstrtouint(buf, 10, &v) || v > 1)
-		return -EINVAL;
-	mutex_lock(&aether_sysfs_lock);
-	WRITE_ONCE(aether_tunables.enabled, v);
-	aether_sysfs_changed();
-	mutex_unlock(&aether_sysfs_lock);
-	return count;
-}
-static struct kobj_attribute aether_sysfs_enabled =
-	__ATTR(enabled, AETHER_SYSFS_TUNABLE_MODE, enabled_show, enabled_store);
-
 static struct attribute *aether_sysfs_attrs[] = {
 	&aether_sysfs_version.attr,
-	&aether_sysfs_enabled.attr,
+	&aether_sysfs_enabled.attr.attr,
 	&aether_sysfs_mode.attr,
 	&aether_sysfs_min_window_kb.attr.attr,
 	&aether_sysfs_max_window_kb.attr.attr,

@@ -20,7 +20,7 @@ enum aether_mode {
  * and rebuilds its per-CPU core when @generation moves. Windows are in KiB.
  */
 struct aether_tunables {
-	bool enabled;
+	unsigned int enabled;		/* 0 or 1 */
 	enum aether_mode mode;
 	unsigned int min_window_kb;
 	unsigned int max_window_kb;
