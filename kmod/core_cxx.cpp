@@ -29,12 +29,21 @@ using Slot = aether::StreamSlot<StreamState>;
 // Enough "after X comes Y" links for the files one CPU is reading at once.
 constexpr size_t kCorrEntries = 1024;
 
+// core.h's enums are the core's, value for value, so they convert by cast.
+static_assert(AETHER_CORE_MAX_DECISIONS == aether::kMaxDecisions);
+static_assert(AETHER_CORE_PRESET_HFT == static_cast<int>(aether::Preset::kHft) &&
+	      AETHER_CORE_PRESET_GAMING == static_cast<int>(aether::Preset::kGaming) &&
+	      AETHER_CORE_PRESET_ADAPTIVE == static_cast<int>(aether::Preset::kAdaptive));
+static_assert(AETHER_CORE_PATTERN_NONE == static_cast<int>(aether::Pattern::kNone) &&
+	      AETHER_CORE_PATTERN_FORWARD == static_cast<int>(aether::Pattern::kForward) &&
+	      AETHER_CORE_PATTERN_BACKWARD == static_cast<int>(aether::Pattern::kBackward) &&
+	      AETHER_CORE_PATTERN_STRIDE == static_cast<int>(aether::Pattern::kStride));
+static_assert(AETHER_CORE_ACTION_READAHEAD == static_cast<int>(aether::Action::kReadahead) &&
+	      AETHER_CORE_ACTION_PREFETCH == static_cast<int>(aether::Action::kPrefetch));
+
 aether::Params to_params(const aether_core_config &cfg) noexcept
 {
-	const aether::Preset preset = cfg.preset == AETHER_CORE_PRESET_HFT	  ? aether::Preset::kHft
-				      : cfg.preset == AETHER_CORE_PRESET_GAMING ? aether::Preset::kGaming
-										  : aether::Preset::kAdaptive;
-	aether::Params p = aether::preset_params(preset, 4096);
+	aether::Params p = aether::preset_params(static_cast<aether::Preset>(cfg.preset), 4096);
 	p.min_window = cfg.min_window ? cfg.min_window : 1;
 	p.max_window = cfg.max_window > p.min_window ? cfg.max_window : p.min_window;
 	p.init_window = aether::min<aether::u32>(aether::max<aether::u32>(p.init_window, p.min_window), p.max_window);
@@ -95,7 +104,7 @@ unsigned int aether_core_cpu_access(aether_core_cpu *c, unsigned long long key, 
 	aether::Found how;
 	StreamState &s = c->streams.find_or_insert(key, &how);
 	Predictor &p = c->p();
-	const aether::Stats before = p.stats();
+	const aether::u64 used = p.stats().used_blocks, wasted = p.stats().wasted_blocks;
 	aether::Decision d[aether::kMaxDecisions];
 	const size_t n = p.access(s, index, len, d, aether::kMaxDecisions);
 
@@ -103,14 +112,13 @@ unsigned int aether_core_cpu_access(aether_core_cpu *c, unsigned long long key, 
 		out[i].start = d[i].start;
 		out[i].length = d[i].length;
 		out[i].confidence = static_cast<unsigned int>(d[i].confidence.raw());
-		out[i].action = d[i].action == aether::Action::kReadahead ? AETHER_CORE_ACTION_READAHEAD
-									  : AETHER_CORE_ACTION_PREFETCH;
+		out[i].action = static_cast<aether_core_action>(d[i].action);
 	}
 	const aether::Tracker &hot = s.trackers[s.hot < aether::kTrackers ? s.hot : 0];
 	const bool continued = hot.live && hot.last == index;
 	res->pattern = !continued ? AETHER_CORE_PATTERN_NONE : static_cast<aether_core_pattern>(hot.pattern);
 	res->n = static_cast<unsigned int>(n);
-	res->used = static_cast<unsigned int>(p.stats().used_blocks - before.used_blocks);
-	res->wasted = static_cast<unsigned int>(p.stats().wasted_blocks - before.wasted_blocks);
+	res->used = static_cast<unsigned int>(p.stats().used_blocks - used);
+	res->wasted = static_cast<unsigned int>(p.stats().wasted_blocks - wasted);
 	return res->n;
 }
