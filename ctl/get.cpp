@@ -1,5 +1,4 @@
 // aether-ctl get: read aether.ko's tunables.
-#include <cstring>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -17,10 +16,7 @@ int get(Context &ctx, const std::string &name, bool json)
 {
 	const Knob *only = nullptr;
 	if (!name.empty() && !(only = find_knob(name))) {
-		ctx.err << "aether-ctl: unknown knob '" << name << "'. Knobs:";
-		for (const Knob &k : knobs())
-			ctx.err << " " << k.name;
-		ctx.err << "\n";
+		ctx.err << "aether-ctl: " << unknown_knob(name) << "\n";
 		return kExitUsage;
 	}
 	if (!require_loaded(ctx))
@@ -32,9 +28,7 @@ int get(Context &ctx, const std::string &name, bool json)
 			continue;
 		AttrRead r = ctx.sysfs.read(k.name);
 		if (!r.ok()) {
-			ctx.err << "aether-ctl: cannot read " << (ctx.sysfs.root() / k.name).string() << ": "
-				<< std::strerror(r.error)
-				<< (r.error == EACCES ? " (tunables are root's: run as root)" : "") << "\n";
+			ctx.err << "aether-ctl: " << ctx.sysfs.read_error(k.name, r.error) << "\n";
 			return kExitFailure;
 		}
 		if (json)

@@ -8,9 +8,16 @@
 
 namespace aether::ctl {
 
+enum class KnobKind {
+	kNumber, // a decimal in [min, max] and a multiple of align
+	kMode,   // one of the module's mode names
+};
+
 struct Knob {
 	const char *name; // the sysfs file under /sys/kernel/aether/
 	const char *help; // what it does and what it accepts
+	KnobKind kind = KnobKind::kNumber;
+	unsigned min = 0, max = 0, align = 1;
 };
 
 // Every tunable, in the order `aether-ctl get` lists them.
@@ -18,6 +25,9 @@ std::span<const Knob> knobs();
 
 // The knob called @name, or nullptr.
 const Knob *find_knob(std::string_view name);
+
+// "unknown knob 'NAME'. Knobs: ..." naming every knob, for a name find_knob() lacks.
+std::string unknown_knob(std::string_view name);
 
 // Empty if the module would accept @value for @knob; otherwise why not, as a
 // sentence for the user. Cross-knob rules (min_window_kb <= max_window_kb) are

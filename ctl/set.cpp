@@ -15,10 +15,7 @@ int set(Context &ctx, const std::string &name, const std::string &value)
 {
 	const Knob *k = find_knob(name);
 	if (!k) {
-		ctx.err << "aether-ctl: unknown knob '" << name << "'. Knobs:";
-		for (const Knob &kk : knobs())
-			ctx.err << " " << kk.name;
-		ctx.err << "\n";
+		ctx.err << "aether-ctl: " << unknown_knob(name) << "\n";
 		return kExitUsage;
 	}
 	if (std::string why = validate_knob(*k, value); !why.empty()) {

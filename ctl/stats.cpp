@@ -23,15 +23,6 @@ struct Sample {
 	std::vector<std::pair<uint64_t, uint64_t>> latency; // bucket start ns, count
 };
 
-bool parse_u64(const std::string &s, uint64_t &out)
-{
-	if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos)
-		return false;
-	errno = 0;
-	out = std::strtoull(s.c_str(), nullptr, 10);
-	return errno == 0;
-}
-
 // Returns an empty string and fills @s, or says what could not be read.
 std::string read_sample(const Sysfs &fs, Sample &s)
 {
@@ -40,20 +31,18 @@ std::string read_sample(const Sysfs &fs, Sample &s)
 		AttrRead r = fs.read(path);
 		uint64_t v = 0;
 		if (!r.ok())
-			return "cannot read " + (fs.root() / path).string() + ": " + std::strerror(r.error) +
-			       (r.error == EACCES ? " (stats are root's: run as root)" : "");
-		if (!parse_u64(r.value, v))
+			return fs.read_error(path, r.error);
+		if (!parse_decimal(r.value, v))
 			return (fs.root() / path).string() + " is not a counter: '" + r.value + "'";
 		s.counts.push_back(v);
 	}
 	AttrRead r = fs.read("stats/decision_latency_ns");
 	if (!r.ok())
-		return "cannot read " + (fs.root() / "stats/decision_latency_ns").string() + ": " +
-		       std::strerror(r.error);
+		return fs.read_error("stats/decision_latency_ns", r.error);
 	std::istringstream in(r.value);
 	for (std::string from, count; in >> from >> count;) {
 		uint64_t f = 0, c = 0;
-		if (!parse_u64(from, f) || !parse_u64(count, c))
+		if (!parse_decimal(from, f) || !parse_decimal(count, c))
 			return "stats/decision_latency_ns has a malformed line: '" + from + " " + count + "'";
 		s.latency.emplace_back(f, c);
 	}

@@ -1,5 +1,4 @@
 // aether-ctl status: is aether.ko loaded, and what is it.
-#include <cstring>
 #include <memory>
 #include <ostream>
 
@@ -25,8 +24,7 @@ int status(Context &ctx, Format format)
 
 	AttrRead version = fs.read("version");
 	if (!version.ok()) {
-		ctx.err << "aether-ctl: cannot read " << (fs.root() / "version").string() << ": "
-			<< std::strerror(version.error) << "\n";
+		ctx.err << "aether-ctl: " << fs.read_error("version", version.error) << "\n";
 		return kExitFailure;
 	}
 

@@ -2,6 +2,8 @@
 #include "sysfs.hpp"
 
 #include <cerrno>
+#include <charconv>
+#include <cstring>
 #include <fcntl.h>
 #include <system_error>
 #include <unistd.h>
@@ -40,6 +42,22 @@ AttrRead Sysfs::read(const std::string &name) const
 	while (!r.value.empty() && r.value.back() == '\n')
 		r.value.pop_back();
 	return r;
+}
+
+std::string Sysfs::read_error(const std::string &name, int error) const
+{
+	return "cannot read " + (root_ / name).string() + ": " + std::strerror(error) +
+	       (error == EACCES ? " (aether.ko's attributes are root's: run as root)" : "");
+}
+
+bool parse_decimal(std::string_view text, uint64_t &out)
+{
+	if (!text.empty() && text.back() == '\n')
+		text.remove_suffix(1);
+	const char *end = text.data() + text.size();
+	// from_chars takes no sign or space for an unsigned type, so only digits pass.
+	const auto [ptr, ec] = std::from_chars(text.data(), end, out);
+	return !text.empty() && ec == std::errc() && ptr == end;
 }
 
 int Sysfs::write(const std::string &name, const std::string &value) const

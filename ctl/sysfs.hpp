@@ -1,8 +1,10 @@
 // Reading aether.ko's sysfs attributes.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 namespace aether::ctl {
 
@@ -30,6 +32,10 @@ public:
 	// Reads the attribute at @name (relative to the root, e.g. "version").
 	AttrRead read(const std::string &name) const;
 
+	// What went wrong reading @name with @error, as a sentence fragment for the
+	// user: "cannot read PATH: REASON", with a hint when it is a permissions problem.
+	std::string read_error(const std::string &name, int error) const;
+
 	// Writes @value to the attribute at @name in one write(2), as sysfs needs.
 	// Returns 0 or the errno that refused it (EINVAL: the module rejected the value).
 	int write(const std::string &name, const std::string &value) const;
@@ -37,5 +43,9 @@ public:
 private:
 	std::filesystem::path root_;
 };
+
+// Parses a sysfs number as the kernel's kstrtoull() does: decimal digits only, one
+// trailing newline allowed, no sign or space. False if @text is not one or overflows.
+bool parse_decimal(std::string_view text, uint64_t &out);
 
 } // namespace aether::ctl
