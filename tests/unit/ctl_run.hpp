@@ -1,13 +1,29 @@
 // Runs aether-ctl's command line in-process, as the tests of its subcommands do.
 #pragma once
 
+#include <filesystem>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+#include <unistd.h>
+
 #include "cli.hpp"
 
 namespace aether::test {
+
+// A path under the temporary directory named for this process and the running
+// test, with nothing there yet: tests running side by side never share files. The
+// caller creates what it needs there and removes it.
+inline std::filesystem::path scratch_dir()
+{
+	auto dir = std::filesystem::temp_directory_path() /
+		   ("aether-unit-" + std::to_string(::getpid()) + "-" +
+		    ::testing::UnitTest::GetInstance()->current_test_info()->name());
+	std::filesystem::remove_all(dir);
+	return dir;
+}
 
 // Runs `aether-ctl ARGS...` against @sysfs; clears and fills @out and @err. Returns
 // the exit code.

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "ctl_run.hpp"
 
 namespace fs = std::filesystem;
 using aether::ctl::Sysfs;
@@ -18,10 +19,7 @@ class FakeSysfs : public ::testing::Test {
 protected:
 	void SetUp() override
 	{
-		root_ = fs::temp_directory_path() /
-			("aether-unit-" + std::to_string(::getpid()) + "-" +
-			 ::testing::UnitTest::GetInstance()->current_test_info()->name());
-		fs::remove_all(root_);
+		root_ = aether::test::scratch_dir();
 	}
 	void TearDown() override { fs::remove_all(root_); }
 

@@ -20,10 +20,7 @@ class CtlTune : public ::testing::Test {
 protected:
 	void SetUp() override
 	{
-		root_ = fs::temp_directory_path() /
-			("aether-tune-" + std::to_string(::getpid()) + "-" +
-			 ::testing::UnitTest::GetInstance()->current_test_info()->name());
-		fs::remove_all(root_);
+		root_ = aether::test::scratch_dir();
 		fs::create_directories(root_ / "stats");
 		put("version", "v1");
 		put("enabled", "1");

@@ -373,10 +373,7 @@ class ReplayCommand : public ::testing::Test {
 protected:
 	void SetUp() override
 	{
-		dir_ = fs::temp_directory_path() /
-		       ("aether-unit-" + std::to_string(::getpid()) + "-" +
-			::testing::UnitTest::GetInstance()->current_test_info()->name());
-		fs::remove_all(dir_);
+		dir_ = aether::test::scratch_dir();
 		fs::create_directories(dir_);
 		trace_ = (dir_ / "seq.csv").string();
 		std::ofstream f(trace_);

@@ -27,10 +27,7 @@ class ReplayTrace : public ::testing::Test {
 protected:
 	void SetUp() override
 	{
-		dir_ = fs::temp_directory_path() /
-		       ("aether-unit-" + std::to_string(::getpid()) + "-" +
-			::testing::UnitTest::GetInstance()->current_test_info()->name());
-		fs::remove_all(dir_);
+		dir_ = aether::test::scratch_dir();
 		fs::create_directories(dir_);
 	}
 	void TearDown() override { fs::remove_all(dir_); }
