@@ -4,6 +4,7 @@
 # Environment (all optional):
 #   AETHER_VM_MEM      guest memory in MiB (default 2048)
 #   AETHER_VM_CPUS     guest vCPUs (default 2)
+#   AETHER_VM_TCG_THREAD  single (default) or multi; see vm_qemu_cmd
 #   AETHER_VM_NOBUILD  set to 1 to skip the `make vm-ready` these tools start with
 #   AETHER_VM_VERBOSE  set to 1 to print the kernel's boot messages
 
@@ -55,12 +56,20 @@ vm_write_job() {
 
 # Prints the QEMU command line, one word per line (use with mapfile). @1 is the
 # console log level; @2 the serial device spec.
+#
+# TCG runs the vCPUs on one host thread by default. Multi-threaded TCG in
+# bookworm's QEMU 7.2 lets a vCPU run stale translated code after the kernel's
+# text_poke_bp() has restored an instruction and IPI-synced every CPU, so live
+# patching under load dies with "Oops: int3". Stock ftrace shows it without this
+# project: enabling and disabling the function tracer on page_cache_sync_ra 80
+# times under three fio readers oopsed 3 runs of 3 with thread=multi and 0 of 3
+# with thread=single. Guests still have AETHER_VM_CPUS CPUs, IPIs and preemption.
 vm_qemu_cmd() {
 	local loglevel=$1 serial=$2
 	[ "${AETHER_VM_VERBOSE:-0}" = 1 ] && loglevel=7
 	printf '%s\n' qemu-system-x86_64 \
 		-nodefaults -no-user-config -no-reboot \
-		-machine pc -accel tcg -cpu max \
+		-machine pc -accel "tcg,thread=${AETHER_VM_TCG_THREAD:-single}" -cpu max \
 		-smp "${AETHER_VM_CPUS:-2}" -m "${AETHER_VM_MEM:-2048}" \
 		-display none -monitor none -serial "$serial" \
 		-kernel "$vm_kernel" -initrd "$vm_initrd" \
