@@ -65,31 +65,6 @@ struct aether_hook_prefetch {
 	unsigned long nr;
 };
 
-static unsigned int aether_hook_kb_to_pages(unsigned int kb)
-{
-	return max(kb >> (PAGE_SHIFT - 10), 1U);
-}
-
-static void aether_hook_config(struct aether_core_config *cfg)
-{
-	const struct aether_tunables *t = &aether_tunables;
-
-	switch (READ_ONCE(t->mode)) {
-	case AETHER_MODE_HFT:
-		cfg->preset = AETHER_CORE_PRESET_HFT;
-		break;
-	case AETHER_MODE_GAMING:
-		cfg->preset = AETHER_CORE_PRESET_GAMING;
-		break;
-	default:
-		cfg->preset = AETHER_CORE_PRESET_ADAPTIVE;
-		break;
-	}
-	cfg->min_window = aether_hook_kb_to_pages(READ_ONCE(t->min_window_kb));
-	cfg->max_window = aether_hook_kb_to_pages(READ_ONCE(t->max_window_kb));
-	cfg->target_accuracy = READ_ONCE(t->target_accuracy);
-}
-
 /*
  * Reads one prefetch. Each page is read on its own so that each is marked
  * PG_readahead; the plug merges them back into as few requests as the device
@@ -213,7 +188,7 @@ static bool aether_hook_access(struct readahead_control *ractl, unsigned long re
 		aether_stats_add(AETHER_STAT_SYNC_MISSES, 1);
 
 	if (unlikely(hc->generation != gen)) {
-		aether_hook_config(&hc->cfg);
+		aether_sysfs_core_config(&hc->cfg);
 		aether_core_cpu_configure(hc->core, &hc->cfg);
 		hc->generation = gen;
 	}
@@ -365,7 +340,7 @@ int aether_hook_init(void)
 			goto err_cores;
 		}
 		hc->generation = atomic_read(&aether_tunables.generation);
-		aether_hook_config(&hc->cfg);
+		aether_sysfs_core_config(&hc->cfg);
 		hc->core = aether_core_cpu_init(mem, streams, &hc->cfg);
 	}
 

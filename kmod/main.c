@@ -11,6 +11,7 @@
 #include <linux/module.h>
 
 #include "compat.h"
+#include "blk.h"
 #include "core.h"
 #include "hook.h"
 #include "stats.h"
@@ -32,13 +33,19 @@ static int __init aether_init(void)
 	if (ret)
 		goto err_stats;
 
-	ret = aether_hook_init();
+	ret = aether_blk_init();
 	if (ret)
 		goto err_sysfs;
+
+	ret = aether_hook_init();
+	if (ret)
+		goto err_blk;
 
 	pr_info("version %s loaded\n", AETHER_VERSION);
 	return 0;
 
+err_blk:
+	aether_blk_uninit();
 err_sysfs:
 	aether_sysfs_uninit();
 err_stats:
@@ -51,6 +58,7 @@ err_core:
 static void __exit aether_exit(void)
 {
 	aether_hook_uninit();
+	aether_blk_uninit();
 	aether_sysfs_uninit();
 	aether_stats_uninit();
 	aether_core_uninit();

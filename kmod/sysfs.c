@@ -11,6 +11,8 @@
 #include <linux/kernel.h>
 #include <linux/kobject.h>
 #include <linux/kstrtox.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -31,6 +33,31 @@ struct aether_tunables aether_tunables = {
 	.prefetch_queue_depth = 64,
 	.target_accuracy = 75,
 };
+
+static unsigned int aether_sysfs_kb_to_pages(unsigned int kb)
+{
+	return max(kb >> (PAGE_SHIFT - 10), 1U);
+}
+
+void aether_sysfs_core_config(struct aether_core_config *cfg)
+{
+	const struct aether_tunables *t = &aether_tunables;
+
+	switch (READ_ONCE(t->mode)) {
+	case AETHER_MODE_HFT:
+		cfg->preset = AETHER_CORE_PRESET_HFT;
+		break;
+	case AETHER_MODE_GAMING:
+		cfg->preset = AETHER_CORE_PRESET_GAMING;
+		break;
+	default:
+		cfg->preset = AETHER_CORE_PRESET_ADAPTIVE;
+		break;
+	}
+	cfg->min_window = aether_sysfs_kb_to_pages(READ_ONCE(t->min_window_kb));
+	cfg->max_window = aether_sysfs_kb_to_pages(READ_ONCE(t->max_window_kb));
+	cfg->target_accuracy = READ_ONCE(t->target_accuracy);
+}
 
 /* Serialises writers, so checks that span two tunables (min <= max) hold. */
 static DEFINE_MUTEX(aether_sysfs_lock);
@@ -241,6 +268,11 @@ int aether_sysfs_init(void)
 		return ret;
 	}
 	return 0;
+}
+
+struct kobject *aether_sysfs_root(void)
+{
+	return aether_sysfs_kobj;
 }
 
 void aether_sysfs_uninit(void)

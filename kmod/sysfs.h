@@ -5,6 +5,10 @@
 #include <linux/atomic.h>
 #include <linux/types.h>
 
+#include "core.h"
+
+struct kobject;
+
 /* What the module does with the streams it sees; the sysfs names, in this order. */
 enum aether_mode {
 	AETHER_MODE_OFF,	/* hooks return at once: the kernel's readahead alone */
@@ -38,6 +42,13 @@ static inline bool aether_mode_acts(enum aether_mode mode)
 }
 
 /*
+ * aether_sysfs_core_config() - what a core must be configured with for the
+ * tunables now: the preset of the mode (adaptive for off and observe, which act on
+ * nothing) and the windows in pages. Any context; never fails.
+ */
+void aether_sysfs_core_config(struct aether_core_config *cfg);
+
+/*
  * aether_sysfs_init() - create /sys/kernel/aether/ with its tunables and stats.
  *
  * Returns 0, or -ENOMEM/-EEXIST (or another -errno from sysfs) on failure, in
@@ -45,5 +56,8 @@ static inline bool aether_mode_acts(enum aether_mode mode)
  */
 int aether_sysfs_init(void);
 void aether_sysfs_uninit(void);
+
+/* Returns /sys/kernel/aether/ for other subsystems' directories. Between init and uninit only. */
+struct kobject *aether_sysfs_root(void);
 
 #endif /* AETHER_SYSFS_H */

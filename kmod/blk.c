@@ -1,0 +1,560 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * blk subsystem: per-device telemetry from the block layer.
+ *
+ * Probes on the block_rq_issue and block_rq_complete tracepoints count, per disk,
+ * the read and write requests and bytes, the bytes read ahead (REQ_RAHEAD), how
+ * many reads started where the previous one ended, failed requests and a log2
+ * histogram of issue-to-completion latency. Each disk's reads, in issue order, are
+ * also its LBA stream: a core of its own says what it makes of it, and the last
+ * pattern and decision are shown. Nothing here changes any I/O.
+ *
+ * The probes never sleep or wait. Counters are per CPU; a disk is claimed in a
+ * fixed table with one cmpxchg; the disk's core is behind a spinlock that the
+ * probes only ever try, so a contended access skips the core (and is counted)
+ * rather than stall I/O. Directories under /sys/kernel/aether/devices/ and the
+ * cores are created by a work item, because a probe cannot allocate or sleep.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/blk-mq.h>
+#include <linux/blkdev.h>
+#include <linux/hash.h>
+#include <linux/kobject.h>
+#include <linux/log2.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <linux/timekeeping.h>
+#include <linux/tracepoint.h>
+#include <linux/workqueue.h>
+
+#include "blk.h"
+#include "compat.h"
+#include "core.h"
+#include "stats.h"
+#include "sysfs.h"
+
+/* Disks watched at once; later ones are counted in untracked_requests only. */
+#define AETHER_BLK_MAX_DEVS 64
+/* A disk is one LBA stream; the core's smallest stream table is plenty. */
+#define AETHER_BLK_STREAMS 8
+/* Requests whose issue time is remembered; more in flight go unmeasured. */
+#define AETHER_BLK_INFLIGHT_ORDER 10
+#define AETHER_BLK_INFLIGHT_PROBES 8
+
+#define AETHER_BLK_SYSFS_MODE 0400
+
+/* Per-device counters; the sysfs file names, in this order. */
+enum aether_blk_stat {
+	AETHER_BLK_READS,
+	AETHER_BLK_WRITES,
+	AETHER_BLK_READ_BYTES,
+	AETHER_BLK_WRITE_BYTES,
+	AETHER_BLK_READAHEAD_BYTES,
+	AETHER_BLK_SEQUENTIAL_READS,
+	AETHER_BLK_ERRORS,
+	AETHER_BLK_DECISIONS,
+	AETHER_BLK_DECISIONS_SKIPPED,
+	AETHER_BLK_STAT_NR,
+};
+
+struct aether_blk_cpu {
+	u64 count[AETHER_BLK_STAT_NR];
+	u64 latency[AETHER_STATS_LAT_BUCKETS];
+};
+
+struct aether_blk_dev {
+	dev_t devt;			/* 0 while free; set once by cmpxchg */
+	int named;			/* name is written (release/acquire) */
+	char name[DISK_NAME_LEN];
+	struct aether_blk_cpu __percpu *cpu;
+	atomic64_t next_sector;		/* where the last read issued ended */
+	struct aether_core_cpu *core;	/* published by the work item (release/acquire) */
+	struct kobject *kobj;		/* created by the work item */
+
+	spinlock_t lock;		/* guards the fields below and the core's state */
+	struct aether_core_config cfg;
+	int generation;
+	enum aether_core_pattern pattern;
+	struct aether_core_decision last;	/* valid when last.length */
+};
+
+struct aether_blk_inflight {
+	struct request *rq;
+	u64 issued_ns;
+};
+
+static struct aether_blk_dev aether_blk_devs[AETHER_BLK_MAX_DEVS];
+static struct aether_blk_inflight aether_blk_inflight[1 << AETHER_BLK_INFLIGHT_ORDER];
+static atomic64_t aether_blk_untracked_requests = ATOMIC64_INIT(0);
+static struct kobject *aether_blk_kobj;
+static struct tracepoint *aether_blk_tp_issue, *aether_blk_tp_complete;
+
+static void aether_blk_publish(struct work_struct *work);
+static DECLARE_WORK(aether_blk_work, aether_blk_publish);
+
+/*
+ * Returns @disk's slot, claiming a free one the first time the disk is seen, or
+ * NULL when the table is full. Slots fill in order and are never released while
+ * the module is loaded, so the scan can stop at the first free one.
+ */
+static struct aether_blk_dev *aether_blk_dev_get(struct gendisk *disk)
+{
+	dev_t devt = disk_devt(disk);
+	unsigned int i;
+
+	for (i = 0; i < AETHER_BLK_MAX_DEVS; i++) {
+		struct aether_blk_dev *d = &aether_blk_devs[i];
+		dev_t cur = READ_ONCE(d->devt);
+
+		if (cur == devt)
+			return d;
+		if (cur)
+			continue;
+		cur = cmpxchg(&d->devt, 0, devt);
+		if (cur == devt)
+			return d;
+		if (cur)
+			continue;
+		strscpy(d->name, disk->disk_name, sizeof(d->name));
+		smp_store_release(&d->named, 1);
+		schedule_work(&aether_blk_work);
+		return d;
+	}
+	atomic64_inc(&aether_blk_untracked_requests);
+	return NULL;
+}
+
+static struct aether_blk_inflight *aether_blk_inflight_slot(struct request *rq, unsigned int probe)
+{
+	u32 h = hash_ptr(rq, AETHER_BLK_INFLIGHT_ORDER);
+
+	return &aether_blk_inflight[(h + probe) & ((1 << AETHER_BLK_INFLIGHT_ORDER) - 1)];
+}
+
+/*
+ * Remembers when @rq was issued. A request that is issued again (a requeue, or a
+ * reused request) overwrites its slot instead of taking a second one.
+ */
+static void aether_blk_inflight_start(struct request *rq, u64 now)
+{
+	struct aether_blk_inflight *free = NULL;
+	unsigned int i;
+
+	for (i = 0; i < AETHER_BLK_INFLIGHT_PROBES; i++) {
+		struct aether_blk_inflight *s = aether_blk_inflight_slot(rq, i);
+		struct request *cur = READ_ONCE(s->rq);
+
+		if (cur == rq) {
+			WRITE_ONCE(s->issued_ns, now);
+			return;
+		}
+		if (!cur && !free)
+			free = s;
+	}
+	if (free && !cmpxchg(&free->rq, NULL, rq))
+		WRITE_ONCE(free->issued_ns, now);
+}
+
+/* Returns when @rq was issued and forgets it, or 0 if it was not remembered. */
+static u64 aether_blk_inflight_end(struct request *rq)
+{
+	unsigned int i;
+
+	for (i = 0; i < AETHER_BLK_INFLIGHT_PROBES; i++) {
+		struct aether_blk_inflight *s = aether_blk_inflight_slot(rq, i);
+
+		if (READ_ONCE(s->rq) == rq) {
+			u64 t = READ_ONCE(s->issued_ns);
+
+			smp_store_release(&s->rq, NULL);
+			return t;
+		}
+	}
+	return 0;
+}
+
+/* Feeds one read of pages [@index, @index + @len) to @d's core, unless it is busy. */
+static void aether_blk_core_access(struct aether_blk_dev *d, u64 index, unsigned int len)
+{
+	struct aether_core_cpu *core = smp_load_acquire(&d->core);
+	struct aether_core_decision out[AETHER_CORE_MAX_DECISIONS];
+	struct aether_core_result res;
+	int gen = atomic_read(&aether_tunables.generation);
+	unsigned long flags;
+
+	if (!core)
+		return;
+	if (!spin_trylock_irqsave(&d->lock, flags)) {
+		this_cpu_inc(d->cpu->count[AETHER_BLK_DECISIONS_SKIPPED]);
+		return;
+	}
+	if (d->generation != gen) {
+		aether_sysfs_core_config(&d->cfg);
+		aether_core_cpu_configure(core, &d->cfg);
+		d->generation = gen;
+	}
+	aether_core_cpu_access(core, 0, index, len, out, &res);
+	d->pattern = res.pattern;
+	if (res.n)
+		d->last = out[res.n - 1];
+	spin_unlock_irqrestore(&d->lock, flags);
+	this_cpu_add(d->cpu->count[AETHER_BLK_DECISIONS], res.n);
+}
+
+/* block_rq_issue: the driver is about to start @rq. Preemption is disabled. */
+static void aether_blk_issue(void *data, struct request *rq)
+{
+	struct gendisk *disk = rq->q->disk;
+	struct aether_blk_cpu *c;
+	struct aether_blk_dev *d;
+	unsigned int bytes = blk_rq_bytes(rq);
+	sector_t pos = blk_rq_pos(rq);
+	enum req_op op = req_op(rq);
+
+	if (!READ_ONCE(aether_tunables.enabled) || !disk || blk_rq_is_passthrough(rq) || !bytes)
+		return;
+	if (op != REQ_OP_READ && op != REQ_OP_WRITE)
+		return;
+	d = aether_blk_dev_get(disk);
+	if (!d)
+		return;
+	aether_blk_inflight_start(rq, ktime_get_ns());
+
+	c = this_cpu_ptr(d->cpu);
+	if (op == REQ_OP_WRITE) {
+		c->count[AETHER_BLK_WRITES]++;
+		c->count[AETHER_BLK_WRITE_BYTES] += bytes;
+		return;
+	}
+	c->count[AETHER_BLK_READS]++;
+	c->count[AETHER_BLK_READ_BYTES] += bytes;
+	if (rq->cmd_flags & REQ_RAHEAD)
+		c->count[AETHER_BLK_READAHEAD_BYTES] += bytes;
+	if (atomic64_xchg(&d->next_sector, pos + (bytes >> SECTOR_SHIFT)) == pos)
+		c->count[AETHER_BLK_SEQUENTIAL_READS]++;
+
+	if (READ_ONCE(aether_tunables.mode) != AETHER_MODE_OFF)
+		aether_blk_core_access(d, pos >> (PAGE_SHIFT - SECTOR_SHIFT),
+				       DIV_ROUND_UP(bytes, PAGE_SIZE));
+}
+
+/* block_rq_complete: @nr_bytes of @rq are done with @error. Any context. */
+static void aether_blk_complete(void *data, struct request *rq, blk_status_t error,
+				unsigned int nr_bytes)
+{
+	struct gendisk *disk = rq->q->disk;
+	struct aether_blk_dev *d;
+	u64 issued, ns;
+
+	if (!disk || blk_rq_is_passthrough(rq))
+		return;
+	issued = aether_blk_inflight_end(rq);
+	if (!issued)
+		return;
+	d = aether_blk_dev_get(disk);
+	if (!d)
+		return;
+	ns = ktime_get_ns() - issued;
+	this_cpu_inc(d->cpu->latency[ns ? min_t(unsigned int, ilog2(ns), AETHER_STATS_LAT_BUCKETS - 1) : 0]);
+	if (error != BLK_STS_OK)
+		this_cpu_inc(d->cpu->count[AETHER_BLK_ERRORS]);
+}
+
+/* Returns the device whose directory is @kobj, or NULL. */
+static struct aether_blk_dev *aether_blk_dev_of(struct kobject *kobj)
+{
+	unsigned int i;
+
+	for (i = 0; i < AETHER_BLK_MAX_DEVS; i++)
+		if (READ_ONCE(aether_blk_devs[i].kobj) == kobj)
+			return &aether_blk_devs[i];
+	return NULL;
+}
+
+static u64 aether_blk_sum(struct aether_blk_dev *d, size_t offset)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += *(u64 *)((char *)per_cpu_ptr(d->cpu, cpu) + offset);
+	return sum;
+}
+
+struct aether_blk_attr {
+	struct kobj_attribute attr;
+	enum aether_blk_stat stat;
+};
+
+static ssize_t aether_blk_stat_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	struct aether_blk_attr *a = container_of(attr, struct aether_blk_attr, attr);
+	struct aether_blk_dev *d = aether_blk_dev_of(kobj);
+
+	if (!d)
+		return -ENODEV;
+	return sysfs_emit(buf, "%llu\n",
+			  aether_blk_sum(d, offsetof(struct aether_blk_cpu, count[a->stat])));
+}
+
+#define AETHER_BLK_STAT(_name, _stat)                                                   \
+	static struct aether_blk_attr aether_blk_attr_##_name = {                        \
+		.attr = __ATTR(_name, AETHER_BLK_SYSFS_MODE, aether_blk_stat_show, NULL), \
+		.stat = (_stat),                                                         \
+	}
+
+AETHER_BLK_STAT(reads, AETHER_BLK_READS);
+AETHER_BLK_STAT(writes, AETHER_BLK_WRITES);
+AETHER_BLK_STAT(read_bytes, AETHER_BLK_READ_BYTES);
+AETHER_BLK_STAT(write_bytes, AETHER_BLK_WRITE_BYTES);
+AETHER_BLK_STAT(readahead_bytes, AETHER_BLK_READAHEAD_BYTES);
+AETHER_BLK_STAT(sequential_reads, AETHER_BLK_SEQUENTIAL_READS);
+AETHER_BLK_STAT(errors, AETHER_BLK_ERRORS);
+AETHER_BLK_STAT(decisions, AETHER_BLK_DECISIONS);
+AETHER_BLK_STAT(decisions_skipped, AETHER_BLK_DECISIONS_SKIPPED);
+
+static ssize_t name_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	struct aether_blk_dev *d = aether_blk_dev_of(kobj);
+
+	return d ? sysfs_emit(buf, "%s\n", d->name) : -ENODEV;
+}
+static struct kobj_attribute aether_blk_attr_name = __ATTR(name, AETHER_BLK_SYSFS_MODE, name_show, NULL);
+
+static const char *const aether_blk_patterns[] = {
+	[AETHER_CORE_PATTERN_NONE] = "none",
+	[AETHER_CORE_PATTERN_FORWARD] = "forward",
+	[AETHER_CORE_PATTERN_BACKWARD] = "backward",
+	[AETHER_CORE_PATTERN_STRIDE] = "stride",
+};
+
+/* What the core last made of the disk's reads: "pattern" and "decision" files. */
+static ssize_t pattern_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	struct aether_blk_dev *d = aether_blk_dev_of(kobj);
+	enum aether_core_pattern p;
+	unsigned long flags;
+
+	if (!d)
+		return -ENODEV;
+	spin_lock_irqsave(&d->lock, flags);
+	p = d->pattern;
+	spin_unlock_irqrestore(&d->lock, flags);
+	return sysfs_emit(buf, "%s\n", p < ARRAY_SIZE(aether_blk_patterns) ? aether_blk_patterns[p] : "none");
+}
+static struct kobj_attribute aether_blk_attr_pattern =
+	__ATTR(pattern, AETHER_BLK_SYSFS_MODE, pattern_show, NULL);
+
+/* "none", or "<readahead|prefetch> <first page> <pages> <confidence percent>". */
+static ssize_t decision_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	struct aether_blk_dev *d = aether_blk_dev_of(kobj);
+	struct aether_core_decision last;
+	unsigned long flags;
+
+	if (!d)
+		return -ENODEV;
+	spin_lock_irqsave(&d->lock, flags);
+	last = d->last;
+	spin_unlock_irqrestore(&d->lock, flags);
+	if (!last.length)
+		return sysfs_emit(buf, "none\n");
+	return sysfs_emit(buf, "%s %llu %u %u\n",
+			  last.action == AETHER_CORE_ACTION_PREFETCH ? "prefetch" : "readahead",
+			  last.start, last.length, (unsigned int)((last.confidence * 100ULL) >> 16));
+}
+static struct kobj_attribute aether_blk_attr_decision =
+	__ATTR(decision, AETHER_BLK_SYSFS_MODE, decision_show, NULL);
+
+/* Completion latency, one "<from_ns> <count>" line per log2 bucket, as stats/. */
+static ssize_t latency_ns_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	struct aether_blk_dev *d = aether_blk_dev_of(kobj);
+	unsigned int i;
+	int len = 0;
+
+	if (!d)
+		return -ENODEV;
+	for (i = 0; i < AETHER_STATS_LAT_BUCKETS; i++)
+		len += sysfs_emit_at(buf, len, "%llu %llu\n", i ? 1ULL << i : 0ULL,
+				     aether_blk_sum(d, offsetof(struct aether_blk_cpu, latency[i])));
+	return len;
+}
+static struct kobj_attribute aether_blk_attr_latency_ns =
+	__ATTR(latency_ns, AETHER_BLK_SYSFS_MODE, latency_ns_show, NULL);
+
+static struct attribute *aether_blk_attrs[] = {
+	&aether_blk_attr_name.attr,
+	&aether_blk_attr_reads.attr.attr,
+	&aether_blk_attr_writes.attr.attr,
+	&aether_blk_attr_read_bytes.attr.attr,
+	&aether_blk_attr_write_bytes.attr.attr,
+	&aether_blk_attr_readahead_bytes.attr.attr,
+	&aether_blk_attr_sequential_reads.attr.attr,
+	&aether_blk_attr_errors.attr.attr,
+	&aether_blk_attr_decisions.attr.attr,
+	&aether_blk_attr_decisions_skipped.attr.attr,
+	&aether_blk_attr_pattern.attr,
+	&aether_blk_attr_decision.attr,
+	&aether_blk_attr_latency_ns.attr,
+	NULL,
+};
+
+static const struct attribute_group aether_blk_group = {
+	.attrs = aether_blk_attrs,
+};
+
+static ssize_t untracked_requests_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&aether_blk_untracked_requests));
+}
+static struct kobj_attribute aether_blk_attr_untracked_requests =
+	__ATTR(untracked_requests, AETHER_BLK_SYSFS_MODE, untracked_requests_show, NULL);
+
+/*
+ * Work item: gives every newly claimed disk its core and its directory. A disk
+ * whose allocation fails keeps its counters and is retried on the next claim.
+ */
+static void aether_blk_publish(struct work_struct *work)
+{
+	unsigned long size = aether_core_cpu_size(AETHER_BLK_STREAMS);
+	unsigned int i;
+
+	for (i = 0; i < AETHER_BLK_MAX_DEVS; i++) {
+		struct aether_blk_dev *d = &aether_blk_devs[i];
+		struct kobject *kobj;
+		char dir[24];
+		void *mem;
+
+		if (!READ_ONCE(d->devt) || !smp_load_acquire(&d->named))
+			continue;
+		if (!d->core) {
+			mem = kvzalloc(size, GFP_KERNEL);
+			if (!mem)
+				continue;
+			d->generation = atomic_read(&aether_tunables.generation);
+			aether_sysfs_core_config(&d->cfg);
+			smp_store_release(&d->core, aether_core_cpu_init(mem, AETHER_BLK_STREAMS, &d->cfg));
+		}
+		if (d->kobj)
+			continue;
+		snprintf(dir, sizeof(dir), "%u:%u", MAJOR(d->devt), MINOR(d->devt));
+		kobj = kobject_create_and_add(dir, aether_blk_kobj);
+		if (!kobj)
+			continue;
+		/* Published first, so the files find their device from the moment they exist. */
+		WRITE_ONCE(d->kobj, kobj);
+		if (sysfs_create_group(kobj, &aether_blk_group)) {
+			WRITE_ONCE(d->kobj, NULL);
+			kobject_put(kobj);
+		}
+	}
+}
+
+struct aether_blk_lookup {
+	const char *name;
+	struct tracepoint *tp;
+};
+
+static void aether_blk_find(struct tracepoint *tp, void *priv)
+{
+	struct aether_blk_lookup *l = priv;
+
+	if (!strcmp(tp->name, l->name))
+		l->tp = tp;
+}
+
+/* Returns the kernel tracepoint called @name, or NULL. */
+static struct tracepoint *aether_blk_tracepoint(const char *name)
+{
+	struct aether_blk_lookup l = { .name = name };
+
+	for_each_kernel_tracepoint(aether_blk_find, &l);
+	return l.tp;
+}
+
+static void aether_blk_free(void)
+{
+	unsigned int i;
+
+	/* Removing a directory waits for its readers; then nothing reads any device. */
+	for (i = 0; i < AETHER_BLK_MAX_DEVS; i++)
+		kobject_put(aether_blk_devs[i].kobj);
+	for (i = 0; i < AETHER_BLK_MAX_DEVS; i++) {
+		struct aether_blk_dev *d = &aether_blk_devs[i];
+
+		kvfree(d->core);
+		free_percpu(d->cpu);
+		memset(d, 0, sizeof(*d));
+	}
+	memset(aether_blk_inflight, 0, sizeof(aether_blk_inflight));
+	atomic64_set(&aether_blk_untracked_requests, 0);
+	if (aether_blk_kobj) {
+		sysfs_remove_file(aether_blk_kobj, &aether_blk_attr_untracked_requests.attr);
+		kobject_put(aether_blk_kobj);
+		aether_blk_kobj = NULL;
+	}
+}
+
+int aether_blk_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < AETHER_BLK_MAX_DEVS; i++) {
+		struct aether_blk_dev *d = &aether_blk_devs[i];
+
+		spin_lock_init(&d->lock);
+		atomic64_set(&d->next_sector, -1);
+		d->cpu = alloc_percpu(struct aether_blk_cpu);
+		if (!d->cpu) {
+			ret = -ENOMEM;
+			goto err_free;
+		}
+	}
+	aether_blk_kobj = kobject_create_and_add("devices", aether_sysfs_root());
+	if (!aether_blk_kobj) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	ret = sysfs_create_file(aether_blk_kobj, &aether_blk_attr_untracked_requests.attr);
+	if (ret)
+		goto err_free;
+
+	aether_blk_tp_issue = aether_blk_tracepoint("block_rq_issue");
+	aether_blk_tp_complete = aether_blk_tracepoint("block_rq_complete");
+	if (!aether_blk_tp_issue || !aether_blk_tp_complete) {
+		pr_err("this kernel has no block_rq_issue/block_rq_complete tracepoints\n");
+		ret = -ENOENT;
+		goto err_free;
+	}
+	/* Completion first, so every request the issue probe sees is also seen ending. */
+	ret = tracepoint_probe_register(aether_blk_tp_complete, aether_blk_complete, NULL);
+	if (ret)
+		goto err_free;
+	ret = tracepoint_probe_register(aether_blk_tp_issue, aether_blk_issue, NULL);
+	if (ret)
+		goto err_complete;
+	return 0;
+
+err_complete:
+	tracepoint_probe_unregister(aether_blk_tp_complete, aether_blk_complete, NULL);
+	tracepoint_synchronize_unregister();
+err_free:
+	aether_blk_free();
+	return ret;
+}
+
+void aether_blk_uninit(void)
+{
+	tracepoint_probe_unregister(aether_blk_tp_issue, aether_blk_issue, NULL);
+	tracepoint_probe_unregister(aether_blk_tp_complete, aether_blk_complete, NULL);
+	/* No probe runs after this, so nothing can schedule the work item again. */
+	tracepoint_synchronize_unregister();
+	cancel_work_sync(&aether_blk_work);
+	aether_blk_free();
+}
