@@ -42,6 +42,7 @@
 #include "hook.h"
 #include "stats.h"
 #include "sysfs.h"
+#include "trace.h"
 
 static unsigned int streams = 128;
 module_param(streams, uint, 0444);
@@ -83,6 +84,8 @@ static void aether_hook_prefetch_work(struct work_struct *work)
 	if (isize > 0 && (mapping->a_ops->read_folio || mapping->a_ops->readahead)) {
 		/* As do_page_cache_ra(): never past the page holding the last byte. */
 		last = min_t(pgoff_t, p->index + p->nr - 1, (isize - 1) >> PAGE_SHIFT);
+		if (last >= p->index)
+			trace_aether_prefetch_issue(mapping->host, p->index, last + 1 - p->index);
 		blk_start_plug(&plug);
 		for (i = p->index; i <= last; i++) {
 			DEFINE_READAHEAD(ractl, p->file, &ra, mapping, i);
@@ -212,6 +215,10 @@ static bool aether_hook_access(struct readahead_control *ractl, unsigned long re
 	aether_stats_add(AETHER_STAT_DECISIONS, res.n);
 	aether_stats_add(AETHER_STAT_PREFETCH_HITS, res.used);
 	aether_stats_add(AETHER_STAT_PREFETCH_WASTED, res.wasted);
+	if (res.used || res.wasted)
+		trace_aether_prefetch_hit(ractl->mapping->host, index, res.used, res.wasted);
+	for (i = 0; i < res.n; i++)
+		trace_aether_decision(ractl->mapping->host, index, req, res.pattern, &d[i]);
 
 	/* A file its user declared random (POSIX_FADV_RANDOM) is only watched. */
 	if (!aether_mode_acts(mode) || (ractl->file && (ractl->file->f_mode & FMODE_RANDOM)))
