@@ -2,7 +2,8 @@
 //
 // Usage: pattern-read FILE PATTERN [BLOCK_KB]
 //   PATTERN: seq | stride:N (one block, then skip to N blocks further) | reverse |
-//            random:SEED (every block once, in a seeded shuffle)
+//            random:SEED[:PERCENT] (every block, or PERCENT of them, once each in a
+//            seeded shuffle; a part leaves blocks unread, so readahead can waste)
 //
 // The guest tests pipe the output into sha256sum, so two runs of one pattern must
 // print the same digest whatever the module did to readahead. fio covers sequential
@@ -22,7 +23,7 @@ namespace {
 
 int usage()
 {
-	std::fprintf(stderr, "usage: pattern-read FILE seq|stride:N|reverse|random:SEED [BLOCK_KB]\n");
+	std::fprintf(stderr, "usage: pattern-read FILE seq|stride:N|reverse|random:SEED[:PERCENT] [BLOCK_KB]\n");
 	return 2;
 }
 
@@ -79,7 +80,16 @@ int main(int argc, char **argv)
 	} else if (pat.rfind("stride:", 0) == 0 && parse_u64(pat.c_str() + 7, n) && n > 0) {
 		for (uint64_t b = 0; b < blocks; b += n)
 			order.push_back(b);
-	} else if (pat.rfind("random:", 0) == 0 && parse_u64(pat.c_str() + 7, n)) {
+	} else if (pat.rfind("random:", 0) == 0) {
+		std::string seed = pat.substr(7);
+		uint64_t percent = 100;
+		if (size_t colon = seed.find(':'); colon != std::string::npos) {
+			if (!parse_u64(seed.c_str() + colon + 1, percent) || percent == 0 || percent > 100)
+				return usage();
+			seed.resize(colon);
+		}
+		if (!parse_u64(seed.c_str(), n))
+			return usage();
 		for (uint64_t b = 0; b < blocks; b++)
 			order.push_back(b);
 		// Fisher-Yates with a 64-bit LCG, so a seed means the same order everywhere.
@@ -88,6 +98,7 @@ int main(int argc, char **argv)
 			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
 			std::swap(order[i - 1], order[(x >> 33) % i]);
 		}
+		order.resize(blocks * percent / 100);
 	} else {
 		return usage();
 	}
