@@ -30,6 +30,7 @@ int run(int argc, const char *const *argv, std::ostream &out, std::ostream &err,
 		   "  aether-ctl get             every tunable and its value\n"
 		   "  aether-ctl set mode observe   count what the core would do, change nothing\n"
 		   "  aether-ctl stats --watch 1    counters, and their rates each second\n"
+		   "  aether-ctl devices         per-disk requests, readahead, latency, pattern\n"
 		   "  aether-ctl replay T.csv    simulate prefetch policies over a block I/O trace\n");
 
 	add_version(app, ctx);
@@ -38,6 +39,7 @@ int run(int argc, const char *const *argv, std::ostream &out, std::ostream &err,
 	add_get(app, ctx);
 	add_set(app, ctx);
 	add_stats(app, ctx);
+	add_devices(app, ctx);
 
 	try {
 		app.parse(argc, argv);

@@ -19,34 +19,20 @@ namespace aether::ctl {
 namespace {
 
 struct Sample {
-	std::vector<uint64_t> counts;		       // in stat_names() order
-	std::vector<std::pair<uint64_t, uint64_t>> latency; // bucket start ns, count
+	std::vector<uint64_t> counts; // in stat_names() order
+	Histogram latency;
 };
 
 // Returns an empty string and fills @s, or says what could not be read.
 std::string read_sample(const Sysfs &fs, Sample &s)
 {
 	for (const char *name : stat_names()) {
-		const std::string path = std::string("stats/") + name;
-		AttrRead r = fs.read(path);
 		uint64_t v = 0;
-		if (!r.ok())
-			return fs.read_error(path, r.error);
-		if (!parse_decimal(r.value, v))
-			return (fs.root() / path).string() + " is not a counter: '" + r.value + "'";
+		if (std::string err = read_counter(fs, std::string("stats/") + name, v); !err.empty())
+			return err;
 		s.counts.push_back(v);
 	}
-	AttrRead r = fs.read("stats/decision_latency_ns");
-	if (!r.ok())
-		return fs.read_error("stats/decision_latency_ns", r.error);
-	std::istringstream in(r.value);
-	for (std::string from, count; in >> from >> count;) {
-		uint64_t f = 0, c = 0;
-		if (!parse_decimal(from, f) || !parse_decimal(count, c))
-			return "stats/decision_latency_ns has a malformed line: '" + from + " " + count + "'";
-		s.latency.emplace_back(f, c);
-	}
-	return {};
+	return read_histogram(fs, "stats/decision_latency_ns", s.latency);
 }
 
 void print_text(std::ostream &out, const Sample &s, const Sample *prev, unsigned interval)

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cstring>
 #include <fcntl.h>
+#include <sstream>
+#include <string>
 #include <system_error>
 #include <unistd.h>
 
@@ -80,6 +82,34 @@ int Sysfs::write(const std::string &name, const std::string &value) const
 	if (::close(fd) < 0 && !error)
 		error = errno;
 	return error;
+}
+
+std::string read_counter(const Sysfs &fs, const std::string &name, uint64_t &out)
+{
+	AttrRead r = fs.read(name);
+	if (!r.ok())
+		return fs.read_error(name, r.error);
+	if (!parse_decimal(r.value, out))
+		return (fs.root() / name).string() + " is not a counter: '" + r.value + "'";
+	return {};
+}
+
+std::string read_histogram(const Sysfs &fs, const std::string &name, Histogram &out)
+{
+	AttrRead r = fs.read(name);
+	if (!r.ok())
+		return fs.read_error(name, r.error);
+	std::istringstream in(r.value);
+	for (std::string line; std::getline(in, line);) {
+		std::istringstream fields(line);
+		std::string from, count, extra;
+		uint64_t f = 0, c = 0;
+		if (!(fields >> from >> count) || (fields >> extra) || !parse_decimal(from, f) ||
+		    !parse_decimal(count, c))
+			return (fs.root() / name).string() + " has a malformed line: '" + line + "'";
+		out.emplace_back(f, c);
+	}
+	return {};
 }
 
 } // namespace aether::ctl

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace aether::ctl {
 
@@ -47,5 +49,16 @@ private:
 // Parses a sysfs number as the kernel's kstrtoull() does: decimal digits only, one
 // trailing newline allowed, no sign or space. False if @text is not one or overflows.
 bool parse_decimal(std::string_view text, uint64_t &out);
+
+// A log2 histogram as aether.ko prints one: per bucket, where it starts and its count.
+using Histogram = std::vector<std::pair<uint64_t, uint64_t>>;
+
+// Reads the counter at @name into @out. Returns an empty string, or what went
+// wrong as a sentence fragment for the user.
+std::string read_counter(const Sysfs &fs, const std::string &name, uint64_t &out);
+
+// Reads the histogram at @name ("<from> <count>" per line) into @out. Returns an
+// empty string, or what went wrong as a sentence fragment for the user.
+std::string read_histogram(const Sysfs &fs, const std::string &name, Histogram &out);
 
 } // namespace aether::ctl

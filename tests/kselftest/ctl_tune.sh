@@ -4,16 +4,6 @@
 trap 'echo adaptive >/sys/kernel/aether/mode 2>/dev/null; unload_aether' EXIT
 plan 14
 
-# expect CODE DESCRIPTION COMMAND...: one TAP point that COMMAND exits with CODE.
-expect() {
-	local want=$1 what=$2 rc
-	shift 2
-	"$@" >/tmp/ctl.out 2>/tmp/ctl.err
-	rc=$?
-	sed 's/^/  /' /tmp/ctl.err
-	if [ $rc = "$want" ]; then ok "$what (exit $rc)"; else not_ok "$what (exit $rc, want $want)"; fi
-}
-
 expect 1 "stats without the module" aether-ctl stats
 check "insmod aether.ko" insmod "$AETHER_KO"
 expect 0 "get mode" aether-ctl get mode

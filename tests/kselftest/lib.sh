@@ -29,6 +29,17 @@ check() {
 	if "$@"; then ok "$what"; else not_ok "$what"; fi
 }
 
+# expect CODE DESCRIPTION COMMAND...: one TAP point that COMMAND exits with CODE.
+# Its output is left in /tmp/ctl.out; its errors are shown, indented.
+expect() {
+	local want=$1 what=$2 rc
+	shift 2
+	"$@" >/tmp/ctl.out 2>/tmp/ctl.err
+	rc=$?
+	sed 's/^/  /' /tmp/ctl.err
+	if [ $rc = "$want" ]; then ok "$what (exit $rc)"; else not_ok "$what (exit $rc, want $want)"; fi
+}
+
 # Exit status for the end of a test: non-zero if any point failed.
 tap_done() {
 	[ "$tap_failed" = 0 ]

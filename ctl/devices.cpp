@@ -1,0 +1,195 @@
+// aether-ctl devices: aether.ko's per-disk block telemetry (/sys/kernel/aether/devices/).
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <iomanip>
+#include <memory>
+#include <ostream>
+#include <sstream>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+
+namespace aether::ctl {
+
+namespace {
+
+// The counters of one disk's directory, in the order the module lists them.
+constexpr const char *kCounters[] = {
+	"reads", "writes", "read_bytes", "write_bytes", "readahead_bytes",
+	"sequential_reads", "errors", "decisions", "decisions_skipped",
+};
+constexpr size_t kNrCounters = sizeof(kCounters) / sizeof(kCounters[0]);
+
+struct Device {
+	std::string devt; // "major:minor", the directory's name
+	std::string name, pattern, decision;
+	uint64_t counts[kNrCounters] = {};
+	Histogram latency;
+
+	uint64_t count(std::string_view name) const
+	{
+		for (size_t i = 0; i < kNrCounters; i++)
+			if (name == kCounters[i])
+				return counts[i];
+		return 0;
+	}
+};
+
+// Returns an empty string and fills @d from devices/@d.devt/, or says what failed.
+std::string read_device(const Sysfs &fs, Device &d)
+{
+	const std::string dir = "devices/" + d.devt + "/";
+	for (size_t i = 0; i < kNrCounters; i++)
+		if (std::string err = read_counter(fs, dir + kCounters[i], d.counts[i]); !err.empty())
+			return err;
+	for (auto [file, field] : {std::pair{"name", &d.name}, {"pattern", &d.pattern}, {"decision", &d.decision}}) {
+		AttrRead r = fs.read(dir + file);
+		if (!r.ok())
+			return fs.read_error(dir + file, r.error);
+		*field = r.value;
+	}
+	return read_histogram(fs, dir + "latency_ns", d.latency);
+}
+
+// "major:minor" sorts by major, then minor, as /proc/partitions does.
+bool devt_less(const std::string &a, const std::string &b)
+{
+	auto split = [](const std::string &s) {
+		uint64_t major = 0, minor = 0;
+		const size_t colon = s.find(':');
+		parse_decimal(s.substr(0, colon), major);
+		if (colon != std::string::npos)
+			parse_decimal(s.substr(colon + 1), minor);
+		return std::pair{major, minor};
+	};
+	return split(a) < split(b);
+}
+
+// The bucket holding the median latency, as "32-64us", or "-" with no samples.
+std::string median_bucket(const Histogram &h)
+{
+	uint64_t total = 0, seen = 0;
+	for (const auto &b : h)
+		total += b.second;
+	if (!total)
+		return "-";
+	for (const auto &b : h) {
+		seen += b.second;
+		if (2 * seen >= total) {
+			auto fmt = [](uint64_t ns) {
+				return ns >= 1000000 ? std::to_string(ns / 1000000) + "ms"
+				       : ns >= 1000  ? std::to_string(ns / 1000) + "us"
+						     : std::to_string(ns) + "ns";
+			};
+			return fmt(b.first) + "-" + fmt(b.first ? 2 * b.first : 1);
+		}
+	}
+	return "-";
+}
+
+std::string mib(uint64_t bytes)
+{
+	std::ostringstream s;
+	s << std::fixed << std::setprecision(1) << static_cast<double>(bytes) / (1 << 20);
+	return s.str();
+}
+
+nlohmann::json to_json(const Device &d)
+{
+	nlohmann::json j = {{"device", d.devt}, {"name", d.name}, {"pattern", d.pattern}, {"decision", d.decision}};
+	for (size_t i = 0; i < kNrCounters; i++)
+		j[kCounters[i]] = d.counts[i];
+	nlohmann::json lat = nlohmann::json::array();
+	for (const auto &b : d.latency)
+		lat.push_back({{"from_ns", b.first}, {"count", b.second}});
+	j["latency_ns"] = lat;
+	return j;
+}
+
+void print_table(std::ostream &out, const std::vector<Device> &devs)
+{
+	out << std::left << std::setw(9) << "DEVICE" << std::setw(10) << "NAME" << std::right
+	    << std::setw(10) << "READS" << std::setw(10) << "WRITES" << std::setw(10) << "READ_MiB"
+	    << std::setw(10) << "RA_MiB" << std::setw(10) << "WRITE_MiB" << std::setw(6) << "SEQ%"
+	    << std::setw(14) << "MEDIAN_LAT" << "  " << std::left << std::setw(9) << "PATTERN"
+	    << "DECISION\n";
+	for (const Device &d : devs) {
+		const uint64_t reads = d.count("reads");
+		out << std::left << std::setw(9) << d.devt << std::setw(10) << d.name << std::right
+		    << std::setw(10) << reads << std::setw(10) << d.count("writes") << std::setw(10)
+		    << mib(d.count("read_bytes")) << std::setw(10) << mib(d.count("readahead_bytes"))
+		    << std::setw(10) << mib(d.count("write_bytes")) << std::setw(6)
+		    << (reads ? std::to_string(d.count("sequential_reads") * 100 / reads) : "-")
+		    << std::setw(14) << median_bucket(d.latency) << "  " << std::left << std::setw(9)
+		    << d.pattern << d.decision << "\n";
+	}
+}
+
+int devices(Context &ctx, bool json)
+{
+	if (!require_loaded(ctx))
+		return kExitFailure;
+	const std::filesystem::path dir = ctx.sysfs.root() / "devices";
+	std::error_code ec;
+	std::vector<Device> devs;
+	for (const auto &entry : std::filesystem::directory_iterator(dir, ec))
+		if (entry.is_directory(ec)) {
+			devs.emplace_back();
+			devs.back().devt = entry.path().filename().string();
+		}
+	if (ec) {
+		ctx.err << "aether-ctl: cannot list " << dir.string() << ": " << ec.message() << "\n";
+		return kExitFailure;
+	}
+	std::sort(devs.begin(), devs.end(), [](const Device &a, const Device &b) { return devt_less(a.devt, b.devt); });
+	for (Device &d : devs) {
+		if (std::string err = read_device(ctx.sysfs, d); !err.empty()) {
+			ctx.err << "aether-ctl: " << err << "\n";
+			return kExitFailure;
+		}
+	}
+	uint64_t dropped = 0;
+	if (std::string err = read_counter(ctx.sysfs, "devices/untracked_requests", dropped); !err.empty()) {
+		ctx.err << "aether-ctl: " << err << "\n";
+		return kExitFailure;
+	}
+
+	if (json) {
+		nlohmann::json j = nlohmann::json::array();
+		for (const Device &d : devs)
+			j.push_back(to_json(d));
+		ctx.out << nlohmann::json{{"devices", j}, {"untracked_requests", dropped}}.dump(2) << "\n";
+		return kExitOk;
+	}
+	if (devs.empty())
+		ctx.out << "no block device has had a request since aether.ko was loaded\n";
+	else
+		print_table(ctx.out, devs);
+	if (dropped)
+		ctx.out << dropped << " requests went to disks beyond the first 64, which are not tracked\n";
+	return kExitOk;
+}
+
+} // namespace
+
+void add_devices(CLI::App &app, Context &ctx)
+{
+	auto *cmd = app.add_subcommand("devices", "Print aether.ko's per-disk block telemetry");
+	auto json = std::make_shared<bool>(false);
+	cmd->add_flag("--json", *json, "Print a JSON object with every counter and the latency histogram");
+	cmd->footer("Per disk, from /sys/kernel/aether/devices/MAJOR:MINOR/ (counted since aether.ko was loaded):\n"
+		    "  READS, WRITES        requests issued to the disk\n"
+		    "  READ_MiB, WRITE_MiB  their bytes; RA_MiB is what was read ahead (REQ_RAHEAD)\n"
+		    "  SEQ%                 reads that started where the previous read ended\n"
+		    "  MEDIAN_LAT           log2 bucket holding the median issue-to-completion time\n"
+		    "  PATTERN, DECISION    what the core makes of the disk's reads, and its last\n"
+		    "                       decision: action, first 4 KiB page, pages, confidence %");
+	cmd->callback([&ctx, json] { ctx.exit_code = devices(ctx, *json); });
+}
+
+} // namespace aether::ctl
