@@ -105,7 +105,7 @@ run: vm-ready
 vm: vm-ready
 	@AETHER_VM_NOBUILD=1 tests/vm/shell
 
-bench: user
+bench: vm-ready
 	@scripts/bench.sh
 
 clean:

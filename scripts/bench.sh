@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make bench`: numbers, never assertions. Prints the core's per-access cost (Google
-# Benchmark, median of 5) and the replay tables on the real CloudPhysics trace:
-# object mode (comparable with libCacheSim's published LRU/Mithril/OBL/PG table in
-# ../shared/traces/README.md) at 128M..1G, and block mode for every policy.
+# Benchmark, median of 5); aether.ko's effect on reads from a slow disk in the VM
+# (scripts/bench_readahead.sh); and the replay tables on the real CloudPhysics
+# trace: object mode (comparable with libCacheSim's published LRU/Mithril/OBL/PG
+# table in ../shared/traces/README.md) at 128M..1G, and block mode for every policy.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 trace=${AETHER_TRACE:-$top/../shared/traces/cloudphysics.csv}
@@ -11,6 +12,10 @@ bin=$top/build/bin
 echo "== core: ns per access (median of 5 runs; items_per_second is accesses/s)"
 "$bin/aether-bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
 	--benchmark_filter=. 2>&1 | grep -E '^(Benchmark|BM_.*_median|Run on|CPU)' || true
+echo
+
+echo "== aether.ko in the VM: stock readahead (off) against each preset (about 4 minutes)"
+AETHER_VM_NOBUILD=1 "$top/tests/vm/run" "$top/scripts/bench_readahead.sh"
 echo
 
 if [ ! -r "$trace" ]; then
