@@ -7,7 +7,7 @@ cleanup() {
 	slow_disk_down
 }
 trap cleanup EXIT
-plan 15
+plan 16
 
 check "a slow ext4 disk (null_blk, 50 us per request)" slow_disk_up 50
 check "insmod aether.ko" insmod "$AETHER_KO"
@@ -43,6 +43,11 @@ hist=$(awk '{ t += $2; if ($1 < 32768) f += $2 } END { print t + 0, f + 0 }' "$d
 timed=${hist% *} fast=${hist#* }
 check "latency histogram holds the requests ($timed timed)" test "$timed" -ge $((reads / 2))
 check "no request beat the disk's 50 us delay ($fast under 32 us)" test "$fast" = 0
+
+refused=0 rbefore=$(dev reads)
+for a in "$dir"/*; do echo 0 >"$a" 2>/dev/null || refused=$((refused + 1)); done
+check "every file of devices/$devt/ refuses writes ($refused of $(ls "$dir" | wc -l))" \
+	test "$refused" = "$(ls "$dir" | wc -l)" -a "$(dev reads)" = "$rbefore"
 
 echo 0 >/sys/kernel/aether/enabled
 r1=$(dev reads)
