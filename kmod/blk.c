@@ -332,18 +332,28 @@ static const char *const aether_blk_patterns[] = {
 	[AETHER_CORE_PATTERN_STRIDE] = "stride",
 };
 
-/* What the core last made of the disk's reads: "pattern" and "decision" files. */
+/* Copies what the core last made of @d's reads: its pattern and last decision. */
+static void aether_blk_last(struct aether_blk_dev *d, enum aether_core_pattern *pattern,
+			    struct aether_core_decision *last)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&d->lock, flags);
+	*pattern = d->pattern;
+	*last = d->last;
+	spin_unlock_irqrestore(&d->lock, flags);
+}
+
+/* "none", "forward", "backward" or "stride". */
 static ssize_t pattern_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
 	struct aether_blk_dev *d = aether_blk_dev_of(kobj);
+	struct aether_core_decision last;
 	enum aether_core_pattern p;
-	unsigned long flags;
 
 	if (!d)
 		return -ENODEV;
-	spin_lock_irqsave(&d->lock, flags);
-	p = d->pattern;
-	spin_unlock_irqrestore(&d->lock, flags);
+	aether_blk_last(d, &p, &last);
 	return sysfs_emit(buf, "%s\n", p < ARRAY_SIZE(aether_blk_patterns) ? aether_blk_patterns[p] : "none");
 }
 static struct kobj_attribute aether_blk_attr_pattern =
@@ -354,13 +364,11 @@ static ssize_t decision_show(struct kobject *kobj, struct kobj_attribute *attr, 
 {
 	struct aether_blk_dev *d = aether_blk_dev_of(kobj);
 	struct aether_core_decision last;
-	unsigned long flags;
+	enum aether_core_pattern p;
 
 	if (!d)
 		return -ENODEV;
-	spin_lock_irqsave(&d->lock, flags);
-	last = d->last;
-	spin_unlock_irqrestore(&d->lock, flags);
+	aether_blk_last(d, &p, &last);
 	if (!last.length)
 		return sysfs_emit(buf, "none\n");
 	return sysfs_emit(buf, "%s %llu %u %u\n",
