@@ -21,7 +21,6 @@
 #include <linux/blkdev.h>
 #include <linux/hash.h>
 #include <linux/kobject.h>
-#include <linux/log2.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -259,7 +258,7 @@ static void aether_blk_complete(void *data, struct request *rq, blk_status_t err
 	if (!d)
 		return;
 	ns = ktime_get_ns() - issued;
-	this_cpu_inc(d->cpu->latency[ns ? min_t(unsigned int, ilog2(ns), AETHER_STATS_LAT_BUCKETS - 1) : 0]);
+	this_cpu_inc(d->cpu->latency[aether_stats_bucket(ns)]);
 	if (error != BLK_STS_OK)
 		this_cpu_inc(d->cpu->count[AETHER_BLK_ERRORS]);
 }
@@ -275,16 +274,6 @@ static struct aether_blk_dev *aether_blk_dev_of(struct kobject *kobj)
 	return NULL;
 }
 
-static u64 aether_blk_sum(struct aether_blk_dev *d, size_t offset)
-{
-	u64 sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += *(u64 *)((char *)per_cpu_ptr(d->cpu, cpu) + offset);
-	return sum;
-}
-
 struct aether_blk_attr {
 	struct kobj_attribute attr;
 	enum aether_blk_stat stat;
@@ -298,7 +287,7 @@ static ssize_t aether_blk_stat_show(struct kobject *kobj, struct kobj_attribute 
 	if (!d)
 		return -ENODEV;
 	return sysfs_emit(buf, "%llu\n",
-			  aether_blk_sum(d, offsetof(struct aether_blk_cpu, count[a->stat])));
+			  aether_stats_sum(d->cpu, offsetof(struct aether_blk_cpu, count[a->stat])));
 }
 
 #define AETHER_BLK_STAT(_name, _stat)                                                   \
@@ -378,19 +367,14 @@ static ssize_t decision_show(struct kobject *kobj, struct kobj_attribute *attr, 
 static struct kobj_attribute aether_blk_attr_decision =
 	__ATTR(decision, AETHER_BLK_SYSFS_MODE, decision_show, NULL);
 
-/* Completion latency, one "<from_ns> <count>" line per log2 bucket, as stats/. */
+/* Completion latency, in aether_stats_emit_latency()'s lines. */
 static ssize_t latency_ns_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
 	struct aether_blk_dev *d = aether_blk_dev_of(kobj);
-	unsigned int i;
-	int len = 0;
 
 	if (!d)
 		return -ENODEV;
-	for (i = 0; i < AETHER_STATS_LAT_BUCKETS; i++)
-		len += sysfs_emit_at(buf, len, "%llu %llu\n", i ? 1ULL << i : 0ULL,
-				     aether_blk_sum(d, offsetof(struct aether_blk_cpu, latency[i])));
-	return len;
+	return aether_stats_emit_latency(buf, d->cpu, offsetof(struct aether_blk_cpu, latency));
 }
 static struct kobj_attribute aether_blk_attr_latency_ns =
 	__ATTR(latency_ns, AETHER_BLK_SYSFS_MODE, latency_ns_show, NULL);

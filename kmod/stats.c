@@ -4,9 +4,9 @@
  */
 #include <linux/cpumask.h>
 #include <linux/errno.h>
-#include <linux/log2.h>
 #include <linux/percpu.h>
 #include <linux/stddef.h>
+#include <linux/sysfs.h>
 
 #include "compat.h"
 #include "stats.h"
@@ -30,38 +30,30 @@ const char *aether_stats_name(enum aether_stat stat)
 	return aether_stats_names[stat];
 }
 
-void aether_stats_latency(u64 ns)
-{
-	unsigned int bucket = ns ? ilog2(ns) : 0;
-
-	if (bucket >= AETHER_STATS_LAT_BUCKETS)
-		bucket = AETHER_STATS_LAT_BUCKETS - 1;
-	this_cpu_inc(aether_stats->latency[bucket]);
-}
-
-/*
- * Sums the u64 at @offset in every CPU's counters, without stopping the writers: a
- * reader may miss an increment that is in flight, never see a torn or decreasing
- * value on a 64-bit machine.
- */
-static u64 aether_stats_sum(size_t offset)
+u64 aether_stats_sum(const void __percpu *base, size_t offset)
 {
 	u64 sum = 0;
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(*(u64 *)((char *)per_cpu_ptr(aether_stats, cpu) + offset));
+		sum += READ_ONCE(*(u64 *)((char *)per_cpu_ptr(base, cpu) + offset));
 	return sum;
 }
 
 u64 aether_stats_read(enum aether_stat stat)
 {
-	return aether_stats_sum(offsetof(struct aether_stats_cpu, count[stat]));
+	return aether_stats_sum(aether_stats, offsetof(struct aether_stats_cpu, count[stat]));
 }
 
-u64 aether_stats_read_latency(unsigned int bucket)
+int aether_stats_emit_latency(char *buf, const void __percpu *base, size_t offset)
 {
-	return aether_stats_sum(offsetof(struct aether_stats_cpu, latency[bucket]));
+	unsigned int i;
+	int len = 0;
+
+	for (i = 0; i < AETHER_STATS_LAT_BUCKETS; i++)
+		len += sysfs_emit_at(buf, len, "%llu %llu\n", i ? 1ULL << i : 0ULL,
+				     aether_stats_sum(base, offset + i * sizeof(u64)));
+	return len;
 }
 
 int aether_stats_init(void)

@@ -2,6 +2,8 @@
 #ifndef AETHER_STATS_H
 #define AETHER_STATS_H
 
+#include <linux/log2.h>
+#include <linux/minmax.h>
 #include <linux/percpu.h>
 #include <linux/types.h>
 
@@ -42,14 +44,38 @@ static inline void aether_stats_add(enum aether_stat stat, u64 n)
 	this_cpu_add(aether_stats->count[stat], n);
 }
 
+/* The latency bucket that @ns nanoseconds fall in. */
+static inline unsigned int aether_stats_bucket(u64 ns)
+{
+	return ns ? min_t(unsigned int, ilog2(ns), AETHER_STATS_LAT_BUCKETS - 1) : 0;
+}
+
 /* Counts one core decision that took @ns nanoseconds. Any context. */
-void aether_stats_latency(u64 ns);
+static inline void aether_stats_latency(u64 ns)
+{
+	this_cpu_inc(aether_stats->latency[aether_stats_bucket(ns)]);
+}
+
+/*
+ * aether_stats_sum() - the u64 at @offset in each CPU's copy of @base, summed.
+ *
+ * Writers are not stopped: the sum may miss an increment in flight, but never sees
+ * a torn or decreasing value on a 64-bit machine. Any context.
+ */
+u64 aether_stats_sum(const void __percpu *base, size_t offset);
+
+/*
+ * aether_stats_emit_latency() - print a per-CPU latency histogram for sysfs.
+ *
+ * @offset is where the AETHER_STATS_LAT_BUCKETS u64 buckets start in each CPU's
+ * copy of @base. One "<from_ns> <count>" line per bucket, where a bucket holds
+ * [from_ns, 2 * from_ns) and the first also holds 0. Returns the length written.
+ */
+int aether_stats_emit_latency(char *buf, const void __percpu *base, size_t offset);
 
 /* Returns counter @stat summed over all CPUs. */
 u64 aether_stats_read(enum aether_stat stat);
 
-/* Returns latency bucket @bucket (< AETHER_STATS_LAT_BUCKETS) summed over all CPUs. */
-u64 aether_stats_read_latency(unsigned int bucket);
 
 /* aether_stats_init() - allocate the counters, all zero. Returns 0 or -ENOMEM. */
 int aether_stats_init(void);

@@ -211,19 +211,10 @@ AETHER_SYSFS_STAT(prefetch_wasted, AETHER_STAT_PREFETCH_WASTED);
 AETHER_SYSFS_STAT(queue_drops, AETHER_STAT_QUEUE_DROPS);
 AETHER_SYSFS_STAT(sync_misses, AETHER_STAT_SYNC_MISSES);
 
-/*
- * The decision-latency histogram: one line per bucket, "<from_ns> <count>", where a
- * bucket holds latencies in [from_ns, 2 * from_ns) and the first also holds 0.
- */
+/* The decision-latency histogram, in aether_stats_emit_latency()'s lines. */
 static ssize_t decision_latency_ns_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
-	unsigned int i;
-	int len = 0;
-
-	for (i = 0; i < AETHER_STATS_LAT_BUCKETS; i++)
-		len += sysfs_emit_at(buf, len, "%llu %llu\n", i ? 1ULL << i : 0ULL,
-				     aether_stats_read_latency(i));
-	return len;
+	return aether_stats_emit_latency(buf, aether_stats, offsetof(struct aether_stats_cpu, latency));
 }
 static struct kobj_attribute aether_sysfs_decision_latency_ns =
 	__ATTR(decision_latency_ns, AETHER_SYSFS_STAT_MODE, decision_latency_ns_show, NULL);
