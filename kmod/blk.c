@@ -208,7 +208,6 @@ static void aether_blk_core_access(struct aether_blk_dev *d, u64 index, unsigned
 static void aether_blk_issue(void *data, struct request *rq)
 {
 	struct gendisk *disk = rq->q->disk;
-	struct aether_blk_cpu *c;
 	struct aether_blk_dev *d;
 	unsigned int bytes = blk_rq_bytes(rq);
 	sector_t pos = blk_rq_pos(rq);
@@ -223,18 +222,18 @@ static void aether_blk_issue(void *data, struct request *rq)
 		return;
 	aether_blk_inflight_start(rq, ktime_get_ns());
 
-	c = this_cpu_ptr(d->cpu);
+	/* this_cpu_*(): an interrupt on this CPU may issue to the same disk. */
 	if (op == REQ_OP_WRITE) {
-		c->count[AETHER_BLK_WRITES]++;
-		c->count[AETHER_BLK_WRITE_BYTES] += bytes;
+		this_cpu_inc(d->cpu->count[AETHER_BLK_WRITES]);
+		this_cpu_add(d->cpu->count[AETHER_BLK_WRITE_BYTES], bytes);
 		return;
 	}
-	c->count[AETHER_BLK_READS]++;
-	c->count[AETHER_BLK_READ_BYTES] += bytes;
+	this_cpu_inc(d->cpu->count[AETHER_BLK_READS]);
+	this_cpu_add(d->cpu->count[AETHER_BLK_READ_BYTES], bytes);
 	if (rq->cmd_flags & REQ_RAHEAD)
-		c->count[AETHER_BLK_READAHEAD_BYTES] += bytes;
+		this_cpu_add(d->cpu->count[AETHER_BLK_READAHEAD_BYTES], bytes);
 	if (atomic64_xchg(&d->next_sector, pos + (bytes >> SECTOR_SHIFT)) == pos)
-		c->count[AETHER_BLK_SEQUENTIAL_READS]++;
+		this_cpu_inc(d->cpu->count[AETHER_BLK_SEQUENTIAL_READS]);
 
 	if (READ_ONCE(aether_tunables.mode) != AETHER_MODE_OFF)
 		aether_blk_core_access(d, pos >> (PAGE_SHIFT - SECTOR_SHIFT),
