@@ -320,28 +320,34 @@ static const char *const aether_blk_patterns[] = {
 	[AETHER_CORE_PATTERN_STRIDE] = "stride",
 };
 
-/* Copies what the core last made of @d's reads: its pattern and last decision. */
-static void aether_blk_last(struct aether_blk_dev *d, enum aether_core_pattern *pattern,
-			    struct aether_core_decision *last)
+/*
+ * Copies what the core last made of the reads of the disk whose directory is
+ * @kobj: its pattern and last decision. Returns 0, or -ENODEV for no such disk.
+ */
+static int aether_blk_last(struct kobject *kobj, enum aether_core_pattern *pattern,
+			   struct aether_core_decision *last)
 {
+	struct aether_blk_dev *d = aether_blk_dev_of(kobj);
 	unsigned long flags;
 
+	if (!d)
+		return -ENODEV;
 	spin_lock_irqsave(&d->lock, flags);
 	*pattern = d->pattern;
 	*last = d->last;
 	spin_unlock_irqrestore(&d->lock, flags);
+	return 0;
 }
 
 /* "none", "forward", "backward" or "stride". */
 static ssize_t pattern_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
-	struct aether_blk_dev *d = aether_blk_dev_of(kobj);
 	struct aether_core_decision last;
 	enum aether_core_pattern p;
+	int ret = aether_blk_last(kobj, &p, &last);
 
-	if (!d)
-		return -ENODEV;
-	aether_blk_last(d, &p, &last);
+	if (ret)
+		return ret;
 	return sysfs_emit(buf, "%s\n", p < ARRAY_SIZE(aether_blk_patterns) ? aether_blk_patterns[p] : "none");
 }
 static struct kobj_attribute aether_blk_attr_pattern =
@@ -350,13 +356,12 @@ static struct kobj_attribute aether_blk_attr_pattern =
 /* "none", or "<readahead|prefetch> <first page> <pages> <confidence percent>". */
 static ssize_t decision_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
-	struct aether_blk_dev *d = aether_blk_dev_of(kobj);
 	struct aether_core_decision last;
 	enum aether_core_pattern p;
+	int ret = aether_blk_last(kobj, &p, &last);
 
-	if (!d)
-		return -ENODEV;
-	aether_blk_last(d, &p, &last);
+	if (ret)
+		return ret;
 	if (!last.length)
 		return sysfs_emit(buf, "none\n");
 	return sysfs_emit(buf, "%s %llu %u %u\n",
@@ -480,15 +485,9 @@ static void aether_blk_free(void)
 
 		kvfree(d->core);
 		free_percpu(d->cpu);
-		memset(d, 0, sizeof(*d));
 	}
-	memset(aether_blk_inflight, 0, sizeof(aether_blk_inflight));
-	atomic64_set(&aether_blk_untracked_requests, 0);
-	if (aether_blk_kobj) {
-		sysfs_remove_file(aether_blk_kobj, &aether_blk_attr_untracked_requests.attr);
-		kobject_put(aether_blk_kobj);
-		aether_blk_kobj = NULL;
-	}
+	/* Takes untracked_requests with it. */
+	kobject_put(aether_blk_kobj);
 }
 
 int aether_blk_init(void)
