@@ -217,8 +217,9 @@ static bool aether_hook_access(struct readahead_control *ractl, unsigned long re
 	aether_stats_add(AETHER_STAT_PREFETCH_WASTED, res.wasted);
 	if (res.used || res.wasted)
 		trace_aether_prefetch_hit(ractl->mapping->host, index, res.used, res.wasted);
-	for (i = 0; i < res.n; i++)
-		trace_aether_decision(ractl->mapping->host, index, req, res.pattern, &d[i]);
+	if (trace_aether_decision_enabled())
+		for (i = 0; i < res.n; i++)
+			trace_aether_decision(ractl->mapping->host, index, req, res.pattern, &d[i]);
 
 	/* A file its user declared random (POSIX_FADV_RANDOM) is only watched. */
 	if (!aether_mode_acts(mode) || (ractl->file && (ractl->file->f_mode & FMODE_RANDOM)))
