@@ -104,10 +104,7 @@ nlohmann::json to_json(const Device &d)
 	nlohmann::json j = {{"device", d.devt}, {"name", d.name}, {"pattern", d.pattern}, {"decision", d.decision}};
 	for (size_t i = 0; i < kNrCounters; i++)
 		j[kCounters[i]] = d.counts[i];
-	nlohmann::json lat = nlohmann::json::array();
-	for (const auto &b : d.latency)
-		lat.push_back({{"from_ns", b.first}, {"count", b.second}});
-	j["latency_ns"] = lat;
+	j["latency_ns"] = histogram_json(d.latency);
 	return j;
 }
 

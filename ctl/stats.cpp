@@ -59,10 +59,7 @@ nlohmann::json to_json(const Sample &s)
 	const auto names = stat_names();
 	for (size_t i = 0; i < s.counts.size(); i++)
 		j[names[i]] = s.counts[i];
-	nlohmann::json lat = nlohmann::json::array();
-	for (const auto &b : s.latency)
-		lat.push_back({{"from_ns", b.first}, {"count", b.second}});
-	j["decision_latency_ns"] = lat;
+	j["decision_latency_ns"] = histogram_json(s.latency);
 	return j;
 }
 

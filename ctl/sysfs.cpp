@@ -10,6 +10,8 @@
 #include <system_error>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 namespace aether::ctl {
 
 bool Sysfs::loaded() const
@@ -110,6 +112,14 @@ std::string read_histogram(const Sysfs &fs, const std::string &name, Histogram &
 		out.emplace_back(f, c);
 	}
 	return {};
+}
+
+nlohmann::json histogram_json(const Histogram &h)
+{
+	nlohmann::json j = nlohmann::json::array();
+	for (const auto &b : h)
+		j.push_back({{"from_ns", b.first}, {"count", b.second}});
+	return j;
 }
 
 } // namespace aether::ctl

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace aether::ctl {
 
 // Where aether.ko publishes its attributes.
@@ -60,5 +62,8 @@ std::string read_counter(const Sysfs &fs, const std::string &name, uint64_t &out
 // Reads the histogram at @name ("<from> <count>" per line) into @out. Returns an
 // empty string, or what went wrong as a sentence fragment for the user.
 std::string read_histogram(const Sysfs &fs, const std::string &name, Histogram &out);
+
+// @h as --json prints every histogram: [{"from_ns": F, "count": C}, ...].
+nlohmann::json histogram_json(const Histogram &h);
 
 } // namespace aether::ctl
