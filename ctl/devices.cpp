@@ -18,26 +18,23 @@ namespace aether::ctl {
 
 namespace {
 
-// The counters of one disk's directory, in the order the module lists them.
+// The counters of one disk's directory: their file names, and their indices in
+// Device::counts.
 constexpr const char *kCounters[] = {
 	"reads", "writes", "read_bytes", "write_bytes", "readahead_bytes",
 	"sequential_reads", "errors", "decisions", "decisions_skipped",
 };
-constexpr size_t kNrCounters = sizeof(kCounters) / sizeof(kCounters[0]);
+enum Counter : size_t {
+	kReads, kWrites, kReadBytes, kWriteBytes, kReadaheadBytes,
+	kSequentialReads, kErrors, kDecisions, kDecisionsSkipped, kNrCounters,
+};
+static_assert(kNrCounters == sizeof(kCounters) / sizeof(kCounters[0]));
 
 struct Device {
 	std::string devt; // "major:minor", the directory's name
 	std::string name, pattern, decision;
 	uint64_t counts[kNrCounters] = {};
 	Histogram latency;
-
-	uint64_t count(std::string_view name) const
-	{
-		for (size_t i = 0; i < kNrCounters; i++)
-			if (name == kCounters[i])
-				return counts[i];
-		return 0;
-	}
 };
 
 // Returns an empty string and fills @d from devices/@d.devt/, or says what failed.
@@ -116,12 +113,12 @@ void print_table(std::ostream &out, const std::vector<Device> &devs)
 	    << std::setw(14) << "MEDIAN_LAT" << "  " << std::left << std::setw(9) << "PATTERN"
 	    << "DECISION\n";
 	for (const Device &d : devs) {
-		const uint64_t reads = d.count("reads");
+		const uint64_t reads = d.counts[kReads];
 		out << std::left << std::setw(9) << d.devt << std::setw(10) << d.name << std::right
-		    << std::setw(10) << reads << std::setw(10) << d.count("writes") << std::setw(10)
-		    << mib(d.count("read_bytes")) << std::setw(10) << mib(d.count("readahead_bytes"))
-		    << std::setw(10) << mib(d.count("write_bytes")) << std::setw(6)
-		    << (reads ? std::to_string(d.count("sequential_reads") * 100 / reads) : "-")
+		    << std::setw(10) << reads << std::setw(10) << d.counts[kWrites] << std::setw(10)
+		    << mib(d.counts[kReadBytes]) << std::setw(10) << mib(d.counts[kReadaheadBytes])
+		    << std::setw(10) << mib(d.counts[kWriteBytes]) << std::setw(6)
+		    << (reads ? std::to_string(d.counts[kSequentialReads] * 100 / reads) : "-")
 		    << std::setw(14) << median_bucket(d.latency) << "  " << std::left << std::setw(9)
 		    << d.pattern << d.decision << "\n";
 	}
