@@ -54,7 +54,9 @@ public:
 
 	// Feeds one demand access of [addr, addr + len) on stream @s and writes up to @max
 	// decisions to @out. Returns how many it wrote (0 when the core would not fetch
-	// anything). len == 0 is treated as 1. Never fails, never allocates.
+	// anything). len == 0 is treated as 1. Never fails, never allocates. With @max 0
+	// (or @out null) the core learns from the access and decides nothing: what it
+	// would have fetched is left for the next access.
 	size_t access(StreamState &s, u64 addr, u32 len, Decision *out, size_t max) noexcept;
 
 	const Stats &stats() const noexcept { return stats_; }
@@ -79,7 +81,7 @@ private:
 
 	void retire(StreamState &s, const FeedbackEntry &e) noexcept;
 	void adapt(u32 used, u32 issued) noexcept;
-	void emit(StreamState &s, Sink &sink, Action a, u64 start, u32 len, Q16 conf, u8 owner) noexcept;
+	bool emit(StreamState &s, Sink &sink, Action a, u64 start, u32 len, Q16 conf, u8 owner) noexcept;
 	void readahead_forward(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf, Sink &sink) noexcept;
 	void readahead_backward(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf, Sink &sink) noexcept;
 	void stride(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf, Sink &sink) noexcept;
@@ -275,10 +277,11 @@ inline void Predictor::readahead_forward(StreamState &s, Tracker &t, u8 idx, u64
 	if ((t.frontier - end) * 2 > w)
 		return;
 	const u64 stop = end + w;
-	if (stop > t.frontier) {
-		emit(s, sink, Action::kReadahead, t.frontier, static_cast<u32>(stop - t.frontier), conf, idx);
+	// The frontier moves only over what was issued: a full sink (or a host
+	// that only lets the core learn) leaves the window for the next access.
+	if (stop > t.frontier &&
+	    emit(s, sink, Action::kReadahead, t.frontier, static_cast<u32>(stop - t.frontier), conf, idx))
 		t.frontier = stop;
-	}
 }
 
 inline void Predictor::readahead_backward(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf,
@@ -291,10 +294,8 @@ inline void Predictor::readahead_backward(StreamState &s, Tracker &t, u8 idx, u6
 	if ((a - t.frontier) * 2 > w)
 		return;
 	const u64 lo = a > w ? a - w : 0;
-	if (t.frontier > lo) {
-		emit(s, sink, Action::kReadahead, lo, static_cast<u32>(t.frontier - lo), conf, idx);
+	if (t.frontier > lo && emit(s, sink, Action::kReadahead, lo, static_cast<u32>(t.frontier - lo), conf, idx))
 		t.frontier = lo;
-	}
 }
 
 inline void Predictor::stride(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf, Sink &sink) noexcept
@@ -328,10 +329,11 @@ inline void Predictor::correlate(StreamState &s, u64 a, u32 len, Sink &sink) noe
 	}
 }
 
-inline void Predictor::emit(StreamState &s, Sink &sink, Action a, u64 start, u32 len, Q16 conf, u8 owner) noexcept
+// Returns whether the decision was written (false when @sink is full or @len is 0).
+inline bool Predictor::emit(StreamState &s, Sink &sink, Action a, u64 start, u32 len, Q16 conf, u8 owner) noexcept
 {
 	if (sink.full() || !len)
-		return;
+		return false;
 	sink.out[sink.n++] = Decision{a, start, len, conf};
 	stats_.decisions++;
 	stats_.issued_blocks += len;
@@ -339,6 +341,7 @@ inline void Predictor::emit(StreamState &s, Sink &sink, Action a, u64 start, u32
 	s.feedback.issue(start, len, owner, &evicted);
 	if (evicted.len)
 		retire(s, evicted);
+	return true;
 }
 
 inline void Predictor::retire(StreamState &s, const FeedbackEntry &e) noexcept
