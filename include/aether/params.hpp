@@ -47,7 +47,7 @@ constexpr Params preset_params(Preset preset, u32 block_bytes = 4096) noexcept
 	switch (preset) {
 	case Preset::kHft:
 		min_kb = 16, init_kb = 16, max_kb = 128;
-		p.max_depth = 2;
+		p.max_depth = 8;
 		p.threshold = Q16::from_ratio(7, 10);  // 4 confirmations at scale 2
 		p.threshold_min = Q16::from_ratio(6, 10);
 		p.threshold_max = Q16::from_ratio(85, 100); // 9 confirmations
@@ -58,7 +58,9 @@ constexpr Params preset_params(Preset preset, u32 block_bytes = 4096) noexcept
 	case Preset::kGaming:
 		min_kb = 32, init_kb = 64, max_kb = 1024;
 		p.max_depth = 8;
-		p.threshold = Q16::from_ratio(29, 100); // 1 confirmation at scale 2
+		// 2 confirmations at scale 2, down to 1 while its decisions are accurate:
+		// a single coincidence in a random stream is not worth a window.
+		p.threshold = Q16::from_ratio(45, 100);
 		p.threshold_min = Q16::from_ratio(29, 100);
 		p.threshold_max = Q16::from_ratio(7, 10);
 		p.target_accuracy = Q16::from_ratio(6, 10);
@@ -67,8 +69,8 @@ constexpr Params preset_params(Preset preset, u32 block_bytes = 4096) noexcept
 		break;
 	case Preset::kAdaptive:
 		min_kb = 16, init_kb = 32, max_kb = 512;
-		p.max_depth = 4;
-		p.threshold = Q16::from_ratio(1, 2);    // 2 confirmations at scale 2
+		p.max_depth = 8;
+		p.threshold = Q16::from_ratio(6, 10);   // 3 confirmations at scale 2
 		p.threshold_min = Q16::from_ratio(29, 100);
 		p.threshold_max = Q16::from_ratio(9, 10);
 		p.target_accuracy = Q16::from_ratio(3, 4);

@@ -302,6 +302,10 @@ inline void Predictor::stride(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len
 {
 	const u32 depth = min<u32>(max<u32>(t.window, 2), params_.max_depth);
 	t.window = depth;
+	// Like the windows above: refill once half the targets are used, so targets
+	// go out several at a time and a host can issue them together.
+	if (t.ahead * 2 > depth)
+		return;
 	while (t.ahead < depth && !sink.full()) {
 		i64 off;
 		if (__builtin_mul_overflow(t.stride, i64{t.ahead} + 1, &off))

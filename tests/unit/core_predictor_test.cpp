@@ -145,12 +145,12 @@ TEST(Predictor, WasteHalvesTheWindowAndRaisesTheThreshold)
 	Predictor p(params, corr);
 	StreamState s{};
 	Decision d[kMaxDecisions];
-	// Short sequential bursts at scattered places: each confirms a stream whose
-	// readahead is never used.
+	// Short sequential bursts at scattered places, alternately up and down so that
+	// no majority trend forms: each confirms a stream whose readahead is never used.
 	uint64_t base = 1 << 20;
 	for (int burst = 0; burst < 200; burst++, base += 1 << 16)
-		for (uint32_t i = 0; i < 4; i++)
-			p.access(s, base + i, 1, d, kMaxDecisions);
+		for (uint32_t i = 0; i < 5; i++)
+			p.access(s, burst % 2 ? base + 4 - i : base + i, 1, d, kMaxDecisions);
 	EXPECT_GT(p.stats().wasted_blocks, 0u);
 	EXPECT_GT(p.threshold(), params.threshold);
 	EXPECT_LT(p.recent_accuracy(), params.target_accuracy);
