@@ -196,7 +196,7 @@ static void aether_blk_core_access(struct aether_blk_dev *d, u64 index, unsigned
 		aether_core_cpu_configure(core, &d->cfg);
 		d->generation = gen;
 	}
-	aether_core_cpu_access(core, 0, index, len, out, &res);
+	aether_core_cpu_access(core, 0, index, len, AETHER_CORE_NO_PREV, out, &res);
 	d->pattern = res.pattern;
 	if (res.n)
 		d->last = out[res.n - 1];

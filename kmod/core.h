@@ -67,8 +67,15 @@ struct aether_core_decision {
 	enum aether_core_action action;
 };
 
+/* Whether the stream was seen before this access. */
+enum aether_core_history {
+	AETHER_CORE_HISTORY_NEW = 0,	/* first access, or the stream was evicted */
+	AETHER_CORE_HISTORY_KNOWN = 1,
+};
+
 struct aether_core_result {
 	enum aether_core_pattern pattern;
+	enum aether_core_history history;
 	unsigned int n;			/* decisions written */
 	unsigned int used;		/* blocks of earlier decisions this access used */
 	unsigned int wasted;		/* blocks of earlier decisions retired unused */
@@ -95,15 +102,26 @@ struct aether_core_cpu *aether_core_cpu_init(void *mem, unsigned int streams,
 /* Applies a new @cfg; known streams are kept, the predictor's counters restart. */
 void aether_core_cpu_configure(struct aether_core_cpu *c, const struct aether_core_config *cfg);
 
+/* @prev of aether_core_cpu_access() when the host knows no earlier access. */
+#define AETHER_CORE_NO_PREV (~0ULL)
+
 /*
  * aether_core_cpu_access() - feed one demand access of pages [@index, @index + @len)
  * on stream @key and collect up to AETHER_CORE_MAX_DECISIONS decisions in @out.
+ *
+ * @prev is a page the stream's reader is known to have read since the last access
+ * the core saw, or AETHER_CORE_NO_PREV; it counts only if it lies between that
+ * access and this one. A host that sees only some accesses (the
+ * readahead hook sees misses and marks, not cache hits) passes what else it knows,
+ * so the core sees a stride that cache hits would otherwise hide. The core learns
+ * from it first, as an access that decides nothing.
  *
  * Caller owns @c (its CPU, preemption disabled). Never fails, sleeps or allocates;
  * fills @res and returns res->n.
  */
 unsigned int aether_core_cpu_access(struct aether_core_cpu *c, unsigned long long key,
 				    unsigned long long index, unsigned int len,
+				    unsigned long long prev,
 				    struct aether_core_decision *out, struct aether_core_result *res);
 
 #ifdef __cplusplus

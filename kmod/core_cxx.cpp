@@ -99,13 +99,23 @@ void aether_core_cpu_configure(aether_core_cpu *c, const aether_core_config *cfg
 }
 
 unsigned int aether_core_cpu_access(aether_core_cpu *c, unsigned long long key, unsigned long long index,
-				    unsigned int len, aether_core_decision *out, aether_core_result *res)
+				    unsigned int len, unsigned long long prev, aether_core_decision *out,
+				    aether_core_result *res)
 {
 	aether::Found how;
 	StreamState &s = c->streams.find_or_insert(key, &how);
 	Predictor &p = c->p();
 	const aether::u64 used = p.stats().used_blocks, wasted = p.stats().wasted_blocks;
 	aether::Decision d[aether::kMaxDecisions];
+
+	// Only a read between the last access the core saw and this one is news: one
+	// inside either would count twice, and one elsewhere may be stale (an mmap
+	// reader never updates what the host reads @prev from). A new stream has
+	// nothing to relate it to.
+	if (how == aether::Found::kExisting && prev != AETHER_CORE_NO_PREV &&
+	    (index > s.last_addr ? prev >= s.last_addr + s.last_len && prev < index
+				 : prev > index && prev < s.last_addr))
+		p.access(s, prev, 1, nullptr, 0);
 	const size_t n = p.access(s, index, len, d, aether::kMaxDecisions);
 
 	for (size_t i = 0; i < n; i++) {
@@ -117,6 +127,7 @@ unsigned int aether_core_cpu_access(aether_core_cpu *c, unsigned long long key, 
 	const aether::Tracker &hot = s.trackers[s.hot < aether::kTrackers ? s.hot : 0];
 	const bool continued = hot.live && hot.last == index;
 	res->pattern = !continued ? AETHER_CORE_PATTERN_NONE : static_cast<aether_core_pattern>(hot.pattern);
+	res->history = how == aether::Found::kExisting ? AETHER_CORE_HISTORY_KNOWN : AETHER_CORE_HISTORY_NEW;
 	res->n = static_cast<unsigned int>(n);
 	res->used = static_cast<unsigned int>(p.stats().used_blocks - used);
 	res->wasted = static_cast<unsigned int>(p.stats().wasted_blocks - wasted);

@@ -17,6 +17,10 @@
  *    kernel's own async readahead (which would read sequentially past it) is
  *    skipped: the callback points the call at aether_hook_async_skip().
  *
+ * The reader's cache hits are invisible to both hooks, but file_ra_state.prev_pos
+ * records where its last read ended; the core is told, so a stride that the
+ * kernel's windows half cover (one page in two) is seen for what it is.
+ *
  * The callbacks never sleep and take no lock: each CPU has its own core, used only
  * with preemption disabled (ftrace's recursion guard disables it). A stream that
  * migrates between CPUs is learnt afresh on each, which costs a few decisions.
@@ -180,8 +184,9 @@ static bool aether_hook_access(struct readahead_control *ractl, unsigned long re
 	struct aether_core_result res;
 	enum aether_mode mode = READ_ONCE(aether_tunables.mode);
 	int gen = atomic_read(&aether_tunables.generation);
+	unsigned long long key, prev = AETHER_CORE_NO_PREV;
+	loff_t prev_pos = READ_ONCE(ra->prev_pos);
 	bool kernel_marker = false;
-	unsigned long long key;
 	unsigned int i;
 	u64 t0;
 
@@ -206,11 +211,14 @@ static bool aether_hook_access(struct readahead_control *ractl, unsigned long re
 		req = max_t(unsigned long, req, ra->start + ra->size - index);
 	}
 	req = clamp_t(unsigned long, req, 1, UINT_MAX);
+	/* Where the reader's last read() ended; -1 before the first. */
+	if (prev_pos > 0)
+		prev = (unsigned long long)(prev_pos - 1) >> PAGE_SHIFT;
 
 	/* Per open file: two readers of one file are two streams. */
 	key = (unsigned long)ra ^ ((unsigned long long)(unsigned long)ractl->mapping << 17);
 	t0 = local_clock();
-	aether_core_cpu_access(hc->core, key, index, req, d, &res);
+	aether_core_cpu_access(hc->core, key, index, req, prev, d, &res);
 	aether_stats_latency(local_clock() - t0);
 	aether_stats_add(AETHER_STAT_DECISIONS, res.n);
 	aether_stats_add(AETHER_STAT_PREFETCH_HITS, res.used);
