@@ -62,55 +62,79 @@ static DEFINE_PER_CPU(struct aether_hook_cpu, aether_hook_cpus);
 static struct workqueue_struct *aether_hook_wq;
 static atomic_t aether_hook_inflight = ATOMIC_INIT(0);
 
-/* One explicit prefetch: pages [index, index + nr) of @file, which it holds a reference to. */
+/* One access's explicit prefetches: ranges of @file, which it holds a reference to. */
 struct aether_hook_prefetch {
 	struct work_struct work;
 	struct file *file;
-	pgoff_t index;
-	unsigned long nr;
+	unsigned int n;
+	struct {
+		pgoff_t index;
+		unsigned long nr;
+	} range[AETHER_CORE_MAX_DECISIONS];
 };
 
 /*
- * Reads one prefetch. Each page is read on its own so that each is marked
- * PG_readahead; the plug merges them back into as few requests as the device
- * allows. A private file_ra_state keeps the file's own readahead state untouched.
+ * How many of pages [@index, @index + @nr) of @mapping readahead may read: none
+ * for a mapping that cannot read pages (as force_page_cache_ra()), and never past
+ * the page holding the last byte (as do_page_cache_ra()).
+ */
+static unsigned long aether_hook_readable(struct address_space *mapping, pgoff_t index,
+					  unsigned long nr)
+{
+	loff_t isize = i_size_read(mapping->host);
+	pgoff_t last;
+
+	if (isize <= 0 || (!mapping->a_ops->read_folio && !mapping->a_ops->readahead))
+		return 0;
+	last = (isize - 1) >> PAGE_SHIFT;
+	return index > last ? 0 : min_t(unsigned long, nr, last - index + 1);
+}
+
+/*
+ * Reads one access's prefetches. Each page is read on its own so that each is
+ * marked PG_readahead; the plug merges them back into as few requests as the
+ * device allows. A private file_ra_state keeps the file's own readahead state
+ * untouched.
  */
 static void aether_hook_prefetch_work(struct work_struct *work)
 {
 	struct aether_hook_prefetch *p = container_of(work, struct aether_hook_prefetch, work);
 	struct address_space *mapping = p->file->f_mapping;
-	loff_t isize = i_size_read(mapping->host);
 	struct file_ra_state ra = {};
 	struct blk_plug plug;
-	pgoff_t i, last;
+	unsigned long nr;
+	unsigned int r;
+	pgoff_t i;
 
-	/* As force_page_cache_ra(): a mapping that cannot read pages is left alone. */
-	if (isize > 0 && (mapping->a_ops->read_folio || mapping->a_ops->readahead)) {
-		/* As do_page_cache_ra(): never past the page holding the last byte. */
-		last = min_t(pgoff_t, p->index + p->nr - 1, (isize - 1) >> PAGE_SHIFT);
-		if (last >= p->index)
-			trace_aether_prefetch_issue(mapping->host, p->index, last + 1 - p->index);
-		blk_start_plug(&plug);
-		for (i = p->index; i <= last; i++) {
+	blk_start_plug(&plug);
+	for (r = 0; r < p->n; r++) {
+		nr = aether_hook_readable(mapping, p->range[r].index, p->range[r].nr);
+		if (!nr)
+			continue;
+		trace_aether_prefetch_issue(mapping->host, p->range[r].index, nr);
+		for (i = p->range[r].index; i < p->range[r].index + nr; i++) {
 			DEFINE_READAHEAD(ractl, p->file, &ra, mapping, i);
 
 			page_cache_ra_unbounded(&ractl, 1, 1);
 		}
-		blk_finish_plug(&plug);
 	}
+	blk_finish_plug(&plug);
 	fput(p->file);
 	kfree(p);
 	atomic_dec(&aether_hook_inflight);
 }
 
-/* Queues a prefetch of pages [start, start + nr) of @file, or counts a drop. */
-static void aether_hook_prefetch(struct file *file, unsigned long long start, unsigned int nr)
+/*
+ * Starts a work item for one access's prefetches, or counts a drop when
+ * prefetch_queue_depth items are already queued. Returns it, or NULL.
+ */
+static struct aether_hook_prefetch *aether_hook_prefetch_start(struct file *file)
 {
 	unsigned int depth = READ_ONCE(aether_tunables.prefetch_queue_depth);
 	struct aether_hook_prefetch *p;
 
 	if (!file || !depth)
-		return;
+		return NULL;
 	if (atomic_inc_return(&aether_hook_inflight) > depth)
 		goto drop;
 	p = kmalloc(sizeof(*p), GFP_NOWAIT | __GFP_NOWARN);
@@ -118,15 +142,23 @@ static void aether_hook_prefetch(struct file *file, unsigned long long start, un
 		goto drop;
 	INIT_WORK(&p->work, aether_hook_prefetch_work);
 	p->file = get_file(file);
-	p->index = start;
-	p->nr = nr;
-	queue_work(aether_hook_wq, &p->work);
-	aether_stats_add(AETHER_STAT_PREFETCH_ISSUED, 1);
-	aether_stats_add(AETHER_STAT_PREFETCH_PAGES, nr);
-	return;
+	p->n = 0;
+	return p;
 drop:
 	atomic_dec(&aether_hook_inflight);
 	aether_stats_add(AETHER_STAT_QUEUE_DROPS, 1);
+	return NULL;
+}
+
+/* Adds pages [start, start + nr) to @p. Caller keeps @p->n below its capacity. */
+static void aether_hook_prefetch_add(struct aether_hook_prefetch *p, unsigned long long start,
+				     unsigned int nr)
+{
+	p->range[p->n].index = start;
+	p->range[p->n].nr = nr;
+	p->n++;
+	aether_stats_add(AETHER_STAT_PREFETCH_ISSUED, 1);
+	aether_stats_add(AETHER_STAT_PREFETCH_PAGES, nr);
 }
 
 /*
@@ -179,6 +211,7 @@ static bool aether_hook_access(struct readahead_control *ractl, unsigned long re
 {
 	struct aether_hook_cpu *hc = this_cpu_ptr(&aether_hook_cpus);
 	struct aether_core_decision d[AETHER_CORE_MAX_DECISIONS];
+	struct aether_hook_prefetch *p = NULL;
 	struct file_ra_state *ra = ractl->ra;
 	pgoff_t index = readahead_index(ractl);
 	struct aether_core_result res;
@@ -238,10 +271,18 @@ static bool aether_hook_access(struct readahead_control *ractl, unsigned long re
 		if (d[i].action == AETHER_CORE_ACTION_READAHEAD && d[i].start >= index) {
 			if (res.pattern == AETHER_CORE_PATTERN_FORWARD)
 				aether_hook_window_grow(ractl, &hc->cfg, d[i].length);
-		} else {
-			aether_hook_prefetch(ractl->file, d[i].start, d[i].length);
+			continue;
 		}
+		/* One work item, one plug, for everything this access prefetches. */
+		if (!p) {
+			p = aether_hook_prefetch_start(ractl->file);
+			if (!p)
+				break;
+		}
+		aether_hook_prefetch_add(p, d[i].start, d[i].length);
 	}
+	if (p)
+		queue_work(aether_hook_wq, &p->work);
 	return kind == AETHER_HOOK_ASYNC && !kernel_marker && res.pattern != AETHER_CORE_PATTERN_FORWARD;
 }
 
@@ -360,7 +401,7 @@ int aether_hook_init(void)
 		hc->core = aether_core_cpu_init(mem, streams, &hc->cfg);
 	}
 
-	aether_hook_wq = alloc_workqueue("aether_prefetch", WQ_UNBOUND, 0);
+	aether_hook_wq = alloc_workqueue("aether_prefetch", WQ_HIGHPRI, 0);
 	if (!aether_hook_wq) {
 		ret = -ENOMEM;
 		goto err_cores;
