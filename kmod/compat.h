@@ -16,4 +16,28 @@
 #error "aether.ko needs Linux 6.12 or newer"
 #endif
 
+/*
+ * aether_compat_redirect() - from an IPMODIFY ftrace callback, make the traced call
+ * go to @func(arg0, @arg1, @arg2) instead: its first argument is kept, the next two
+ * replaced. ftrace_caller reloads the argument registers and the return address
+ * from @fregs, so the call lands in @func as if the caller had made it, and @func
+ * returns straight to that caller: no module text is left on the stack.
+ *
+ * x86-64 only (rsi and rdx carry the second and third arguments); the module is
+ * built for nothing else.
+ */
+#ifdef CONFIG_X86_64
+#include <linux/ftrace.h>
+
+static inline void aether_compat_redirect(struct ftrace_regs *fregs, void *func,
+					  unsigned long arg1, unsigned long arg2)
+{
+	arch_ftrace_regs(fregs)->regs.si = arg1;
+	arch_ftrace_regs(fregs)->regs.dx = arg2;
+	ftrace_regs_set_instruction_pointer(fregs, (unsigned long)func);
+}
+#else
+#error "aether.ko redirects ftrace calls on x86-64 only"
+#endif
+
 #endif /* AETHER_COMPAT_H */

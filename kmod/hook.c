@@ -15,7 +15,11 @@
  *    hook, the core sees the stream continue, and it can tell hits from waste;
  *  - when such a marked page is reached in a stream that is not forward, the
  *    kernel's own async readahead (which would read sequentially past it) is
- *    skipped: the callback points the call at aether_hook_async_skip().
+ *    skipped: the callback points the call at aether_hook_async_skip();
+ *  - a miss the core calls random, in a stream it knows, reads just what was asked:
+ *    the callback points page_cache_sync_ra() at page_cache_ra_unbounded(). Linux
+ *    does the same for a random miss unless neighbouring pages happen to be cached,
+ *    and then reads ahead of a reader that will not come back for it.
  *
  * The reader's cache hits are invisible to both hooks, but file_ra_state.prev_pos
  * records where its last read ended; the core is told, so a stride that the
@@ -200,14 +204,20 @@ enum aether_hook_kind {
 	AETHER_HOOK_ASYNC,	/* page_cache_async_ra(): a marked page was reached */
 };
 
+/* What becomes of the kernel's own readahead for one access. */
+enum aether_hook_verdict {
+	AETHER_HOOK_KERNEL,	/* it runs as it would without the module */
+	AETHER_HOOK_SKIP,	/* async: the module prefetches this stream itself */
+	AETHER_HOOK_EXACT,	/* sync: a random miss reads just the request */
+};
+
 /*
  * Feeds one access to this CPU's core and acts on the decisions.
  *
- * Caller has preemption disabled. Returns true when the kernel's own async
- * readahead must be skipped for this access.
+ * Caller has preemption disabled. Returns what the kernel's readahead must do.
  */
-static bool aether_hook_access(struct readahead_control *ractl, unsigned long req,
-			       enum aether_hook_kind kind)
+static enum aether_hook_verdict aether_hook_access(struct readahead_control *ractl,
+						   unsigned long req, enum aether_hook_kind kind)
 {
 	struct aether_hook_cpu *hc = this_cpu_ptr(&aether_hook_cpus);
 	struct aether_core_decision d[AETHER_CORE_MAX_DECISIONS];
@@ -224,7 +234,7 @@ static bool aether_hook_access(struct readahead_control *ractl, unsigned long re
 	u64 t0;
 
 	if (!READ_ONCE(aether_tunables.enabled) || mode == AETHER_MODE_OFF)
-		return false;
+		return AETHER_HOOK_KERNEL;
 	if (kind == AETHER_HOOK_SYNC)
 		aether_stats_add(AETHER_STAT_SYNC_MISSES, 1);
 
@@ -264,7 +274,7 @@ static bool aether_hook_access(struct readahead_control *ractl, unsigned long re
 
 	/* A file its user declared random (POSIX_FADV_RANDOM) is only watched. */
 	if (!aether_mode_acts(mode) || (ractl->file && (ractl->file->f_mode & FMODE_RANDOM)))
-		return false;
+		return AETHER_HOOK_KERNEL;
 	if (res.pattern != AETHER_CORE_PATTERN_FORWARD)
 		aether_hook_window_reset(ractl);
 	for (i = 0; i < res.n; i++) {
@@ -283,33 +293,60 @@ static bool aether_hook_access(struct readahead_control *ractl, unsigned long re
 	}
 	if (p)
 		queue_work(aether_hook_wq, &p->work);
-	return kind == AETHER_HOOK_ASYNC && !kernel_marker && res.pattern != AETHER_CORE_PATTERN_FORWARD;
+	if (kind == AETHER_HOOK_ASYNC)
+		return !kernel_marker && res.pattern != AETHER_CORE_PATTERN_FORWARD ?
+		       AETHER_HOOK_SKIP : AETHER_HOOK_KERNEL;
+	/*
+	 * A stream's first miss keeps the kernel's initial window: it may be the start
+	 * of a sequential read. A read larger than the window is the kernel's to split.
+	 */
+	if (res.pattern == AETHER_CORE_PATTERN_NONE && res.history == AETHER_CORE_HISTORY_KNOWN &&
+	    req <= READ_ONCE(ra->ra_pages))
+		return AETHER_HOOK_EXACT;
+	return AETHER_HOOK_KERNEL;
 }
 
 /*
  * The body of both callbacks: page_cache_sync_ra(ractl, req_count) and
  * page_cache_async_ra(ractl, folio, req_count). Returns aether_hook_access()'s
- * verdict, false if this CPU is already inside a callback.
+ * verdict, AETHER_HOOK_KERNEL if this CPU is already inside a callback.
  */
-static bool notrace aether_hook_enter(unsigned long ip, unsigned long parent_ip,
-				      struct ftrace_regs *fregs, enum aether_hook_kind kind)
+static enum aether_hook_verdict notrace aether_hook_enter(unsigned long ip, unsigned long parent_ip,
+							  struct ftrace_regs *fregs,
+							  enum aether_hook_kind kind)
 {
 	struct readahead_control *ractl = (void *)ftrace_regs_get_argument(fregs, 0);
 	unsigned long req = ftrace_regs_get_argument(fregs, kind == AETHER_HOOK_SYNC ? 1 : 2);
 	int bit = ftrace_test_recursion_trylock(ip, parent_ip);
-	bool skip;
+	enum aether_hook_verdict verdict;
 
 	if (bit < 0)
-		return false;
-	skip = aether_hook_access(ractl, req, kind);
+		return AETHER_HOOK_KERNEL;
+	verdict = aether_hook_access(ractl, req, kind);
 	ftrace_test_recursion_unlock(bit);
-	return skip;
+	return verdict;
 }
 
+/*
+ * An exact read becomes page_cache_ra_unbounded(ractl, nr, 0): what
+ * do_page_cache_ra() does for the kernel's own random misses, called from the
+ * reader's context as page_cache_sync_ra() was. Redirecting to it, rather than to a
+ * function of this module, keeps module text off a path that sleeps.
+ */
 static void notrace aether_hook_sync_cb(unsigned long ip, unsigned long parent_ip,
 					struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
-	aether_hook_enter(ip, parent_ip, fregs, AETHER_HOOK_SYNC);
+	struct readahead_control *ractl;
+	unsigned long nr;
+
+	if (aether_hook_enter(ip, parent_ip, fregs, AETHER_HOOK_SYNC) != AETHER_HOOK_EXACT)
+		return;
+	ractl = (void *)ftrace_regs_get_argument(fregs, 0);
+	nr = aether_hook_readable(ractl->mapping, readahead_index(ractl),
+				  ftrace_regs_get_argument(fregs, 1));
+	/* Nothing readable: the kernel's own path knows what to do. */
+	if (nr)
+		aether_compat_redirect(fregs, page_cache_ra_unbounded, nr, 0);
 }
 
 /*
@@ -327,12 +364,14 @@ static void aether_hook_async_skip(struct readahead_control *ractl, struct folio
 static void notrace aether_hook_async_cb(unsigned long ip, unsigned long parent_ip,
 					 struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
-	if (aether_hook_enter(ip, parent_ip, fregs, AETHER_HOOK_ASYNC))
+	if (aether_hook_enter(ip, parent_ip, fregs, AETHER_HOOK_ASYNC) == AETHER_HOOK_SKIP)
 		ftrace_regs_set_instruction_pointer(fregs, (unsigned long)aether_hook_async_skip);
 }
 
+/* IPMODIFY: this callback may send the call to page_cache_ra_unbounded() instead. */
 static struct ftrace_ops aether_hook_sync_ops = {
 	.func = aether_hook_sync_cb,
+	.flags = FTRACE_OPS_FL_IPMODIFY,
 };
 
 /* IPMODIFY: this callback may send the call to aether_hook_async_skip() instead. */
