@@ -1,6 +1,8 @@
 // pattern-read: reads a file in one access pattern and writes what it read to stdout.
 //
-// Usage: pattern-read FILE PATTERN [BLOCK_KB]
+// Usage: pattern-read [--time] FILE PATTERN [BLOCK_KB]
+//   --time:  when done, print "BYTES NANOSECONDS" for the reads alone on stderr, so a
+//            benchmark's throughput leaves out starting the process
 //   PATTERN: seq | stride:N (one block, then skip to N blocks further) | reverse |
 //            random:SEED[:PERCENT] (every block, or PERCENT of them, once each in a
 //            seeded shuffle; a part leaves blocks unread, so readahead can waste)
@@ -16,6 +18,7 @@
 #include <fcntl.h>
 #include <string>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <vector>
 
@@ -23,7 +26,7 @@ namespace {
 
 int usage()
 {
-	std::fprintf(stderr, "usage: pattern-read FILE seq|stride:N|reverse|random:SEED[:PERCENT] [BLOCK_KB]\n");
+	std::fprintf(stderr, "usage: pattern-read [--time] FILE seq|stride:N|reverse|random:SEED[:PERCENT] [BLOCK_KB]\n");
 	return 2;
 }
 
@@ -52,10 +55,22 @@ bool write_all(const char *p, size_t n)
 	return true;
 }
 
+uint64_t now_ns()
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return static_cast<uint64_t>(ts.tv_sec) * 1000000000ULL + static_cast<uint64_t>(ts.tv_nsec);
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
+	const bool timed = argc > 1 && std::strcmp(argv[1], "--time") == 0;
+	if (timed) {
+		argc--;
+		argv++;
+	}
 	if (argc < 3 || argc > 4)
 		return usage();
 	uint64_t block_kb = 4;
@@ -104,6 +119,8 @@ int main(int argc, char **argv)
 	}
 
 	std::vector<char> buf(bs);
+	uint64_t total = 0;
+	const uint64_t t0 = now_ns();
 	for (uint64_t b : order) {
 		ssize_t r = ::pread(fd, buf.data(), bs, static_cast<off_t>(b * bs));
 		if (r < 0) {
@@ -115,7 +132,11 @@ int main(int argc, char **argv)
 			std::fprintf(stderr, "pattern-read: stdout: %s\n", std::strerror(errno));
 			return 1;
 		}
+		total += static_cast<uint64_t>(r);
 	}
+	if (timed)
+		std::fprintf(stderr, "%llu %llu\n", static_cast<unsigned long long>(total),
+			     static_cast<unsigned long long>(now_ns() - t0));
 	::close(fd);
 	return 0;
 }
