@@ -16,10 +16,11 @@
  *  - when such a marked page is reached in a stream that is not forward, the
  *    kernel's own async readahead (which would read sequentially past it) is
  *    skipped: the callback points the call at aether_hook_async_skip();
- *  - a miss the core calls random, in a stream it knows, reads just what was asked:
- *    the callback points page_cache_sync_ra() at page_cache_ra_unbounded(). Linux
- *    does the same for a random miss unless neighbouring pages happen to be cached,
- *    and then reads ahead of a reader that will not come back for it.
+ *  - a miss the core calls random, in a stream it knows, of a file mostly not
+ *    cached, reads just what was asked: the callback points page_cache_sync_ra()
+ *    at page_cache_ra_unbounded(). Linux does the same for a random miss unless
+ *    neighbouring pages happen to be cached, and then reads ahead of a reader that
+ *    may not come back for it.
  *
  * The reader's cache hits are invisible to both hooks, but file_ra_state.prev_pos
  * records where its last read ended; the core is told, so a stride that the
@@ -199,6 +200,14 @@ static void aether_hook_window_reset(struct readahead_control *ractl)
 	}
 }
 
+/* Whether less than a third of @mapping's file is in the page cache. */
+static bool aether_hook_sparse(struct address_space *mapping)
+{
+	loff_t pages = (i_size_read(mapping->host) + PAGE_SIZE - 1) >> PAGE_SHIFT;
+
+	return (loff_t)READ_ONCE(mapping->nrpages) * 3 < pages;
+}
+
 enum aether_hook_kind {
 	AETHER_HOOK_SYNC,	/* page_cache_sync_ra(): the page was missing */
 	AETHER_HOOK_ASYNC,	/* page_cache_async_ra(): a marked page was reached */
@@ -299,9 +308,11 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 	/*
 	 * A stream's first miss keeps the kernel's initial window: it may be the start
 	 * of a sequential read. A read larger than the window is the kernel's to split.
+	 * Once a third of the file is cached, a random reader is evidently covering much of
+	 * it, and the kernel's windows over cached neighbours are likely to be read.
 	 */
 	if (res.pattern == AETHER_CORE_PATTERN_NONE && res.history == AETHER_CORE_HISTORY_KNOWN &&
-	    req <= READ_ONCE(ra->ra_pages))
+	    req <= READ_ONCE(ra->ra_pages) && aether_hook_sparse(ractl->mapping))
 		return AETHER_HOOK_EXACT;
 	return AETHER_HOOK_KERNEL;
 }
