@@ -16,8 +16,8 @@
  *  - when such a marked page is reached in a stream that is not forward, the
  *    kernel's own async readahead (which would read sequentially past it) is
  *    skipped: the callback points the call at aether_hook_async_skip();
- *  - a miss the core calls random, in a stream it knows, of a file mostly not
- *    cached, reads just what was asked: the callback points page_cache_sync_ra()
+ *  - a miss the core calls random, in a stream it knows, of a file less than a
+ *    third cached, reads just what was asked: the callback points page_cache_sync_ra()
  *    at page_cache_ra_unbounded(). Linux does the same for a random miss unless
  *    neighbouring pages happen to be cached, and then reads ahead of a reader that
  *    may not come back for it.
@@ -200,14 +200,6 @@ static void aether_hook_window_reset(struct readahead_control *ractl)
 	}
 }
 
-/* Whether less than a third of @mapping's file is in the page cache. */
-static bool aether_hook_sparse(struct address_space *mapping)
-{
-	loff_t pages = (i_size_read(mapping->host) + PAGE_SIZE - 1) >> PAGE_SHIFT;
-
-	return (loff_t)READ_ONCE(mapping->nrpages) * 3 < pages;
-}
-
 enum aether_hook_kind {
 	AETHER_HOOK_SYNC,	/* page_cache_sync_ra(): the page was missing */
 	AETHER_HOOK_ASYNC,	/* page_cache_async_ra(): a marked page was reached */
@@ -237,8 +229,8 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 	enum aether_mode mode = READ_ONCE(aether_tunables.mode);
 	int gen = atomic_read(&aether_tunables.generation);
 	unsigned long long key, prev = AETHER_CORE_NO_PREV;
-	loff_t prev_pos = READ_ONCE(ra->prev_pos);
 	bool kernel_marker = false;
+	loff_t prev_pos;
 	unsigned int i;
 	u64 t0;
 
@@ -264,6 +256,7 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 	}
 	req = clamp_t(unsigned long, req, 1, UINT_MAX);
 	/* Where the reader's last read() ended; -1 before the first. */
+	prev_pos = READ_ONCE(ra->prev_pos);
 	if (prev_pos > 0)
 		prev = (unsigned long long)(prev_pos - 1) >> PAGE_SHIFT;
 
@@ -308,26 +301,22 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 	/*
 	 * A stream's first miss keeps the kernel's initial window: it may be the start
 	 * of a sequential read. A read larger than the window is the kernel's to split.
-	 * Once a third of the file is cached, a random reader is evidently covering much of
-	 * it, and the kernel's windows over cached neighbours are likely to be read.
 	 */
 	if (res.pattern == AETHER_CORE_PATTERN_NONE && res.history == AETHER_CORE_HISTORY_KNOWN &&
-	    req <= READ_ONCE(ra->ra_pages) && aether_hook_sparse(ractl->mapping))
+	    req <= READ_ONCE(ra->ra_pages))
 		return AETHER_HOOK_EXACT;
 	return AETHER_HOOK_KERNEL;
 }
 
 /*
- * The body of both callbacks: page_cache_sync_ra(ractl, req_count) and
- * page_cache_async_ra(ractl, folio, req_count). Returns aether_hook_access()'s
- * verdict, AETHER_HOOK_KERNEL if this CPU is already inside a callback.
+ * The body of both callbacks, for the call's @ractl and @req (its req_count).
+ * Returns aether_hook_access()'s verdict, AETHER_HOOK_KERNEL if this CPU is
+ * already inside a callback.
  */
 static enum aether_hook_verdict notrace aether_hook_enter(unsigned long ip, unsigned long parent_ip,
-							  struct ftrace_regs *fregs,
-							  enum aether_hook_kind kind)
+							  struct readahead_control *ractl,
+							  unsigned long req, enum aether_hook_kind kind)
 {
-	struct readahead_control *ractl = (void *)ftrace_regs_get_argument(fregs, 0);
-	unsigned long req = ftrace_regs_get_argument(fregs, kind == AETHER_HOOK_SYNC ? 1 : 2);
 	int bit = ftrace_test_recursion_trylock(ip, parent_ip);
 	enum aether_hook_verdict verdict;
 
@@ -339,23 +328,39 @@ static enum aether_hook_verdict notrace aether_hook_enter(unsigned long ip, unsi
 }
 
 /*
- * An exact read becomes page_cache_ra_unbounded(ractl, nr, 0): what
- * do_page_cache_ra() does for the kernel's own random misses, called from the
- * reader's context as page_cache_sync_ra() was. Redirecting to it, rather than to a
- * function of this module, keeps module text off a path that sleeps.
+ * Pages an exact read of a random miss of @req pages at @index reads: @req within
+ * the file, or 0 to leave the miss to the kernel. That is when nothing is readable
+ * (the kernel's own path knows what to do), and once a third of the file is cached:
+ * a random reader is then evidently covering much of it, and the kernel's windows
+ * over cached neighbours are likely to be read.
+ */
+static unsigned long aether_hook_exact_pages(struct address_space *mapping, pgoff_t index,
+					     unsigned long req)
+{
+	loff_t pages = (i_size_read(mapping->host) + PAGE_SIZE - 1) >> PAGE_SHIFT;
+
+	if ((loff_t)READ_ONCE(mapping->nrpages) * 3 >= pages)
+		return 0;
+	return aether_hook_readable(mapping, index, req);
+}
+
+/*
+ * page_cache_sync_ra(ractl, req_count). An exact read becomes
+ * page_cache_ra_unbounded(ractl, nr, 0): what do_page_cache_ra() does for the
+ * kernel's own random misses, called from the reader's context as
+ * page_cache_sync_ra() was. Redirecting to it, rather than to a function of this
+ * module, keeps module text off a path that sleeps.
  */
 static void notrace aether_hook_sync_cb(unsigned long ip, unsigned long parent_ip,
 					struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
-	struct readahead_control *ractl;
+	struct readahead_control *ractl = (void *)ftrace_regs_get_argument(fregs, 0);
+	unsigned long req = ftrace_regs_get_argument(fregs, 1);
 	unsigned long nr;
 
-	if (aether_hook_enter(ip, parent_ip, fregs, AETHER_HOOK_SYNC) != AETHER_HOOK_EXACT)
+	if (aether_hook_enter(ip, parent_ip, ractl, req, AETHER_HOOK_SYNC) != AETHER_HOOK_EXACT)
 		return;
-	ractl = (void *)ftrace_regs_get_argument(fregs, 0);
-	nr = aether_hook_readable(ractl->mapping, readahead_index(ractl),
-				  ftrace_regs_get_argument(fregs, 1));
-	/* Nothing readable: the kernel's own path knows what to do. */
+	nr = aether_hook_exact_pages(ractl->mapping, readahead_index(ractl), req);
 	if (nr)
 		aether_compat_redirect(fregs, page_cache_ra_unbounded, nr, 0);
 }
@@ -372,10 +377,14 @@ static void aether_hook_async_skip(struct readahead_control *ractl, struct folio
 		folio_clear_readahead(folio);
 }
 
+/* page_cache_async_ra(ractl, folio, req_count). */
 static void notrace aether_hook_async_cb(unsigned long ip, unsigned long parent_ip,
 					 struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
-	if (aether_hook_enter(ip, parent_ip, fregs, AETHER_HOOK_ASYNC) == AETHER_HOOK_SKIP)
+	struct readahead_control *ractl = (void *)ftrace_regs_get_argument(fregs, 0);
+	unsigned long req = ftrace_regs_get_argument(fregs, 2);
+
+	if (aether_hook_enter(ip, parent_ip, ractl, req, AETHER_HOOK_ASYNC) == AETHER_HOOK_SKIP)
 		ftrace_regs_set_instruction_pointer(fregs, (unsigned long)aether_hook_async_skip);
 }
 
