@@ -36,11 +36,8 @@ for ((r = 1; r <= runs; r++)); do
 	for p in "${patterns[@]}"; do
 		for m in "${modes[@]}"; do
 			aether-ctl set mode "$m"
-			sync
-			echo 3 >/proc/sys/vm/drop_caches
 			r0=$(cat "$ra_bytes")
-			t=$(pattern-read --time "$f" "$p" 2>&1 >/dev/null)
-			read -r bytes ns <<<"$t"
+			read -r bytes ns <<<"$(timed_cold_read "$f" "$p")"
 			ra=$(($(cat "$ra_bytes") - r0))
 			kib_s[$p,$m]+=" $((bytes * 1000000000 / 1024 / ns))"
 			# Every page a buffered ext4 read fetches goes through readahead, so
@@ -57,27 +54,24 @@ for k in "${!kib_s[@]}"; do
 	wasted[$k]=$(median ${wasted[$k]})
 done
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'; }
-echo
-echo "== throughput, KiB/s (and x stock)"
-printf '%-12s' pattern
-for m in "${modes[@]}"; do printf ' %18s' "$m"; done
-echo
-for p in "${patterns[@]}"; do
-	printf '%-12s' "$p"
-	for m in "${modes[@]}"; do
-		printf ' %18s' "${kib_s[$p,$m]} ($(ratio "${kib_s[$p,$m]}" "${kib_s[$p,off]}"))"
+# table TITLE WIDTH CELL: a row per pattern and a column per mode, each cell
+# printed by `CELL PATTERN MODE` in WIDTH columns.
+table() {
+	local p m
+	echo
+	echo "== $1"
+	printf '%-12s' pattern
+	for m in "${modes[@]}"; do printf " %${2}s" "$m"; done
+	echo
+	for p in "${patterns[@]}"; do
+		printf '%-12s' "$p"
+		for m in "${modes[@]}"; do printf " %${2}s" "$("$3" "$p" "$m")"; done
+		echo
 	done
-	echo
-done
-echo
-echo "== readahead pages read from the disk but never asked for"
-printf '%-12s' pattern
-for m in "${modes[@]}"; do printf ' %10s' "$m"; done
-echo
-for p in "${patterns[@]}"; do
-	printf '%-12s' "$p"
-	for m in "${modes[@]}"; do printf ' %10s' "${wasted[$p,$m]}"; done
-	echo
-done
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'; }
+speed() { echo "${kib_s[$1,$2]} ($(ratio "${kib_s[$1,$2]}" "${kib_s[$1,off]}"))"; }
+waste() { echo "${wasted[$1,$2]}"; }
+table "throughput, KiB/s (and x stock)" 18 speed
+table "readahead pages read from the disk but never asked for" 10 waste
 echo "(QEMU TCG: throughput is the emulator's; page counts are the kernel's)"

@@ -28,12 +28,8 @@ for p in seq stride:2 stride:4 stride:16 reverse random:7; do
 	row=$(printf '%-10s' "$p")
 	for mode in observe adaptive; do
 		aether-ctl set mode "$mode"
-		sync
-		echo 3 >/proc/sys/vm/drop_caches
 		m0=$(stat_of sync_misses)
-		# pattern-read times its reads alone: starting it is not the disk's doing.
-		t=$(pattern-read --time "$slow_mnt/data" "$p" 2>&1 >/dev/null)
-		read -r bytes ns <<<"$t"
+		read -r bytes ns <<<"$(timed_cold_read "$slow_mnt/data" "$p")"
 		m=$(($(stat_of sync_misses) - m0))
 		row+=$(printf ' | %8s %11s' "$(awk -v b="$bytes" -v ns="$ns" 'BEGIN { printf "%.1f", b / 1048576 / (ns / 1e9) }')" "$m")
 	done

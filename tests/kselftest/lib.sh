@@ -67,12 +67,24 @@ slow_disk_down() {
 	if [ -d /sys/module/null_blk ]; then rmmod null_blk; fi
 }
 
+# drop_cache: writes back and drops the page cache, so the next read is cold.
+drop_cache() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+}
+
 # cold_read FILE PATTERN: drops the page cache, reads FILE in PATTERN (see
 # tests/tools/pattern_read.cpp) and prints the sha256 of what was read.
 cold_read() {
-	sync
-	echo 3 >/proc/sys/vm/drop_caches
+	drop_cache
 	pattern-read "$1" "$2" | sha256sum | cut -d' ' -f1
+}
+
+# timed_cold_read FILE PATTERN: drops the page cache, reads FILE in PATTERN and
+# prints "BYTES NANOSECONDS" for the reads alone, leaving out starting pattern-read.
+timed_cold_read() {
+	drop_cache
+	{ pattern-read --time "$1" "$2" >/dev/null; } 2>&1
 }
 
 # stat_of NAME: one counter from /sys/kernel/aether/stats/.
