@@ -39,8 +39,9 @@ public:
 	{
 		FeedbackEntry &e = entries_[next_];
 		*evicted = e;
+		// At most 64 granules: the last, (len - 1) >> shift, must be a bit of u64.
 		u8 shift = 0;
-		while ((u64{len} >> shift) > 64)
+		while (len && ((u64{len} - 1) >> shift) >= 64)
 			shift++;
 		// A range beyond the bounds of all others (a reader's next window, the next
 		// stride target) cannot overlap one; only the rest need a look.

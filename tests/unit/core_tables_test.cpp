@@ -146,6 +146,25 @@ TEST(Feedback, LongRangesAreTrackedInGranules)
 	EXPECT_EQ(total, 1000u);
 }
 
+// A range of 64 granules and a bit more (129 blocks: 64 of 2 and one of 1) needs a
+// coarser granule, not a 65th bit; every block then counts exactly once.
+TEST(Feedback, RangesJustPastSixtyFourGranulesCountEveryBlock)
+{
+	for (uint32_t len : {65u, 129u, 130u, 191u, 257u, 1025u, 4097u, 65537u}) {
+		Feedback f;
+		FeedbackEntry ev;
+		f.issue(1 << 20, len, kOwnerNone, &ev);
+		uint32_t total = 0, completed = 0;
+		for (uint64_t b = 0; b < len; b++) {
+			const FeedbackHit h = f.demand((1 << 20) + b, 1);
+			total += h.used;
+			completed |= h.completed;
+		}
+		EXPECT_EQ(total, len) << "len " << len;
+		EXPECT_NE(completed, 0u) << "len " << len;
+	}
+}
+
 // Feedback against a per-block model, on ranges that are sometimes disjoint (the
 // fast path for the range hit last) and sometimes overlapping (the full scan).
 TEST(Feedback, MatchesABlockByBlockModel)
