@@ -7,6 +7,8 @@
 #   AETHER_VM_TCG_THREAD  single (default) or multi; see vm_qemu_cmd
 #   AETHER_VM_NOBUILD  set to 1 to skip the `make vm-ready` these tools start with
 #   AETHER_VM_VERBOSE  set to 1 to print the kernel's boot messages
+#   AETHER_VM_APPEND   more kernel command-line words, e.g. slub_debug=FZPU to hunt
+#                      memory corruption
 
 vm_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 vm_build=${AETHER_BUILD:-$vm_top/build}
@@ -73,7 +75,7 @@ vm_qemu_cmd() {
 		-smp "${AETHER_VM_CPUS:-2}" -m "${AETHER_VM_MEM:-2048}" \
 		-display none -monitor none -serial "$serial" \
 		-kernel "$vm_kernel" -initrd "$vm_initrd" \
-		-append "console=ttyS0 loglevel=$loglevel panic=-1 AETHER_JOB=$vm_job AETHER_KROOT=$vm_kroot" \
+		-append "console=ttyS0 loglevel=$loglevel panic=-1 ${AETHER_VM_APPEND:+$AETHER_VM_APPEND }AETHER_JOB=$vm_job AETHER_KROOT=$vm_kroot" \
 		-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 		-device virtio-rng-pci
 }
