@@ -1,0 +1,231 @@
+// The file target: a regular file or block device, read and written through
+// io_uring with registered files and buffers, O_DIRECT where the file allows it.
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "target.hpp"
+#include "user_data.hpp"
+
+namespace aether::ublk {
+namespace {
+
+// The backing store's fixed file index in every queue's ring.
+constexpr int kBackingIndex = 1;
+
+enum FileOp : uint8_t { kRead, kWrite, kFlush, kDiscard, kZeroes, kZeroesPunch };
+
+std::string errstr(int err)
+{
+	return std::strerror(err);
+}
+
+int file_init(Target &t, const TargetSetup &s, std::string *why)
+{
+	const int flags = (s.access == TargetSetup::Access::kReadOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC;
+	int fd = ::open(s.path.c_str(), flags | O_DIRECT);
+	t.direct = fd >= 0;
+	if (fd < 0 && errno == EINVAL) // the filesystem has no O_DIRECT: use the page cache
+		fd = ::open(s.path.c_str(), flags);
+	if (fd < 0) {
+		const int err = errno;
+		*why = s.path + ": " + errstr(err);
+		return -err;
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		const int err = errno;
+		*why = s.path + ": " + errstr(err);
+		::close(fd);
+		return -err;
+	}
+	uint64_t avail = 0;
+	if (S_ISREG(st.st_mode)) {
+		avail = static_cast<uint64_t>(st.st_size);
+	} else if (S_ISBLK(st.st_mode)) {
+		if (ioctl(fd, BLKGETSIZE64, &avail) < 0) {
+			const int err = errno;
+			*why = s.path + ": BLKGETSIZE64: " + errstr(err);
+			::close(fd);
+			return -err;
+		}
+	} else {
+		*why = s.path + ": not a regular file or block device";
+		::close(fd);
+		return -EINVAL;
+	}
+	const uint64_t want = s.size ? s.size : avail;
+	if (want > avail) {
+		*why = s.path + " holds " + std::to_string(avail) + " bytes, fewer than --size " + std::to_string(want) +
+		       " (extend it first, e.g. truncate -s " + std::to_string(want) + ")";
+		::close(fd);
+		return -ENOSPC;
+	}
+	const uint64_t dev = want / s.logical_block * s.logical_block;
+	if (dev == 0) {
+		*why = s.path + " is smaller than one " + std::to_string(s.logical_block) + "-byte block";
+		::close(fd);
+		return -ENOSPC;
+	}
+	if (t.direct) {
+		// O_DIRECT needs offsets and lengths aligned as the file's filesystem says;
+		// every request is a multiple of the device's logical block.
+		struct statx stx;
+		if (statx(fd, "", AT_EMPTY_PATH, STATX_DIOALIGN, &stx) == 0 && (stx.stx_mask & STATX_DIOALIGN) &&
+		    stx.stx_dio_offset_align > s.logical_block) {
+			*why = s.path + " needs " + std::to_string(stx.stx_dio_offset_align) +
+			       "-byte aligned direct I/O: use --logical-block " + std::to_string(stx.stx_dio_offset_align);
+			::close(fd);
+			return -EINVAL;
+		}
+	}
+	t.fd = fd;
+	t.dev_size = dev;
+	// Writes are acknowledged when the file has them, not the disk beneath it: the
+	// kernel must send FLUSH (and FUA) for durability, as for any disk with a cache.
+	t.attrs = UBLK_ATTR_VOLATILE_CACHE | UBLK_ATTR_FUA;
+	if (s.access == TargetSetup::Access::kReadOnly)
+		t.attrs |= UBLK_ATTR_READ_ONLY;
+	t.discard = S_ISREG(st.st_mode) && s.access == TargetSetup::Access::kReadWrite;
+	return 0;
+}
+
+void file_uninit(Target &t)
+{
+	if (t.fd >= 0)
+		::close(t.fd);
+	t.fd = -1;
+}
+
+std::vector<int> file_files(const Target &t)
+{
+	return {t.fd};
+}
+
+// Queues the rest of a read or write of @tag, from byte progress[tag] on.
+int file_rw(QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod, FileOp op)
+{
+	io_uring_sqe *sqe = next_sqe(q.ring);
+	if (!sqe)
+		return -EBUSY;
+	const uint32_t done = q.progress[tag];
+	const uint32_t len = (iod.nr_sectors << 9) - done;
+	const uint64_t off = (iod.start_sector << 9) + done;
+	char *buf = static_cast<char *>(q.bufs[tag]) + done;
+	if (op == kRead) {
+		io_uring_prep_read_fixed(sqe, kBackingIndex, buf, len, off, tag);
+	} else {
+		io_uring_prep_write_fixed(sqe, kBackingIndex, buf, len, off, tag);
+		// FUA: this write alone must be durable before it is acknowledged.
+		if (iod.op_flags & UBLK_IO_F_FUA)
+			sqe->rw_flags = RWF_DSYNC;
+	}
+	sqe->flags |= IOSQE_FIXED_FILE;
+	sqe->user_data = pack({tag, op, Origin::kTarget, 0});
+	return 0;
+}
+
+int file_fallocate(QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod, FileOp op)
+{
+	io_uring_sqe *sqe = next_sqe(q.ring);
+	if (!sqe)
+		return -EBUSY;
+	const int mode = op == kZeroes ? FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE
+				       : FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
+	io_uring_prep_fallocate(sqe, kBackingIndex, mode, iod.start_sector << 9, uint64_t{iod.nr_sectors} << 9);
+	sqe->flags |= IOSQE_FIXED_FILE;
+	sqe->user_data = pack({tag, op, Origin::kTarget, 0});
+	return 0;
+}
+
+int file_queue_io(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod)
+{
+	q.progress[tag] = 0;
+	switch (ublksrv_get_op(&iod)) {
+	case UBLK_IO_OP_READ:
+		return file_rw(q, tag, iod, kRead);
+	case UBLK_IO_OP_WRITE:
+		return t.attrs & UBLK_ATTR_READ_ONLY ? -EROFS : file_rw(q, tag, iod, kWrite);
+	case UBLK_IO_OP_FLUSH: {
+		io_uring_sqe *sqe = next_sqe(q.ring);
+		if (!sqe)
+			return -EBUSY;
+		io_uring_prep_fsync(sqe, kBackingIndex, IORING_FSYNC_DATASYNC);
+		sqe->flags |= IOSQE_FIXED_FILE;
+		sqe->user_data = pack({tag, kFlush, Origin::kTarget, 0});
+		return 0;
+	}
+	case UBLK_IO_OP_DISCARD:
+		return t.discard ? file_fallocate(q, tag, iod, kDiscard) : -EOPNOTSUPP;
+	case UBLK_IO_OP_WRITE_ZEROES:
+		// NOUNMAP asks that the blocks stay allocated; otherwise a hole is zeroes too.
+		if (!t.discard)
+			return -EOPNOTSUPP;
+		return file_fallocate(q, tag, iod, iod.op_flags & UBLK_IO_F_NOUNMAP ? kZeroes : kZeroesPunch);
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+int file_io_done(Target &, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod, const io_uring_cqe &cqe)
+{
+	const UserData ud = unpack(cqe.user_data);
+	const auto op = static_cast<FileOp>(ud.op);
+	const uint32_t total = iod.nr_sectors << 9;
+	switch (op) {
+	case kRead:
+	case kWrite:
+		if (cqe.res < 0)
+			return cqe.res;
+		if (cqe.res == 0) // a read past the end of a file that shrank under us
+			return op == kRead ? -EIO : -ENOSPC;
+		q.progress[tag] += static_cast<uint32_t>(cqe.res);
+		if (q.progress[tag] < total) {
+			const int ret = file_rw(q, tag, iod, op);
+			return ret < 0 ? ret : kPending;
+		}
+		return static_cast<int>(total);
+	case kZeroes:
+		// Filesystems without ZERO_RANGE (tmpfs) still punch holes, which read as zeroes.
+		if (cqe.res == -EOPNOTSUPP) {
+			const int ret = file_fallocate(q, tag, iod, kZeroesPunch);
+			return ret < 0 ? ret : kPending;
+		}
+		return cqe.res < 0 ? cqe.res : static_cast<int>(total);
+	case kFlush:
+		return cqe.res < 0 ? cqe.res : 0;
+	case kDiscard:
+	case kZeroesPunch:
+		return cqe.res < 0 ? cqe.res : static_cast<int>(total);
+	}
+	return -EIO;
+}
+
+int file_sync(Target &t)
+{
+	return t.fd >= 0 && fdatasync(t.fd) < 0 ? -errno : 0;
+}
+
+const TargetOps file_ops = {
+	.name = "file",
+	.init = file_init,
+	.uninit = file_uninit,
+	.files = file_files,
+	.queue_io = file_queue_io,
+	.io_done = file_io_done,
+	.sync = file_sync,
+};
+
+} // namespace
+
+const TargetOps *find_target(const std::string &name)
+{
+	return name == file_ops.name ? &file_ops : nullptr;
+}
+
+} // namespace aether::ublk

@@ -1,0 +1,201 @@
+// aether-ublk: serves a /dev/ublkbN from a file, until SIGINT or SIGTERM.
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <string>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "ctrl.hpp"
+#include "queue.hpp"
+#include "target.hpp"
+
+namespace {
+
+using namespace aether::ublk;
+
+struct Options {
+	std::string file;
+	uint64_t size = 0;
+	unsigned queues = 1;
+	unsigned depth = 64;
+	uint32_t max_io = 512 * 1024;
+	uint32_t logical_block = 512;
+	uint32_t physical_block = 4096;
+	bool read_only = false;
+	int dev_id = -1;
+};
+
+int die(const std::string &msg, int ret = 1)
+{
+	std::fprintf(stderr, "aether-ublk: %s\n", msg.c_str());
+	return ret;
+}
+
+bool power_of_two(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+// The device's geometry from @o and the target's size.
+ublk_params make_params(const Options &o, const Target &t)
+{
+	ublk_params p{};
+	p.types = UBLK_PARAM_TYPE_BASIC;
+	p.basic.attrs = t.attrs;
+	p.basic.logical_bs_shift = static_cast<uint8_t>(__builtin_ctz(o.logical_block));
+	p.basic.physical_bs_shift = static_cast<uint8_t>(__builtin_ctz(o.physical_block));
+	p.basic.io_min_shift = p.basic.logical_bs_shift;
+	p.basic.io_opt_shift = p.basic.physical_bs_shift;
+	p.basic.max_sectors = o.max_io >> 9;
+	p.basic.dev_sectors = t.dev_size >> 9;
+	if (t.discard) {
+		p.types |= UBLK_PARAM_TYPE_DISCARD;
+		p.discard.discard_granularity = o.physical_block;
+		p.discard.max_discard_sectors = UINT32_MAX >> 9;
+		p.discard.max_write_zeroes_sectors = UINT32_MAX >> 9;
+		p.discard.max_discard_segments = 1;
+	}
+	return p;
+}
+
+// Runs the device until a signal in @sigs arrives. Returns the exit status.
+int serve(const Options &o, Target &t, const sigset_t &sigs)
+{
+	Ctrl ctrl;
+	int ret = ctrl.open();
+	if (ret == -ENOENT)
+		return die("/dev/ublk-control does not exist: load the driver with 'modprobe ublk_drv'");
+	if (ret < 0)
+		return die(std::string("/dev/ublk-control: ") + std::strerror(-ret));
+
+	ublksrv_ctrl_dev_info info{};
+	info.nr_hw_queues = static_cast<uint16_t>(o.queues);
+	info.queue_depth = static_cast<uint16_t>(o.depth);
+	info.max_io_buf_bytes = o.max_io;
+	info.dev_id = o.dev_id < 0 ? UINT32_MAX : static_cast<uint32_t>(o.dev_id);
+	info.ublksrv_pid = getpid();
+	ret = ctrl.add_dev(&info);
+	if (ret < 0)
+		return die(std::string("ADD_DEV: ") + std::strerror(-ret) +
+			   (ret == -EEXIST ? " (that device id is taken)" : ""));
+	const uint32_t id = info.dev_id;
+	const std::string char_path = "/dev/ublkc" + std::to_string(id);
+
+	int status = 0;
+	int char_fd = -1;
+	std::vector<std::thread> threads;
+	std::vector<std::string> why(o.queues);
+	std::atomic<int> ready{0};
+	std::atomic<bool> failed{false};
+	ublk_params params = make_params(o, t);
+	ret = ctrl.set_params(id, &params);
+	if (ret < 0) {
+		status = die(std::string("SET_PARAMS: ") + std::strerror(-ret));
+		goto del;
+	}
+	// udev may still be creating the node.
+	for (int i = 0; i < 100 && (char_fd = open(char_path.c_str(), O_RDWR | O_CLOEXEC)) < 0 && errno == ENOENT; i++)
+		usleep(10000);
+	if (char_fd < 0) {
+		status = die(char_path + ": " + std::strerror(errno));
+		goto del;
+	}
+	for (unsigned q = 0; q < o.queues; q++)
+		threads.emplace_back([&, q] {
+			const QueueSetup s{char_fd, static_cast<uint16_t>(q), static_cast<uint16_t>(o.depth), o.max_io, &t};
+			run_queue(s, ready, failed, &why[q]);
+		});
+	while (ready < static_cast<int>(o.queues) && !failed)
+		usleep(1000);
+	if (failed) {
+		status = 1;
+	} else if ((ret = ctrl.start_dev(id, getpid())) < 0) {
+		status = die(std::string("START_DEV: ") + std::strerror(-ret));
+	} else {
+		std::printf("/dev/ublkb%u\n", id);
+		std::fflush(stdout);
+		int sig;
+		sigwait(&sigs, &sig);
+	}
+	// STOP_DEV removes the disk once its requests are served, then aborts every
+	// queue's commands, which ends the queue threads.
+	ctrl.stop_dev(id);
+	for (std::thread &th : threads)
+		th.join();
+	for (const std::string &w : why)
+		if (!w.empty())
+			status = die(w);
+	// Every write the device acknowledged is in the file; make it durable too.
+	if ((ret = t.ops->sync(t)) < 0)
+		status = die(std::string("fdatasync of the backing file: ") + std::strerror(-ret));
+del:
+	if (char_fd >= 0)
+		close(char_fd);
+	if ((ret = ctrl.del_dev(id)) < 0)
+		status = die(std::string("DEL_DEV: ") + std::strerror(-ret));
+	return status;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	Options o;
+	CLI::App app{"aether-ublk: a ublk block device (/dev/ublkbN) served from a file through io_uring.\n"
+		     "Prints the device path once it is live, and runs until SIGINT or SIGTERM; then it\n"
+		     "removes the device and makes every acknowledged write durable. Needs root and\n"
+		     "the ublk_drv module."};
+	app.add_option("--file", o.file, "Backing file or block device")->required();
+	app.add_option("--size", o.size, "Bytes of the file to expose (default: all of it)");
+	app.add_option("--queues", o.queues, "Hardware queues, each with its own thread and io_uring")
+		->check(CLI::Range(1, 64))->capture_default_str();
+	app.add_option("--depth", o.depth, "Requests in flight per queue")
+		->check(CLI::Range(1, UBLK_MAX_QUEUE_DEPTH))->capture_default_str();
+	app.add_option("--max-io", o.max_io, "Largest request in bytes: a multiple of 4096 up to 1 MiB")
+		->check(CLI::Range(4096, 1 << 20))->capture_default_str();
+	app.add_option("--logical-block", o.logical_block, "Logical block size: 512, 1024, 2048 or 4096")
+		->check(CLI::IsMember({512, 1024, 2048, 4096}))->capture_default_str();
+	app.add_option("--physical-block", o.physical_block, "Physical block size: a power of two, at least the logical block, up to 64 KiB")
+		->check(CLI::Range(512, 65536))->capture_default_str();
+	app.add_flag("--read-only", o.read_only, "Expose the device read-only");
+	app.add_option("--id", o.dev_id, "ublk device id N for /dev/ublkbN (default: the first free one)")
+		->check(CLI::Range(0, 1 << 20));
+	CLI11_PARSE(app, argc, argv);
+
+	if (o.max_io % 4096)
+		return die("--max-io " + std::to_string(o.max_io) + ": must be a multiple of 4096", 2);
+	if (!power_of_two(o.physical_block) || o.physical_block < o.logical_block)
+		return die("--physical-block " + std::to_string(o.physical_block) +
+			   ": must be a power of two no smaller than --logical-block", 2);
+	if (o.size % o.logical_block)
+		return die("--size " + std::to_string(o.size) + ": must be a multiple of --logical-block", 2);
+
+	TargetSetup s;
+	s.path = o.file;
+	s.size = o.size;
+	s.access = o.read_only ? TargetSetup::Access::kReadOnly : TargetSetup::Access::kReadWrite;
+	s.logical_block = o.logical_block;
+	s.physical_block = o.physical_block;
+	Target t;
+	t.ops = find_target("file");
+	std::string why;
+	if (t.ops->init(t, s, &why) < 0)
+		return die(why);
+
+	// Signals are taken by sigwait() in the main thread only.
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+	const int status = serve(o, t, sigs);
+	t.ops->uninit(t);
+	return status;
+}

@@ -1,0 +1,77 @@
+// ublk targets are plugins: a device has one target, reached only through its ops
+// table. The file target is the first; a target is chosen by name.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <liburing.h>
+#include <linux/ublk_cmd.h>
+#include <vector>
+
+namespace aether::ublk {
+
+// What a target needs from the queue serving a request.
+struct QueueCtx {
+	io_uring *ring;
+	uint16_t qid;
+	uint16_t depth;
+	uint32_t max_io_bytes;
+	std::vector<void *> bufs;        // per tag, registered as fixed buffer <tag>
+	std::vector<uint32_t> progress;  // per tag, the target's own bookkeeping
+};
+
+// Where the device's blocks live, and how the device is to be presented.
+struct TargetSetup {
+	std::string path;
+	uint64_t size = 0;            // bytes to expose; 0: all of the backing store
+	enum class Access : uint8_t { kReadWrite, kReadOnly } access = Access::kReadWrite;
+	uint32_t logical_block = 512;
+	uint32_t physical_block = 4096;
+};
+
+struct Target;
+
+// The next free SQE of @ring, submitting what is queued when the ring is full.
+// Returns nullptr only if that submission fails.
+inline io_uring_sqe *next_sqe(io_uring *ring)
+{
+	io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	if (!sqe && io_uring_submit(ring) >= 0)
+		sqe = io_uring_get_sqe(ring);
+	return sqe;
+}
+
+// io_done()'s answer when it submitted more I/O for the request.
+inline constexpr int kPending = 1 << 30;
+
+struct TargetOps {
+	const char *name;
+	// Opens the backing store and fills t's geometry. Returns 0 or -errno, with a
+	// message in *why.
+	int (*init)(Target &t, const TargetSetup &s, std::string *why);
+	void (*uninit)(Target &t);
+	// Files every queue registers, in order; fixed file 0 is /dev/ublkcN, the
+	// target's are 1.. in the order given.
+	std::vector<int> (*files)(const Target &t);
+	// Submits the I/O for request @tag. Returns 0, or -errno to fail it at once.
+	int (*queue_io)(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod);
+	// One completion of the target's I/O for @tag. Returns the request's result
+	// (bytes, or -errno), or kPending after submitting the rest.
+	int (*io_done)(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod, const io_uring_cqe &cqe);
+	// Makes every completed write durable (at shutdown). Returns 0 or -errno.
+	int (*sync)(Target &t);
+};
+
+struct Target {
+	const TargetOps *ops = nullptr;
+	uint64_t dev_size = 0;   // bytes
+	uint32_t attrs = 0;      // UBLK_ATTR_*
+	bool discard = false;    // punch hole works on the backing store
+	int fd = -1;
+	bool direct = false;     // opened O_DIRECT
+};
+
+// The target called @name, or nullptr.
+const TargetOps *find_target(const std::string &name);
+
+} // namespace aether::ublk

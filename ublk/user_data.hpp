@@ -1,0 +1,35 @@
+// io_uring user_data for aether-ublk: every SQE the server submits carries one of
+// these, and every CQE is decoded with the same helpers.
+#pragma once
+
+#include <cstdint>
+
+namespace aether::ublk {
+
+// Who a completion belongs to.
+enum class Origin : uint8_t {
+	kUblk = 0,   // a FETCH_REQ/COMMIT_AND_FETCH_REQ on /dev/ublkcN
+	kTarget = 1, // the target's I/O for a request
+};
+
+struct UserData {
+	uint16_t tag;  // the request's tag in its queue
+	uint8_t op;    // ublk command op (kUblk) or the target's own op code (kTarget)
+	Origin origin;
+	uint32_t cookie; // the target's: e.g. which part of a split request
+};
+
+// Layout: tag 0..15, op 16..23, origin 24..31, cookie 32..63.
+constexpr uint64_t pack(const UserData &u) noexcept
+{
+	return uint64_t{u.tag} | uint64_t{u.op} << 16 | uint64_t{static_cast<uint8_t>(u.origin)} << 24 |
+	       uint64_t{u.cookie} << 32;
+}
+
+constexpr UserData unpack(uint64_t v) noexcept
+{
+	return UserData{static_cast<uint16_t>(v), static_cast<uint8_t>(v >> 16),
+			static_cast<Origin>(static_cast<uint8_t>(v >> 24)), static_cast<uint32_t>(v >> 32)};
+}
+
+} // namespace aether::ublk
