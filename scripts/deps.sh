@@ -2,7 +2,8 @@
 # Installs everything Aether builds and tests with; safe to run any number of times.
 #
 # What it does, in order:
-#   1. enables bookworm-backports (libbpf >= 1.4, bpftool 7.5 and QEMU 10 live there);
+#   1. enables bookworm-backports (libbpf >= 1.4, bpftool 7.5, QEMU 10 and the 6.12
+#      uapi headers live there);
 #   2. installs the apt packages below that are not installed yet;
 #   3. resolves the newest Debian linux-6.12.*+deb12-amd64 and unpacks its image,
 #      headers and kbuild (downloaded, never installed) into $AETHER_BUILD/kernel/root.
@@ -59,7 +60,8 @@ pkgs=(
 # QEMU: bookworm's 7.2 emulates text patching under multi-threaded TCG wrongly (see
 # vm_qemu_cmd in tests/vm/lib.sh), and twice double-faulted a guest in the module's
 # load/unload test with single-threaded TCG; 10.0 carries three years of TCG fixes.
-bp_pkgs=(libbpf-dev bpftool qemu-system-x86)
+# linux-libc-dev: aether-ublk is written against 6.12's <linux/ublk_cmd.h>.
+bp_pkgs=(libbpf-dev bpftool qemu-system-x86 linux-libc-dev)
 
 apt_updated=0
 apt_update() {
@@ -103,8 +105,9 @@ fi
 libbpf_ok() { dpkg --compare-versions "$(inst_ver libbpf-dev)" ge 1:1.4 2>/dev/null; }
 bpftool_ok() { dpkg --compare-versions "$(inst_ver bpftool)" ge 7.5 2>/dev/null; }
 qemu_ok() { dpkg --compare-versions "$(inst_ver qemu-system-x86)" ge 1:10 2>/dev/null; }
-if ! libbpf_ok || ! bpftool_ok || ! qemu_ok; then
-	need "libbpf-dev >= 1.4, bpftool >= 7.5 and qemu-system-x86 >= 10 from bookworm-backports"
+uapi_ok() { dpkg --compare-versions "$(inst_ver linux-libc-dev)" ge 6.12 2>/dev/null; }
+if ! libbpf_ok || ! bpftool_ok || ! qemu_ok || ! uapi_ok; then
+	need "libbpf-dev >= 1.4, bpftool >= 7.5, qemu-system-x86 >= 10 and linux-libc-dev >= 6.12 from bookworm-backports"
 	apt_update
 	log "installing from bookworm-backports: ${bp_pkgs[*]}"
 	$sudo apt-get install -y -q --no-install-recommends -t bookworm-backports "${bp_pkgs[@]}" >&2 ||
@@ -112,6 +115,7 @@ if ! libbpf_ok || ! bpftool_ok || ! qemu_ok; then
 	libbpf_ok || die "libbpf-dev $(inst_ver libbpf-dev) is older than 1.4"
 	bpftool_ok || die "bpftool $(inst_ver bpftool) is older than 7.5"
 	qemu_ok || die "qemu-system-x86 $(inst_ver qemu-system-x86) is older than 10"
+	uapi_ok || die "linux-libc-dev $(inst_ver linux-libc-dev) is older than 6.12"
 fi
 
 # 3. Kernel: headers, kbuild and image are downloaded and unpacked into the build
