@@ -222,13 +222,7 @@ namespace {
 TEST(PredictorRobustness, ArbitraryInputNeverMisbehaves)
 {
 	using namespace aether;
-	uint64_t x = 0x243f6a8885a308d3ull;
-	auto next = [&x] {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		return x;
-	};
+	aether::test::XorShift next{0x243f6a8885a308d3ull};
 	for (Preset preset : {Preset::kHft, Preset::kGaming, Preset::kAdaptive}) {
 		CorrelationTableN<64> corr;
 		Predictor p(preset_params(preset), corr);

@@ -84,17 +84,26 @@ inline std::vector<Access> interleaved(size_t streams, size_t per_stream, uint32
 	return v;
 }
 
+// Marsaglia's xorshift64: the tests' fixed-seed source of numbers, so runs repeat.
+struct XorShift {
+	uint64_t x;
+
+	uint64_t operator()() noexcept
+	{
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		return x;
+	}
+};
+
 // Uniform random blocks in [0, 2^bits), from a fixed-seed xorshift so runs repeat.
 inline std::vector<Access> uniform_random(size_t n, unsigned bits = 24, uint64_t seed = 42, uint32_t len = 1)
 {
 	std::vector<Access> v;
-	uint64_t x = seed;
-	for (size_t i = 0; i < n; i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		v.push_back({x & ((uint64_t{1} << bits) - 1), len});
-	}
+	XorShift next{seed};
+	for (size_t i = 0; i < n; i++)
+		v.push_back({next() & ((uint64_t{1} << bits) - 1), len});
 	return v;
 }
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "../../kmod/core.h"
+#include "core_sim.hpp"
 
 namespace {
 
@@ -21,13 +22,7 @@ struct Block {
 // UBSan any out-of-bounds access or overflow in the glue or the core aborts.
 TEST(KmodCore, ManyStreamsAndReconfigurationStayInBounds)
 {
-	uint64_t x = 0x9e3779b97f4a7c15ull;
-	auto next = [&x] {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		return x;
-	};
+	aether::test::XorShift next{0x9e3779b97f4a7c15ull};
 	for (unsigned int streams : {8u, 128u}) {
 		Block b(streams);
 		aether_core_config cfg{AETHER_CORE_PRESET_ADAPTIVE, 4, 512, 70};
