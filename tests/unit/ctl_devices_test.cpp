@@ -15,18 +15,15 @@ using aether::test::run_ctl;
 
 namespace {
 
-class CtlDevices : public ::testing::Test {
+class CtlDevices : public aether::test::CtlSysfsTest {
 protected:
 	void SetUp() override
 	{
-		root_ = aether::test::scratch_dir();
+		CtlSysfsTest::SetUp();
 		fs::create_directories(root_ / "devices");
 		put("version", "v1");
 		put("devices/untracked_requests", "0");
 	}
-	void TearDown() override { fs::remove_all(root_); }
-
-	void put(const std::string &name, const std::string &value) { std::ofstream(root_ / name) << value << "\n"; }
 
 	// A disk's directory; reads = @reads, half of them sequential, latencies in 32..64 us.
 	void disk(const std::string &devt, const std::string &name, unsigned reads)
@@ -47,10 +44,6 @@ protected:
 		put(d + "decision", "readahead 100 32 90");
 		put(d + "latency_ns", "0 0\n16384 1\n32768 " + std::to_string(reads) + "\n65536 0");
 	}
-	int run(std::vector<std::string> args) { return run_ctl(std::move(args), out_, err_, Sysfs(root_)); }
-
-	fs::path root_;
-	std::ostringstream out_, err_;
 };
 
 TEST_F(CtlDevices, JsonHasEveryCounterOfEveryDiskInDeviceOrder)

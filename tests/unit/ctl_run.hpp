@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -38,5 +39,24 @@ inline int run_ctl(std::vector<std::string> args, std::ostringstream &out, std::
 	err.str("");
 	return aether::ctl::run(static_cast<int>(argv.size()), argv.data(), out, err, std::move(sysfs));
 }
+
+// A test of aether-ctl against a scratch directory standing in for
+// /sys/kernel/aether. The directory does not exist until the test makes it (the
+// module is "not loaded"), and is removed after the test.
+class CtlSysfsTest : public ::testing::Test {
+protected:
+	void SetUp() override { root_ = scratch_dir(); }
+	void TearDown() override { std::filesystem::remove_all(root_); }
+
+	// Writes @value and a newline to the file @name under the root.
+	void put(const std::string &name, const std::string &value) const
+	{
+		std::ofstream(root_ / name) << value << "\n";
+	}
+	int run(std::vector<std::string> args) { return run_ctl(std::move(args), out_, err_, aether::ctl::Sysfs(root_)); }
+
+	std::filesystem::path root_;
+	std::ostringstream out_, err_;
+};
 
 } // namespace aether::test

@@ -15,30 +15,13 @@ using aether::ctl::Sysfs;
 namespace {
 
 // A scratch directory laid out like /sys/kernel/aether.
-class FakeSysfs : public ::testing::Test {
+class FakeSysfs : public aether::test::CtlSysfsTest {
 protected:
-	void SetUp() override
-	{
-		root_ = aether::test::scratch_dir();
-	}
-	void TearDown() override { fs::remove_all(root_); }
-
 	void make_loaded(const std::string &version)
 	{
 		fs::create_directories(root_);
-		std::ofstream(root_ / "version") << version << "\n";
+		put("version", version);
 	}
-
-	int run(std::initializer_list<const char *> args)
-	{
-		std::vector<const char *> argv{"aether-ctl"};
-		argv.insert(argv.end(), args);
-		return aether::ctl::run(static_cast<int>(argv.size()), argv.data(), out_, err_,
-					Sysfs(root_));
-	}
-
-	fs::path root_;
-	std::ostringstream out_, err_;
 };
 
 TEST_F(FakeSysfs, LoadedPrintsVersion)

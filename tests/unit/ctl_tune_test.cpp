@@ -16,11 +16,11 @@ using aether::test::run_ctl;
 
 namespace {
 
-class CtlTune : public ::testing::Test {
+class CtlTune : public aether::test::CtlSysfsTest {
 protected:
 	void SetUp() override
 	{
-		root_ = aether::test::scratch_dir();
+		CtlSysfsTest::SetUp();
 		fs::create_directories(root_ / "stats");
 		put("version", "v1");
 		put("enabled", "1");
@@ -34,18 +34,11 @@ protected:
 			put(std::string("stats/") + s, std::to_string(n++));
 		put("stats/decision_latency_ns", "0 0\n2 5\n4 0\n");
 	}
-	void TearDown() override { fs::remove_all(root_); }
-
-	void put(const std::string &name, const std::string &value) { std::ofstream(root_ / name) << value << "\n"; }
 	std::string content(const std::string &name)
 	{
 		std::ifstream in(root_ / name);
 		return {std::istreambuf_iterator<char>(in), {}};
 	}
-	int run(std::vector<std::string> args) { return run_ctl(std::move(args), out_, err_, Sysfs(root_)); }
-
-	fs::path root_;
-	std::ostringstream out_, err_;
 };
 
 TEST_F(CtlTune, GetOnePrintsItsValue)
