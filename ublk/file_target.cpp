@@ -29,7 +29,7 @@ int file_init(Target &t, const TargetSetup &s, std::string *why)
 {
 	const int flags = (s.access == TargetSetup::Access::kReadOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC;
 	int fd = ::open(s.path.c_str(), flags | O_DIRECT);
-	t.direct = fd >= 0;
+	const bool direct = fd >= 0;
 	if (fd < 0 && errno == EINVAL) // the filesystem has no O_DIRECT: use the page cache
 		fd = ::open(s.path.c_str(), flags);
 	if (fd < 0) {
@@ -72,7 +72,7 @@ int file_init(Target &t, const TargetSetup &s, std::string *why)
 		::close(fd);
 		return -ENOSPC;
 	}
-	if (t.direct) {
+	if (direct) {
 		// O_DIRECT needs offsets and lengths aligned as the file's filesystem says;
 		// every request is a multiple of the device's logical block.
 		struct statx stx;
@@ -107,6 +107,14 @@ std::vector<int> file_files(const Target &t)
 	return {t.fd};
 }
 
+// Finishes an SQE the prep helpers filled: it names the backing store by its fixed
+// file index and carries @tag and @op back in its completion.
+void to_backing(io_uring_sqe *sqe, uint16_t tag, FileOp op)
+{
+	sqe->flags |= IOSQE_FIXED_FILE;
+	sqe->user_data = pack({tag, op, Origin::kTarget, 0});
+}
+
 // Queues the rest of a read or write of @tag, from byte progress[tag] on.
 int file_rw(QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod, FileOp op)
 {
@@ -125,8 +133,7 @@ int file_rw(QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod, FileOp op)
 		if (iod.op_flags & UBLK_IO_F_FUA)
 			sqe->rw_flags = RWF_DSYNC;
 	}
-	sqe->flags |= IOSQE_FIXED_FILE;
-	sqe->user_data = pack({tag, op, Origin::kTarget, 0});
+	to_backing(sqe, tag, op);
 	return 0;
 }
 
@@ -138,8 +145,7 @@ int file_fallocate(QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod, FileOp
 	const int mode = op == kZeroes ? FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE
 				       : FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
 	io_uring_prep_fallocate(sqe, kBackingIndex, mode, iod.start_sector << 9, uint64_t{iod.nr_sectors} << 9);
-	sqe->flags |= IOSQE_FIXED_FILE;
-	sqe->user_data = pack({tag, op, Origin::kTarget, 0});
+	to_backing(sqe, tag, op);
 	return 0;
 }
 
@@ -156,8 +162,7 @@ int file_queue_io(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &i
 		if (!sqe)
 			return -EBUSY;
 		io_uring_prep_fsync(sqe, kBackingIndex, IORING_FSYNC_DATASYNC);
-		sqe->flags |= IOSQE_FIXED_FILE;
-		sqe->user_data = pack({tag, kFlush, Origin::kTarget, 0});
+		to_backing(sqe, tag, kFlush);
 		return 0;
 	}
 	case UBLK_IO_OP_DISCARD:
@@ -172,19 +177,18 @@ int file_queue_io(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &i
 	}
 }
 
-int file_io_done(Target &, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod, const io_uring_cqe &cqe)
+int file_io_done(Target &, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod, uint8_t file_op, int res)
 {
-	const UserData ud = unpack(cqe.user_data);
-	const auto op = static_cast<FileOp>(ud.op);
+	const auto op = static_cast<FileOp>(file_op);
 	const uint32_t total = iod.nr_sectors << 9;
 	switch (op) {
 	case kRead:
 	case kWrite:
-		if (cqe.res < 0)
-			return cqe.res;
-		if (cqe.res == 0) // a read past the end of a file that shrank under us
+		if (res < 0)
+			return res;
+		if (res == 0) // a read past the end of a file that shrank under us
 			return op == kRead ? -EIO : -ENOSPC;
-		q.progress[tag] += static_cast<uint32_t>(cqe.res);
+		q.progress[tag] += static_cast<uint32_t>(res);
 		if (q.progress[tag] < total) {
 			const int ret = file_rw(q, tag, iod, op);
 			return ret < 0 ? ret : kPending;
@@ -192,16 +196,16 @@ int file_io_done(Target &, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod
 		return static_cast<int>(total);
 	case kZeroes:
 		// Filesystems without ZERO_RANGE (tmpfs) still punch holes, which read as zeroes.
-		if (cqe.res == -EOPNOTSUPP) {
+		if (res == -EOPNOTSUPP) {
 			const int ret = file_fallocate(q, tag, iod, kZeroesPunch);
 			return ret < 0 ? ret : kPending;
 		}
-		return cqe.res < 0 ? cqe.res : static_cast<int>(total);
+		return res < 0 ? res : static_cast<int>(total);
 	case kFlush:
-		return cqe.res < 0 ? cqe.res : 0;
+		return res < 0 ? res : 0;
 	case kDiscard:
 	case kZeroesPunch:
-		return cqe.res < 0 ? cqe.res : static_cast<int>(total);
+		return res < 0 ? res : static_cast<int>(total);
 	}
 	return -EIO;
 }

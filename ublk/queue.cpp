@@ -16,11 +16,16 @@ namespace {
 // /dev/ublkcN's fixed file index in the queue's ring.
 constexpr int kCharIndex = 0;
 
-// Each queue's descriptor area is at a fixed stride in /dev/ublkcN's mmap space.
-size_t desc_stride()
+size_t page_size()
 {
-	const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-	return (UBLK_MAX_QUEUE_DEPTH * sizeof(ublksrv_io_desc) + page - 1) / page * page;
+	return static_cast<size_t>(sysconf(_SC_PAGESIZE));
+}
+
+// @depth requests' descriptors, in whole pages as /dev/ublkcN maps them.
+size_t desc_bytes(size_t depth)
+{
+	const size_t page = page_size();
+	return (depth * sizeof(ublksrv_io_desc) + page - 1) / page * page;
 }
 
 // Queues FETCH_REQ (first time) or COMMIT_AND_FETCH_REQ with @result for @tag.
@@ -61,36 +66,27 @@ struct Resources {
 	}
 };
 
-int fail(std::string *why, const std::string &what, int err)
+// Maps the queue's descriptors and builds its ring, registered files and buffers
+// into @r. Returns 0, or -errno with what failed in *what.
+int setup(const QueueSetup &s, Resources &r, std::string *what)
 {
-	*why = what + ": " + std::strerror(-err);
-	return err;
-}
+	const Target &t = *s.target;
 
-} // namespace
-
-int run_queue(const QueueSetup &s, std::atomic<int> &ready, std::atomic<bool> &failed, std::string *why)
-{
-	Resources r;
-	Target &t = *s.target;
-	const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-
-	r.descs_len = (s.depth * sizeof(ublksrv_io_desc) + page - 1) / page * page;
+	r.descs_len = desc_bytes(s.depth);
+	// Each queue's descriptor area is at a fixed stride in /dev/ublkcN's mmap space.
 	r.descs = mmap(nullptr, r.descs_len, PROT_READ, MAP_SHARED | MAP_POPULATE, s.char_fd,
-		       static_cast<off_t>(UBLKSRV_CMD_BUF_OFFSET + s.qid * desc_stride()));
+		       static_cast<off_t>(UBLKSRV_CMD_BUF_OFFSET + s.qid * desc_bytes(UBLK_MAX_QUEUE_DEPTH)));
 	if (r.descs == MAP_FAILED) {
-		failed = true;
-		return fail(why, "queue " + std::to_string(s.qid) + ": mmap of the request descriptors", -errno);
+		*what = "mmap of the request descriptors";
+		return -errno;
 	}
-	const auto *descs = static_cast<const ublksrv_io_desc *>(r.descs);
-
 	// A request needs at most one ublk command and one target SQE in flight.
 	io_uring_params p{};
 	p.flags = IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SINGLE_ISSUER;
 	int ret = io_uring_queue_init_params(2 * s.depth, &r.ring, &p);
 	if (ret < 0) {
-		failed = true;
-		return fail(why, "queue " + std::to_string(s.qid) + ": io_uring_queue_init", ret);
+		*what = "io_uring_queue_init";
+		return ret;
 	}
 	r.ring_ready = true;
 
@@ -99,41 +95,60 @@ int run_queue(const QueueSetup &s, std::atomic<int> &ready, std::atomic<bool> &f
 		files.push_back(fd);
 	ret = io_uring_register_files(&r.ring, files.data(), static_cast<unsigned>(files.size()));
 	if (ret < 0) {
-		failed = true;
-		return fail(why, "queue " + std::to_string(s.qid) + ": io_uring_register_files", ret);
+		*what = "io_uring_register_files";
+		return ret;
 	}
 	std::vector<iovec> iov(s.depth);
 	r.bufs.assign(s.depth, nullptr);
 	for (uint16_t tag = 0; tag < s.depth; tag++) {
-		if (posix_memalign(&r.bufs[tag], page, s.max_io_bytes)) {
-			failed = true;
-			return fail(why, "queue " + std::to_string(s.qid) + ": buffers", -ENOMEM);
+		if (posix_memalign(&r.bufs[tag], page_size(), s.max_io_bytes)) {
+			*what = "buffers";
+			return -ENOMEM;
 		}
 		iov[tag] = {r.bufs[tag], s.max_io_bytes};
 	}
 	ret = io_uring_register_buffers(&r.ring, iov.data(), s.depth);
-	if (ret < 0) {
-		failed = true;
-		return fail(why, "queue " + std::to_string(s.qid) + ": io_uring_register_buffers", ret);
-	}
+	if (ret < 0)
+		*what = "io_uring_register_buffers";
+	return ret;
+}
 
-	QueueCtx q{&r.ring, s.qid, s.depth, s.max_io_bytes, r.bufs, std::vector<uint32_t>(s.depth, 0)};
-	for (uint16_t tag = 0; tag < s.depth; tag++)
-		queue_cmd(q, tag, UBLK_U_IO_FETCH_REQ, 0);
-	ret = io_uring_submit(&r.ring);
+} // namespace
+
+int run_queue(const QueueSetup &s, std::atomic<int> &ready, std::atomic<bool> &failed, std::string *why)
+{
+	Resources r;
+	Target &t = *s.target;
+	std::string what;
+	const auto fail = [&](int err) {
+		*why = "queue " + std::to_string(s.qid) + ": " + what + ": " + std::strerror(-err);
+		return err;
+	};
+
+	int ret = setup(s, r, &what);
+	QueueCtx q{&r.ring, s.qid, r.bufs.data(), std::vector<uint32_t>(s.depth, 0)};
+	if (ret == 0) {
+		for (uint16_t tag = 0; tag < s.depth; tag++)
+			queue_cmd(q, tag, UBLK_U_IO_FETCH_REQ, 0);
+		what = "FETCH_REQ";
+		ret = io_uring_submit(&r.ring);
+	}
 	if (ret < 0) {
 		failed = true;
-		return fail(why, "queue " + std::to_string(s.qid) + ": FETCH_REQ", ret);
+		return fail(ret);
 	}
 	ready++;
+	const auto *descs = static_cast<const ublksrv_io_desc *>(r.descs);
 
 	// Each tag has one ublk command outstanding unless its request is with the
 	// target; a tag whose command comes back aborted is done.
 	unsigned live = s.depth;
 	while (live) {
 		ret = io_uring_submit_and_wait(&r.ring, 1);
-		if (ret < 0 && ret != -EINTR)
-			return fail(why, "queue " + std::to_string(s.qid) + ": io_uring_submit_and_wait", ret);
+		if (ret < 0 && ret != -EINTR) {
+			what = "io_uring_submit_and_wait";
+			return fail(ret);
+		}
 		io_uring_cqe *cqe;
 		unsigned head, seen = 0;
 		io_uring_for_each_cqe(&r.ring, head, cqe) {
@@ -150,7 +165,7 @@ int run_queue(const QueueSetup &s, std::atomic<int> &ready, std::atomic<bool> &f
 				if (result == 0)
 					continue;
 			} else {
-				result = t.ops->io_done(t, q, ud.tag, iod, *cqe);
+				result = t.ops->io_done(t, q, ud.tag, iod, ud.op, cqe->res);
 				if (result == kPending)
 					continue;
 			}

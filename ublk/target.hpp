@@ -14,9 +14,7 @@ namespace aether::ublk {
 struct QueueCtx {
 	io_uring *ring;
 	uint16_t qid;
-	uint16_t depth;
-	uint32_t max_io_bytes;
-	std::vector<void *> bufs;        // per tag, registered as fixed buffer <tag>
+	void *const *bufs;               // per tag, registered as fixed buffer <tag>
 	std::vector<uint32_t> progress;  // per tag, the target's own bookkeeping
 };
 
@@ -55,9 +53,9 @@ struct TargetOps {
 	std::vector<int> (*files)(const Target &t);
 	// Submits the I/O for request @tag. Returns 0, or -errno to fail it at once.
 	int (*queue_io)(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod);
-	// One completion of the target's I/O for @tag. Returns the request's result
-	// (bytes, or -errno), or kPending after submitting the rest.
-	int (*io_done)(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod, const io_uring_cqe &cqe);
+	// One completion, with result @res, of the target's I/O @op for @tag. Returns
+	// the request's result (bytes, or -errno), or kPending after submitting the rest.
+	int (*io_done)(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod, uint8_t op, int res);
 	// Makes every completed write durable (at shutdown). Returns 0 or -errno.
 	int (*sync)(Target &t);
 };
@@ -68,7 +66,6 @@ struct Target {
 	uint32_t attrs = 0;      // UBLK_ATTR_*
 	bool discard = false;    // punch hole works on the backing store
 	int fd = -1;
-	bool direct = false;     // opened O_DIRECT
 };
 
 // The target called @name, or nullptr.
