@@ -62,6 +62,7 @@ pkgs=(
 # load/unload test with single-threaded TCG; 10.0 carries three years of TCG fixes.
 # linux-libc-dev: aether-ublk is written against 6.12's <linux/ublk_cmd.h>.
 bp_pkgs=(libbpf-dev bpftool qemu-system-x86 linux-libc-dev)
+declare -A bp_min=([libbpf-dev]=1:1.4 [bpftool]=7.5 [qemu-system-x86]=1:10 [linux-libc-dev]=6.12)
 
 apt_updated=0
 apt_update() {
@@ -102,20 +103,23 @@ if [ ${#missing[@]} -gt 0 ]; then
 		die "apt-get install failed for: ${missing[*]}"
 fi
 
-libbpf_ok() { dpkg --compare-versions "$(inst_ver libbpf-dev)" ge 1:1.4 2>/dev/null; }
-bpftool_ok() { dpkg --compare-versions "$(inst_ver bpftool)" ge 7.5 2>/dev/null; }
-qemu_ok() { dpkg --compare-versions "$(inst_ver qemu-system-x86)" ge 1:10 2>/dev/null; }
-uapi_ok() { dpkg --compare-versions "$(inst_ver linux-libc-dev)" ge 6.12 2>/dev/null; }
-if ! libbpf_ok || ! bpftool_ok || ! qemu_ok || ! uapi_ok; then
-	need "libbpf-dev >= 1.4, bpftool >= 7.5, qemu-system-x86 >= 10 and linux-libc-dev >= 6.12 from bookworm-backports"
+# Prints "PKG VERSION" for each backports package older than its minimum.
+bp_old() {
+	local p
+	for p in "${bp_pkgs[@]}"; do
+		dpkg --compare-versions "$(inst_ver "$p")" ge "${bp_min[$p]}" 2>/dev/null ||
+			echo "$p ${bp_min[$p]}"
+	done
+}
+old=$(bp_old)
+if [ -n "$old" ]; then
+	need "from bookworm-backports (package, minimum): $(echo $old)"
 	apt_update
 	log "installing from bookworm-backports: ${bp_pkgs[*]}"
 	$sudo apt-get install -y -q --no-install-recommends -t bookworm-backports "${bp_pkgs[@]}" >&2 ||
 		die "apt-get install -t bookworm-backports ${bp_pkgs[*]} failed"
-	libbpf_ok || die "libbpf-dev $(inst_ver libbpf-dev) is older than 1.4"
-	bpftool_ok || die "bpftool $(inst_ver bpftool) is older than 7.5"
-	qemu_ok || die "qemu-system-x86 $(inst_ver qemu-system-x86) is older than 10"
-	uapi_ok || die "linux-libc-dev $(inst_ver linux-libc-dev) is older than 6.12"
+	old=$(bp_old)
+	[ -z "$old" ] || die "still older than needed after installing (package, minimum): $(echo $old)"
 fi
 
 # 3. Kernel: headers, kbuild and image are downloaded and unpacked into the build

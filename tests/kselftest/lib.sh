@@ -92,6 +92,11 @@ stat_of() {
 	cat "/sys/kernel/aether/stats/$1"
 }
 
+# Where the ublk helpers mount a device and keep its backing file; ublk_cleanup
+# removes both.
+ublk_mnt=/mnt/aether-ublk
+ublk_work=/tmp/ublk-fs
+
 # ublk_up FILE [aether-ublk OPTIONS...]: starts aether-ublk over FILE in the
 # background and sets $ublk_dev (/dev/ublkbN) once the device is live and
 # $ublk_pid. Returns non-zero, with the server's message on stderr, if it fails.
@@ -129,7 +134,7 @@ ublk_down() {
 # writers at once; after sync and umount, CHECK (e.g. "e2fsck -fn") must pass and a
 # remount must give every file back bit for bit. 10 TAP points; cleans up after itself.
 ublk_fs_roundtrip() {
-	local mkfs=$1 fsck=$2 mnt=/mnt/aether-ublk work=/tmp/ublk-fs rc w writers=()
+	local mkfs=$1 fsck=$2 mnt=$ublk_mnt work=$ublk_work rc w writers=()
 	mkdir -p "$work" "$mnt"
 	truncate -s 512M "$work/backing"
 	check "aether-ublk serves a 512 MiB sparse file" ublk_up "$work/backing" --queues 2 --depth 32
@@ -160,7 +165,7 @@ ublk_fs_roundtrip() {
 
 # ublk_cleanup: for a test's EXIT trap: unmounts and stops what the ublk helpers started.
 ublk_cleanup() {
-	if mountpoint -q /mnt/aether-ublk; then umount /mnt/aether-ublk; fi
+	if mountpoint -q "$ublk_mnt"; then umount "$ublk_mnt"; fi
 	ublk_down
-	rm -rf /tmp/ublk-fs
+	rm -rf "$ublk_work"
 }

@@ -3,7 +3,7 @@
 # timeout: 900
 . "$(dirname "$0")/lib.sh"
 trap ublk_cleanup EXIT
-work=/tmp/ublk-fs
+work=$ublk_work
 plan 20
 mkdir -p "$work"
 truncate -s 256M "$work/backing"
