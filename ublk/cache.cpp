@@ -1,0 +1,248 @@
+// The DRAM cache tier (see cache.hpp for its coherence rules).
+#include "cache.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <sys/mman.h>
+
+namespace aether::ublk {
+
+Cache::~Cache()
+{
+	if (arena_)
+		munmap(arena_, arena_bytes_);
+}
+
+int Cache::init(uint64_t bytes, unsigned max_fills)
+{
+	const uint64_t sets = bytes / (uint64_t{kWays} * kCacheBlock);
+	if (sets == 0 || sets > UINT32_MAX)
+		return -EINVAL;
+	arena_bytes_ = sets * kWays * kCacheBlock;
+	// Anonymous memory is page-aligned, as O_DIRECT reads into it need; it is touched
+	// only as blocks are filled.
+	void *p = mmap(nullptr, arena_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return -ENOMEM;
+	arena_ = static_cast<char *>(p);
+	nsets_ = static_cast<uint32_t>(sets);
+	slots_.assign(sets * kWays, Slot{0, 0, kFree, 0, 0, 0});
+	hand_.assign(sets, 0);
+	fills_.resize(max_fills);
+	for (FillRec &f : fills_)
+		f.waiters.reserve(8);
+	return 0;
+}
+
+Cache::Slot *Cache::find(uint64_t block)
+{
+	Slot *set = &slots_[(block % nsets_) * kWays];
+	for (unsigned w = 0; w < kWays; w++)
+		if (set[w].state != kFree && set[w].block == block)
+			return &set[w];
+	return nullptr;
+}
+
+void Cache::drop(Slot &s)
+{
+	if (s.state == kValid && s.prefetched)
+		c_.prefetch_wasted++;
+	s.state = kFree;
+	s.prefetched = 0;
+}
+
+Cache::Slot *Cache::claim(uint64_t block)
+{
+	const uint64_t set_idx = block % nsets_;
+	Slot *set = &slots_[set_idx * kWays];
+	for (unsigned w = 0; w < kWays; w++)
+		if (set[w].state == kFree)
+			return &set[w];
+	// CLOCK: a valid block whose reference bit is clear goes; those passed lose the
+	// bit. Two sweeps find one unless every way is filling.
+	uint8_t &hand = hand_[set_idx];
+	for (unsigned i = 0; i < 2 * kWays; i++) {
+		Slot &s = set[(hand + i) % kWays];
+		if (s.state != kValid)
+			continue;
+		if (s.ref) {
+			s.ref = 0;
+			continue;
+		}
+		hand = static_cast<uint8_t>((hand + i + 1) % kWays);
+		drop(s);
+		return &s;
+	}
+	return nullptr;
+}
+
+Cache::Lookup Cache::read(uint64_t block, uint32_t count, char *dst, Waiter w, uint32_t *fill)
+{
+	std::lock_guard lock(mu_);
+	const Slot *filling = nullptr;
+	for (uint32_t i = 0; i < count; i++) {
+		const Slot *s = find(block + i);
+		if (!s)
+			return Lookup::kMiss;
+		if (s->state == kFilling && !filling)
+			filling = s;
+	}
+	if (filling) {
+		*fill = filling->fill;
+		fills_[filling->fill].waiters.push_back(w);
+		return Lookup::kWait;
+	}
+	for (uint32_t i = 0; i < count; i++) {
+		Slot &s = *find(block + i);
+		std::memcpy(dst + size_t{i} * kCacheBlock, data(s), kCacheBlock);
+		s.ref = 1;
+		if (s.prefetched) {
+			s.prefetched = 0;
+			c_.prefetch_used++;
+		}
+	}
+	c_.hit_blocks += count;
+	return Lookup::kHit;
+}
+
+unsigned Cache::reserve(uint64_t block, uint32_t count, Fill *out, unsigned max_new)
+{
+	std::lock_guard lock(mu_);
+	unsigned n = 0;
+	FillRec *cur = nullptr;
+	uint32_t cur_id = 0;
+	for (uint32_t i = 0; i < count; i++) {
+		const uint64_t b = block + i;
+		Slot *s = find(b) ? nullptr : claim(b);
+		if (!s || (cur && cur->count == kMaxFill)) {
+			cur = nullptr; // the run of absent blocks ends here
+			if (!s)
+				continue;
+		}
+		if (!cur) {
+			if (n == max_new)
+				break;
+			auto it = std::find_if(fills_.begin(), fills_.end(), [](const FillRec &f) { return !f.busy; });
+			if (it == fills_.end())
+				break;
+			cur = &*it;
+			cur_id = static_cast<uint32_t>(it - fills_.begin());
+			cur->busy = true;
+			cur->count = 0;
+			out[n++] = Fill{cur_id, b, 0, cur->iov};
+		}
+		*s = Slot{b, cur_id, kFilling, 1, 0, 0};
+		cur->slot[cur->count] = static_cast<uint32_t>(s - slots_.data());
+		cur->iov[cur->count] = {data(*s), kCacheBlock};
+		cur->count++;
+		out[n - 1].count = cur->count;
+		c_.prefetch_issued++;
+	}
+	return n;
+}
+
+void Cache::fill_done(uint32_t id, int res, std::vector<Waiter> &wake)
+{
+	std::lock_guard lock(mu_);
+	FillRec &f = fills_[id];
+	for (uint32_t k = 0; k < f.count; k++) {
+		Slot &s = slots_[f.slot[k]];
+		const bool whole = res >= 0 && uint64_t(res) >= uint64_t{k + 1} * kCacheBlock;
+		if (s.stale) {
+			c_.stale++;
+			c_.prefetch_wasted++;
+			s.state = kFree;
+		} else if (!whole) {
+			c_.prefetch_wasted++;
+			s.state = kFree;
+		} else {
+			s.state = kValid;
+			s.prefetched = 1;
+		}
+		s.stale = 0;
+	}
+	wake.insert(wake.end(), f.waiters.begin(), f.waiters.end());
+	f.waiters.clear();
+	f.busy = false;
+}
+
+uint32_t Cache::write_begin(uint64_t off, uint64_t len)
+{
+	std::lock_guard lock(mu_);
+	WriteRec w{next_token_++, off >> kCacheBlockShift, (off + (len ? len : 1) - 1) >> kCacheBlockShift, off, len, false};
+	for (WriteRec &o : writes_)
+		if (o.first <= w.last && w.first <= o.last)
+			o.conflict = w.conflict = true;
+	writes_.push_back(w);
+	return w.token;
+}
+
+void Cache::write_end(uint32_t token, const char *data_in, int res)
+{
+	std::lock_guard lock(mu_);
+	auto it = std::find_if(writes_.begin(), writes_.end(), [token](const WriteRec &w) { return w.token == token; });
+	if (it == writes_.end())
+		return;
+	const WriteRec w = *it;
+	*it = writes_.back();
+	writes_.pop_back();
+	epoch_++;
+
+	const auto apply = [&](uint64_t b, Slot *s) {
+		const uint64_t start = b << kCacheBlockShift;
+		const bool whole = start >= w.off && start + kCacheBlock <= w.off + w.len;
+		if (s && s->state == kFilling) {
+			s->stale = 1;
+		} else if (res >= 0 && data_in && whole && !w.conflict) {
+			if (!s && !(s = claim(b)))
+				return;
+			if (s->state == kValid && s->prefetched)
+				c_.prefetch_wasted++;
+			std::memcpy(data(*s), data_in + (start - w.off), kCacheBlock);
+			*s = Slot{b, 0, kValid, 1, 0, 0};
+		} else if (s) {
+			drop(*s);
+		}
+	};
+	// A write larger than the cache (a discard of the whole device) visits the cache's
+	// slots instead of its own blocks.
+	if (w.last - w.first >= slots_.size()) {
+		for (Slot &s : slots_)
+			if (s.state != kFree && s.block >= w.first && s.block <= w.last)
+				apply(s.block, &s);
+		return;
+	}
+	for (uint64_t b = w.first; b <= w.last; b++)
+		apply(b, find(b));
+}
+
+uint64_t Cache::epoch()
+{
+	std::lock_guard lock(mu_);
+	return epoch_;
+}
+
+void Cache::populate(uint64_t block, uint32_t count, const char *src, uint64_t epoch)
+{
+	std::lock_guard lock(mu_);
+	if (epoch != epoch_)
+		return;
+	for (uint32_t i = 0; i < count; i++) {
+		if (find(block + i))
+			continue;
+		Slot *s = claim(block + i);
+		if (!s)
+			continue;
+		std::memcpy(data(*s), src + size_t{i} * kCacheBlock, kCacheBlock);
+		*s = Slot{block + i, 0, kValid, 1, 0, 0};
+	}
+}
+
+CacheCounters Cache::counters()
+{
+	std::lock_guard lock(mu_);
+	return c_;
+}
+
+} // namespace aether::ublk

@@ -1,0 +1,147 @@
+// The DRAM cache tier: fixed 4 KiB blocks in a set-associative array, CLOCK eviction
+// within each set, write-through. It holds no I/O of its own: the queues ask it what
+// to do and tell it what happened, so its rules can be tested without a device.
+//
+// Coherence (a read never returns data older than the last acknowledged write):
+//  - A block is free, filling (a backend read into it is in flight) or valid.
+//  - Every write is registered before it is submitted (write_begin) and retired before
+//    it is acknowledged (write_end). Retiring marks every filling block it touches
+//    stale, so a fill that may have read old data is discarded when it lands; valid
+//    blocks it touches are overwritten with the write's data or dropped.
+//  - A fill that starts after write_end reads the backend after the write completed.
+//  - Two writes in flight over the same block at once leave its final content to the
+//    backend's ordering, so neither installs it: both drop it.
+//  - A demand read that missed installs its data only if no write retired while it
+//    was in flight (the write epoch is unchanged).
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <sys/uio.h>
+#include <vector>
+
+namespace aether::ublk {
+
+inline constexpr uint32_t kCacheBlock = 4096;
+inline constexpr unsigned kCacheBlockShift = 12;
+
+// A demand request parked until a fill lands.
+struct Waiter {
+	uint16_t queue;
+	uint16_t tag;
+};
+
+// Counters the cache keeps, in blocks.
+struct CacheCounters {
+	uint64_t hit_blocks = 0;
+	uint64_t prefetch_issued = 0; // blocks reserved for prefetch fills
+	uint64_t prefetch_used = 0;   // prefetched blocks a demand read then hit
+	uint64_t prefetch_wasted = 0; // prefetched blocks evicted, overwritten or stale before use
+	uint64_t stale = 0;           // fills discarded because a write raced them
+};
+
+class Cache {
+public:
+	static constexpr unsigned kWays = 8;
+	static constexpr unsigned kMaxFill = 64; // blocks in one fill (256 KiB)
+
+	enum class Lookup : uint8_t {
+		kHit,  // every block was valid: the data was copied out
+		kWait, // none missing, some filling: the waiter was parked on fill *fill
+		kMiss, // some block is absent: read the backend
+	};
+
+	// One prefetch fill the caller is to issue: read the device range [block,
+	// block + count) into iov[0..count).
+	struct Fill {
+		uint32_t id;
+		uint64_t block;
+		uint32_t count;
+		const iovec *iov;
+	};
+
+	Cache() = default;
+	Cache(const Cache &) = delete;
+	Cache &operator=(const Cache &) = delete;
+	~Cache();
+
+	// Allocates @bytes of cache (rounded down to whole sets of kWays blocks) with room
+	// for @max_fills fills in flight. Returns 0, -EINVAL if that is less than one set,
+	// or -ENOMEM.
+	int init(uint64_t bytes, unsigned max_fills);
+	bool enabled() const { return nsets_ != 0; }
+	uint64_t bytes() const { return uint64_t{nsets_} * kWays * kCacheBlock; }
+
+	// Demand read of blocks [block, block + count) into @dst. On kWait, @w is parked on
+	// the fill reported in *fill; fill_done() hands it back.
+	Lookup read(uint64_t block, uint32_t count, char *dst, Waiter w, uint32_t *fill);
+
+	// Reserves slots for the absent blocks of [block, block + count), as fills of at
+	// most kMaxFill blocks and at most @max_new fills, written to @out. Blocks valid
+	// or filling already are skipped. Returns how many fills were reserved.
+	unsigned reserve(uint64_t block, uint32_t count, Fill *out, unsigned max_new);
+
+	// Fill @id ended with @res (bytes read, or -errno). Blocks it read whole become
+	// valid unless a write marked them stale. Appends its parked waiters to @wake.
+	void fill_done(uint32_t id, int res, std::vector<Waiter> &wake);
+
+	// Registers a write (or discard) of bytes [off, off + len) about to be submitted.
+	// Returns its token for write_end().
+	uint32_t write_begin(uint64_t off, uint64_t len);
+	// The write with @token ended with @res (< 0: failed). @data is what it wrote (null
+	// for discard and write-zeroes). Must be called before the write is acknowledged.
+	void write_end(uint32_t token, const char *data, int res);
+
+	// The write epoch, taken when a demand read that missed is issued.
+	uint64_t epoch();
+	// Installs a demand read's blocks [block, block + count) from @src, unless a
+	// write retired since @epoch. Present blocks are left as they are.
+	void populate(uint64_t block, uint32_t count, const char *src, uint64_t epoch);
+
+	CacheCounters counters();
+
+private:
+	enum State : uint8_t { kFree, kFilling, kValid };
+	struct Slot {
+		uint64_t block;
+		uint32_t fill;  // while kFilling
+		State state;
+		uint8_t ref;    // CLOCK reference bit
+		uint8_t stale;  // kFilling: a write retired over it; discard on landing
+		uint8_t prefetched; // kValid: filled by prefetch, not yet read
+	};
+	struct FillRec {
+		bool busy = false;
+		uint32_t slot[kMaxFill];
+		iovec iov[kMaxFill];
+		uint32_t count = 0;
+		std::vector<Waiter> waiters;
+	};
+	struct WriteRec {
+		uint32_t token;
+		uint64_t first, last; // blocks touched, inclusive
+		uint64_t off, len;    // bytes
+		bool conflict;        // overlapped another write in flight
+	};
+
+	Slot *find(uint64_t block);
+	// A slot for @block in its set: a free one, else the CLOCK victim among valid ones.
+	// Returns nullptr if every way is filling. The caller sets its state.
+	Slot *claim(uint64_t block);
+	void drop(Slot &s);
+	char *data(const Slot &s) { return arena_ + (&s - slots_.data()) * size_t{kCacheBlock}; }
+
+	std::mutex mu_;
+	std::vector<Slot> slots_;
+	std::vector<uint8_t> hand_; // per set
+	char *arena_ = nullptr;
+	size_t arena_bytes_ = 0;
+	uint32_t nsets_ = 0;
+	std::vector<FillRec> fills_;
+	std::vector<WriteRec> writes_;
+	uint32_t next_token_ = 0;
+	uint64_t epoch_ = 0;
+	CacheCounters c_;
+};
+
+} // namespace aether::ublk
