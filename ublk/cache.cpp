@@ -47,7 +47,7 @@ Cache::Slot *Cache::find(uint64_t block)
 void Cache::drop(Slot &s)
 {
 	if (s.state == kValid && s.prefetched)
-		c_.prefetch_wasted++;
+		ctr_->add(Stat::kPrefetchWasted);
 	s.state = kFree;
 	s.prefetched = 0;
 }
@@ -99,10 +99,10 @@ Cache::Lookup Cache::read(uint64_t block, uint32_t count, char *dst, Waiter w, u
 		s.ref = 1;
 		if (s.prefetched) {
 			s.prefetched = 0;
-			c_.prefetch_used++;
+			ctr_->add(Stat::kPrefetchUsed);
 		}
 	}
-	c_.hit_blocks += count;
+	ctr_->add(Stat::kHitBlocks, count);
 	return Lookup::kHit;
 }
 
@@ -137,7 +137,7 @@ unsigned Cache::reserve(uint64_t block, uint32_t count, Fill *out, unsigned max_
 		cur->iov[cur->count] = {data(*s), kCacheBlock};
 		cur->count++;
 		out[n - 1].count = cur->count;
-		c_.prefetch_issued++;
+		ctr_->add(Stat::kPrefetchIssued);
 	}
 	return n;
 }
@@ -150,11 +150,11 @@ void Cache::fill_done(uint32_t id, int res, std::vector<Waiter> &wake)
 		Slot &s = slots_[f.slot[k]];
 		const bool whole = res >= 0 && uint64_t(res) >= uint64_t{k + 1} * kCacheBlock;
 		if (s.stale) {
-			c_.stale++;
-			c_.prefetch_wasted++;
+			ctr_->add(Stat::kPrefetchStale);
+			ctr_->add(Stat::kPrefetchWasted);
 			s.state = kFree;
 		} else if (!whole) {
-			c_.prefetch_wasted++;
+			ctr_->add(Stat::kPrefetchWasted);
 			s.state = kFree;
 		} else {
 			s.state = kValid;
@@ -198,7 +198,7 @@ void Cache::write_end(uint32_t token, const char *data_in, int res)
 			if (!s && !(s = claim(b)))
 				return;
 			if (s->state == kValid && s->prefetched)
-				c_.prefetch_wasted++;
+				ctr_->add(Stat::kPrefetchWasted);
 			std::memcpy(data(*s), data_in + (start - w.off), kCacheBlock);
 			*s = Slot{b, 0, kValid, 1, 0, 0};
 		} else if (s) {
@@ -237,12 +237,6 @@ void Cache::populate(uint64_t block, uint32_t count, const char *src, uint64_t e
 		std::memcpy(data(*s), src + size_t{i} * kCacheBlock, kCacheBlock);
 		*s = Slot{block + i, 0, kValid, 1, 0, 0};
 	}
-}
-
-CacheCounters Cache::counters()
-{
-	std::lock_guard lock(mu_);
-	return c_;
 }
 
 } // namespace aether::ublk

@@ -20,6 +20,8 @@
 #include <sys/uio.h>
 #include <vector>
 
+#include "stats.hpp"
+
 namespace aether::ublk {
 
 inline constexpr uint32_t kCacheBlock = 4096;
@@ -29,15 +31,6 @@ inline constexpr unsigned kCacheBlockShift = 12;
 struct Waiter {
 	uint16_t queue;
 	uint16_t tag;
-};
-
-// Counters the cache keeps, in blocks.
-struct CacheCounters {
-	uint64_t hit_blocks = 0;
-	uint64_t prefetch_issued = 0; // blocks reserved for prefetch fills
-	uint64_t prefetch_used = 0;   // prefetched blocks a demand read then hit
-	uint64_t prefetch_wasted = 0; // prefetched blocks evicted, overwritten or stale before use
-	uint64_t stale = 0;           // fills discarded because a write raced them
 };
 
 class Cache {
@@ -98,7 +91,10 @@ public:
 	// write retired since @epoch. Present blocks are left as they are.
 	void populate(uint64_t block, uint32_t count, const char *src, uint64_t epoch);
 
-	CacheCounters counters();
+	// Where the cache counts hits and prefetches (Stat::kHitBlocks, kPrefetch*), in
+	// blocks: its own counters unless pointed elsewhere, e.g. at a stats file.
+	void count_into(Counters *c) { ctr_ = c; }
+	const Counters &counters() const { return *ctr_; }
 
 private:
 	enum State : uint8_t { kFree, kFilling, kValid };
@@ -141,7 +137,8 @@ private:
 	std::vector<WriteRec> writes_;
 	uint32_t next_token_ = 0;
 	uint64_t epoch_ = 0;
-	CacheCounters c_;
+	Counters local_{};
+	Counters *ctr_ = &local_;
 };
 
 } // namespace aether::ublk

@@ -13,6 +13,7 @@ namespace {
 
 using aether::ublk::Cache;
 using aether::ublk::kCacheBlock;
+using aether::ublk::Stat;
 using aether::ublk::Waiter;
 
 std::vector<char> block_of(uint32_t stamp, uint32_t n = 1)
@@ -67,10 +68,10 @@ TEST_F(CacheTest, PrefetchedBlocksHitAndCountAsUsed)
 	ASSERT_EQ(read(11, 2), Cache::Lookup::kHit);
 	EXPECT_EQ(stamp_of(buf.data()), 42u);
 	EXPECT_EQ(stamp_of(buf.data() + kCacheBlock), 42u);
-	const auto c = cache.counters();
-	EXPECT_EQ(c.prefetch_issued, 4u);
-	EXPECT_EQ(c.prefetch_used, 2u);
-	EXPECT_EQ(c.hit_blocks, 2u);
+	const auto &c = cache.counters();
+	EXPECT_EQ(c.get(Stat::kPrefetchIssued), 4u);
+	EXPECT_EQ(c.get(Stat::kPrefetchUsed), 2u);
+	EXPECT_EQ(c.get(Stat::kHitBlocks), 2u);
 }
 
 TEST_F(CacheTest, ReserveSkipsPresentBlocksAndSplitsRuns)
@@ -110,7 +111,7 @@ TEST_F(CacheTest, AWriteRetiredDuringAFillDiscardsIt)
 	land(f[0], 1); // the fill read the old block
 	cache.fill_done(f[0].id, kCacheBlock, wake);
 	EXPECT_EQ(read(30, 1), Cache::Lookup::kMiss);
-	EXPECT_EQ(cache.counters().stale, 1u);
+	EXPECT_EQ(cache.counters().get(Stat::kPrefetchStale), 1u);
 }
 
 TEST_F(CacheTest, WriteThroughInstallsWholeBlocksAndDropsPartialOnes)

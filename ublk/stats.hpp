@@ -1,0 +1,101 @@
+// aether-ublk's per-device stats file, /run/aether/ublk<N>.stats: a fixed layout the
+// server maps shared and updates in place, and aether-ctl maps read-only. Readers
+// never take a lock and the server never waits for one. The layout only grows:
+// new counters go at the end of Stat and readers check `bytes`.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+namespace aether::ublk {
+
+enum class Stat : uint32_t {
+	kReads = 0,        // read requests
+	kWrites,           // write requests
+	kReadBytes,
+	kWriteBytes,
+	kFlushes,
+	kDiscards,         // discard and write-zeroes requests
+	kErrors,           // requests completed with an error
+	kCacheHits,        // read requests served whole from the cache
+	kCacheWaits,       // read requests that waited for a prefetch in flight
+	kHitBlocks,        // 4 KiB blocks served from the cache
+	kPrefetchIssued,   // blocks the prefetcher read ahead
+	kPrefetchUsed,     // of those, blocks a read then hit
+	kPrefetchWasted,   // of those, blocks evicted, overwritten or stale before use
+	kPrefetchStale,    // of the wasted, blocks a racing write made stale
+	kPrefetchDropped,  // decided blocks not fetched: the in-flight bound was reached
+	kBackendReadBytes, // bytes read from the backing store (demand and prefetch)
+	kBackendWriteBytes,
+	kDecisions,        // decisions the core returned
+	kCount
+};
+
+// Stat's names, as aether-ctl shows them.
+inline constexpr const char *kStatNames[] = {
+	"reads", "writes", "read_bytes", "write_bytes", "flushes", "discards", "errors",
+	"cache_hits", "cache_waits", "hit_blocks", "prefetch_issued", "prefetch_used",
+	"prefetch_wasted", "prefetch_stale", "prefetch_dropped", "backend_read_bytes",
+	"backend_write_bytes", "decisions",
+};
+static_assert(sizeof(kStatNames) / sizeof(kStatNames[0]) == static_cast<size_t>(Stat::kCount));
+
+// Read latency, request arrival to completion: bucket 0 is under 1 us, bucket k is
+// [2^(k-1), 2^k) us, and the last bucket takes everything longer.
+inline constexpr unsigned kLatencyBuckets = 24;
+
+struct Counters {
+	std::atomic<uint64_t> v[static_cast<size_t>(Stat::kCount)];
+	std::atomic<uint64_t> read_latency[kLatencyBuckets];
+
+	void add(Stat s, uint64_t n = 1) { v[static_cast<size_t>(s)].fetch_add(n, std::memory_order_relaxed); }
+	uint64_t get(Stat s) const { return v[static_cast<size_t>(s)].load(std::memory_order_relaxed); }
+	void add_read_latency(uint64_t ns)
+	{
+		uint64_t us = ns / 1000;
+		unsigned b = us ? 64 - static_cast<unsigned>(__builtin_clzll(us)) : 0;
+		read_latency[b < kLatencyBuckets ? b : kLatencyBuckets - 1].fetch_add(1, std::memory_order_relaxed);
+	}
+};
+static_assert(std::atomic<uint64_t>::is_always_lock_free, "counters are shared with other processes");
+
+inline constexpr char kStatsMagic[8] = {'A', 'E', 'T', 'H', 'U', 'B', 'L', 'K'};
+inline constexpr uint32_t kStatsVersion = 1;
+
+// Who the device is. Written once, before the magic.
+struct StatsHeader {
+	char magic[8];
+	uint32_t version;
+	uint32_t bytes;          // sizeof(StatsFile) of the writer
+	int32_t pid;             // the server
+	uint32_t dev_id;         // /dev/ublkb<dev_id>
+	uint64_t dev_bytes;
+	uint64_t cache_bytes;    // 0: no cache
+	uint32_t latency_us;     // injected backend read latency
+	uint16_t queues;
+	uint16_t depth;
+	char policy[16];         // off, hft, gaming or adaptive
+	char file[4096];         // the backing file, NUL-terminated
+};
+
+struct StatsFile {
+	StatsHeader h;
+	Counters c;
+};
+
+// Where stats files live: $AETHER_RUN_DIR, or /run/aether.
+inline std::string run_dir()
+{
+	const char *d = std::getenv("AETHER_RUN_DIR");
+	return d && *d ? d : "/run/aether";
+}
+
+inline std::string stats_path(uint32_t dev_id)
+{
+	return run_dir() + "/ublk" + std::to_string(dev_id) + ".stats";
+}
+
+} // namespace aether::ublk
