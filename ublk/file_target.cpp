@@ -86,6 +86,8 @@ int file_init(Target &t, const TargetSetup &s, std::string *why)
 	}
 	t.fd = fd;
 	t.dev_size = dev;
+	t.latency.tv_sec = s.latency_us / 1000000;
+	t.latency.tv_nsec = (s.latency_us % 1000000) * 1000LL;
 	// Writes are acknowledged when the file has them, not the disk beneath it: the
 	// kernel must send FLUSH (and FUA) for durability, as for any disk with a cache.
 	t.attrs = UBLK_ATTR_VOLATILE_CACHE | UBLK_ATTR_FUA;
@@ -116,9 +118,10 @@ void to_backing(io_uring_sqe *sqe, uint16_t tag, FileOp op)
 }
 
 // Queues the rest of a read or write of @tag, from byte progress[tag] on.
-int file_rw(QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod, FileOp op)
+int file_rw(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod, FileOp op)
 {
-	io_uring_sqe *sqe = next_sqe(q.ring);
+	io_uring_sqe *sqe = op == kRead ? backend_read_sqe(t, q.ring, pack({tag, kOpIgnore, Origin::kTarget, 0}))
+					: next_sqe(q.ring);
 	if (!sqe)
 		return -EBUSY;
 	const uint32_t done = q.progress[tag];
@@ -154,9 +157,9 @@ int file_queue_io(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &i
 	q.progress[tag] = 0;
 	switch (ublksrv_get_op(&iod)) {
 	case UBLK_IO_OP_READ:
-		return file_rw(q, tag, iod, kRead);
+		return file_rw(t, q, tag, iod, kRead);
 	case UBLK_IO_OP_WRITE:
-		return t.attrs & UBLK_ATTR_READ_ONLY ? -EROFS : file_rw(q, tag, iod, kWrite);
+		return t.attrs & UBLK_ATTR_READ_ONLY ? -EROFS : file_rw(t, q, tag, iod, kWrite);
 	case UBLK_IO_OP_FLUSH: {
 		io_uring_sqe *sqe = next_sqe(q.ring);
 		if (!sqe)
@@ -177,7 +180,7 @@ int file_queue_io(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &i
 	}
 }
 
-int file_io_done(Target &, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod, uint8_t file_op, int res)
+int file_io_done(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod, uint8_t file_op, int res)
 {
 	const auto op = static_cast<FileOp>(file_op);
 	const uint32_t total = iod.nr_sectors << 9;
@@ -190,7 +193,7 @@ int file_io_done(Target &, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod
 			return op == kRead ? -EIO : -ENOSPC;
 		q.progress[tag] += static_cast<uint32_t>(res);
 		if (q.progress[tag] < total) {
-			const int ret = file_rw(q, tag, iod, op);
+			const int ret = file_rw(t, q, tag, iod, op);
 			return ret < 0 ? ret : kPending;
 		}
 		return static_cast<int>(total);
@@ -210,6 +213,18 @@ int file_io_done(Target &, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod
 	return -EIO;
 }
 
+int file_read_into(Target &t, io_uring *ring, uint64_t off, const iovec *iov, unsigned n, uint64_t user_data)
+{
+	const UserData ud = unpack(user_data);
+	io_uring_sqe *sqe = backend_read_sqe(t, ring, pack({ud.tag, kOpIgnore, ud.origin, ud.cookie}));
+	if (!sqe)
+		return -EBUSY;
+	io_uring_prep_readv(sqe, kBackingIndex, iov, n, off);
+	sqe->flags |= IOSQE_FIXED_FILE;
+	sqe->user_data = user_data;
+	return 0;
+}
+
 int file_sync(Target &t)
 {
 	return t.fd >= 0 && fdatasync(t.fd) < 0 ? -errno : 0;
@@ -222,6 +237,7 @@ const TargetOps file_ops = {
 	.files = file_files,
 	.queue_io = file_queue_io,
 	.io_done = file_io_done,
+	.read_into = file_read_into,
 	.sync = file_sync,
 };
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unistd.h>
@@ -13,7 +14,9 @@
 #include <CLI/CLI.hpp>
 
 #include "ctrl.hpp"
+#include "device.hpp"
 #include "queue.hpp"
+#include "stats_file.hpp"
 #include "target.hpp"
 
 namespace {
@@ -30,7 +33,19 @@ struct Options {
 	uint32_t physical_block = 4096;
 	bool read_only = false;
 	int dev_id = -1;
+	uint64_t cache_mb = 0;
+	uint32_t latency_us = 0;
+	std::string policy; // empty: adaptive with a cache, off without
 };
+
+// --policy's preset, or nothing for "off".
+std::optional<aether::Preset> parse_policy(const std::string &name)
+{
+	for (aether::Preset p : {aether::Preset::kHft, aether::Preset::kGaming, aether::Preset::kAdaptive})
+		if (name == aether::preset_name(p))
+			return p;
+	return std::nullopt;
+}
 
 int die(const std::string &msg, int ret = 1)
 {
@@ -65,9 +80,28 @@ ublk_params make_params(const Options &o, const Target &t)
 	return p;
 }
 
-// Runs the device until a signal in @sigs arrives. Returns the exit status.
-int serve(const Options &o, Target &t, const sigset_t &sigs)
+// Describes the device for its stats file.
+StatsHeader make_header(const Options &o, const Device &d, uint32_t id)
 {
+	StatsHeader h{};
+	h.pid = getpid();
+	h.dev_id = id;
+	h.dev_bytes = d.target->dev_size;
+	h.cache_bytes = d.cache.enabled() ? d.cache.bytes() : 0;
+	h.latency_us = o.latency_us;
+	h.queues = static_cast<uint16_t>(o.queues);
+	h.depth = static_cast<uint16_t>(o.depth);
+	std::snprintf(h.policy, sizeof(h.policy), "%s", o.policy.c_str());
+	char *path = realpath(o.file.c_str(), nullptr);
+	std::snprintf(h.file, sizeof(h.file), "%s", path ? path : o.file.c_str());
+	std::free(path);
+	return h;
+}
+
+// Runs the device until a signal in @sigs arrives. Returns the exit status.
+int serve(const Options &o, Device &dev, const sigset_t &sigs)
+{
+	Target &t = *dev.target;
 	Ctrl ctrl;
 	int ret = ctrl.open();
 	if (ret == -ENOENT)
@@ -95,6 +129,15 @@ int serve(const Options &o, Target &t, const sigset_t &sigs)
 	std::atomic<int> ready{0};
 	std::atomic<bool> failed{false};
 	ublk_params params = make_params(o, t);
+	StatsWriter stats;
+	std::string why_stats;
+	// Stats are for watching, not for serving: without /run/aether the device still runs.
+	if (stats.create(make_header(o, dev, id), &why_stats) == 0) {
+		dev.stats = &stats.file()->c;
+		dev.cache.count_into(dev.stats);
+	} else {
+		die("stats will not be visible to aether-ctl: " + why_stats);
+	}
 	ret = ctrl.set_params(id, &params);
 	if (ret < 0) {
 		status = die(std::string("SET_PARAMS: ") + std::strerror(-ret));
@@ -109,7 +152,7 @@ int serve(const Options &o, Target &t, const sigset_t &sigs)
 	}
 	for (unsigned q = 0; q < o.queues; q++)
 		threads.emplace_back([&, q] {
-			const QueueSetup s{char_fd, static_cast<uint16_t>(q), static_cast<uint16_t>(o.depth), o.max_io, &t};
+			const QueueSetup s{char_fd, static_cast<uint16_t>(q), static_cast<uint16_t>(o.depth), o.max_io, &dev};
 			run_queue(s, ready, failed, &why[q]);
 		});
 	while (ready < static_cast<int>(o.queues) && !failed)
@@ -167,6 +210,12 @@ int main(int argc, char **argv)
 	app.add_flag("--read-only", o.read_only, "Expose the device read-only");
 	app.add_option("--id", o.dev_id, "ublk device id N for /dev/ublkbN (default: the first free one)")
 		->check(CLI::Range(0, 1 << 20));
+	app.add_option("--cache-mb", o.cache_mb, "DRAM cache tier in MiB, write-through (0: none)")
+		->check(CLI::Range(0, 1 << 20))->capture_default_str();
+	app.add_option("--latency-us", o.latency_us, "Latency added to every backend read, to emulate a disk or remote tier")
+		->check(CLI::Range(0, 10000000))->capture_default_str();
+	app.add_option("--policy", o.policy, "Prefetch into the cache: off, hft, gaming or adaptive (default: adaptive with --cache-mb, else off)")
+		->check(CLI::IsMember({"off", "hft", "gaming", "adaptive"}));
 	CLI11_PARSE(app, argc, argv);
 
 	if (o.max_io % 4096)
@@ -177,7 +226,13 @@ int main(int argc, char **argv)
 	if (o.size % o.logical_block)
 		return die("--size " + std::to_string(o.size) + ": must be a multiple of --logical-block", 2);
 
+	if (o.policy.empty())
+		o.policy = o.cache_mb ? "adaptive" : "off";
+	if (o.policy != "off" && !o.cache_mb)
+		return die("--policy " + o.policy + " prefetches into the cache: give --cache-mb too", 2);
+
 	TargetSetup s;
+	s.latency_us = o.latency_us;
 	s.path = o.file;
 	s.size = o.size;
 	s.access = o.read_only ? TargetSetup::Access::kReadOnly : TargetSetup::Access::kReadWrite;
@@ -189,13 +244,30 @@ int main(int argc, char **argv)
 	if (t.ops->init(t, s, &why) < 0)
 		return die(why);
 
+	Device dev;
+	dev.target = &t;
+	dev.blocks = t.dev_size >> kCacheBlockShift;
+	dev.ring_fd = std::vector<std::atomic<int>>(o.queues);
+	for (auto &fd : dev.ring_fd)
+		fd = -1;
+	Counters local{};
+	dev.stats = &local;
+	if (o.cache_mb && dev.cache.init(o.cache_mb << 20, o.queues * kFillsPerQueue) < 0) {
+		t.ops->uninit(t);
+		return die("--cache-mb " + std::to_string(o.cache_mb) + ": cannot allocate that much memory");
+	}
+	if (const auto preset = parse_policy(o.policy))
+		dev.prefetch = std::make_unique<Prefetcher>(*preset);
+
+	// aether-ctl ublk add reads the device path from a pipe and goes away.
+	signal(SIGPIPE, SIG_IGN);
 	// Signals are taken by sigwait() in the main thread only.
 	sigset_t sigs;
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
-	const int status = serve(o, t, sigs);
+	const int status = serve(o, dev, sigs);
 	t.ops->uninit(t);
 	return status;
 }

@@ -1,7 +1,10 @@
 // One ublk queue (see queue.hpp).
 #include "queue.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <ctime>
+#include <optional>
 #include <cstdlib>
 #include <cstring>
 #include <sys/mman.h>
@@ -70,7 +73,7 @@ struct Resources {
 // into @r. Returns 0, or -errno with what failed in *what.
 int setup(const QueueSetup &s, Resources &r, std::string *what)
 {
-	const Target &t = *s.target;
+	const Target &t = *s.dev->target;
 
 	r.descs_len = desc_bytes(s.depth);
 	// Each queue's descriptor area is at a fixed stride in /dev/ublkcN's mmap space.
@@ -80,10 +83,11 @@ int setup(const QueueSetup &s, Resources &r, std::string *what)
 		*what = "mmap of the request descriptors";
 		return -errno;
 	}
-	// A request needs at most one ublk command and one target SQE in flight.
+	// A request has at most a ublk command, or a target SQE and its latency timeout,
+	// in flight; each fill a read and its timeout; each parked read one wake-up.
 	io_uring_params p{};
 	p.flags = IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SINGLE_ISSUER;
-	int ret = io_uring_queue_init_params(2 * s.depth, &r.ring, &p);
+	int ret = io_uring_queue_init_params(3 * s.depth + 2 * kFillsPerQueue, &r.ring, &p);
 	if (ret < 0) {
 		*what = "io_uring_queue_init";
 		return ret;
@@ -113,67 +117,290 @@ int setup(const QueueSetup &s, Resources &r, std::string *what)
 	return ret;
 }
 
+// Per-tag state of the request being served.
+struct TagState {
+	uint64_t start_ns;
+	uint64_t epoch;    // a read that missed: the cache's write epoch when it was issued
+	uint32_t token;    // a write registered with the cache
+	bool populate;     // a read that missed: install its data when it lands
+	bool backend;      // a read sent to the target
+	bool registered;   // a write registered with the cache
+};
+
+uint64_t now_ns()
+{
+	timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return uint64_t(ts.tv_sec) * 1000000000 + uint64_t(ts.tv_nsec);
+}
+
+// Whether a request covers whole 4 KiB blocks, as the cache holds them.
+bool block_aligned(const ublksrv_io_desc &iod)
+{
+	constexpr uint32_t kSectors = kCacheBlock >> 9;
+	return iod.start_sector % kSectors == 0 && iod.nr_sectors % kSectors == 0;
+}
+
+// One queue's serving loop and what it keeps.
+class Loop {
+public:
+	Loop(const QueueSetup &s, Resources &r)
+		: s_(s), d_(*s.dev), t_(*s.dev->target), q_{&r.ring, s.qid, r.bufs.data(), std::vector<uint32_t>(s.depth, 0)},
+		  descs_(static_cast<const ublksrv_io_desc *>(r.descs)), tags_(s.depth)
+	{
+	}
+
+	// Queues every tag's FETCH_REQ. Returns 0 or -errno.
+	int start()
+	{
+		for (uint16_t tag = 0; tag < s_.depth; tag++)
+			queue_cmd(q_, tag, UBLK_U_IO_FETCH_REQ, 0);
+		const int ret = io_uring_submit(q_.ring);
+		return ret < 0 ? ret : 0;
+	}
+
+	// Serves requests until the device stops. Returns 0, or -errno from the ring.
+	int run();
+
+private:
+	void start_request(uint16_t tag);
+	int read_request(uint16_t tag, const ublksrv_io_desc &iod);
+	void finish(uint16_t tag, int result);
+	void prefetch(const ublksrv_io_desc &iod);
+	void fill_landed(uint32_t id, int res);
+
+	const QueueSetup &s_;
+	Device &d_;
+	Target &t_;
+	QueueCtx q_;
+	const ublksrv_io_desc *descs_;
+	std::vector<TagState> tags_;
+	std::vector<Waiter> wake_;
+	unsigned fills_ = 0; // issued from this queue, not yet landed
+};
+
+int Loop::run()
+{
+	// Each tag has one ublk command outstanding unless its request is with the
+	// target or parked; a tag whose command comes back aborted is done. Fills in
+	// flight are waited for, since reads parked on other queues need them.
+	unsigned live = s_.depth;
+	while (live || fills_) {
+		int ret = io_uring_submit_and_wait(q_.ring, 1);
+		if (ret < 0 && ret != -EINTR)
+			return ret;
+		io_uring_cqe *cqe;
+		unsigned head, seen = 0;
+		io_uring_for_each_cqe(q_.ring, head, cqe) {
+			seen++;
+			const UserData ud = unpack(cqe->user_data);
+			if (ud.op == kOpIgnore)
+				continue;
+			switch (ud.origin) {
+			case Origin::kUblk:
+				if (cqe->res != UBLK_IO_RES_OK)
+					live--; // UBLK_IO_RES_ABORT: the device is stopping
+				else
+					start_request(ud.tag);
+				break;
+			case Origin::kTarget: {
+				const int result = t_.ops->io_done(t_, q_, ud.tag, descs_[ud.tag], ud.op, cqe->res);
+				if (result != kPending)
+					finish(ud.tag, result);
+				break;
+			}
+			case Origin::kCache:
+				if (ud.op == kCacheFill) {
+					fill_landed(ud.cookie, cqe->res);
+				} else {
+					const int result = read_request(ud.tag, descs_[ud.tag]);
+					if (result != kPending)
+						finish(ud.tag, result);
+				}
+				break;
+			}
+		}
+		io_uring_cq_advance(q_.ring, seen);
+	}
+	return 0;
+}
+
+void Loop::start_request(uint16_t tag)
+{
+	const ublksrv_io_desc &iod = descs_[tag];
+	TagState &ts = tags_[tag];
+	const uint64_t bytes = uint64_t{iod.nr_sectors} << 9;
+	ts = TagState{now_ns(), 0, 0, false, false, false};
+	int result;
+	switch (ublksrv_get_op(&iod)) {
+	case UBLK_IO_OP_READ:
+		d_.stats->add(Stat::kReads);
+		d_.stats->add(Stat::kReadBytes, bytes);
+		result = read_request(tag, iod);
+		prefetch(iod);
+		break;
+	case UBLK_IO_OP_WRITE:
+	case UBLK_IO_OP_DISCARD:
+	case UBLK_IO_OP_WRITE_ZEROES:
+		if (ublksrv_get_op(&iod) == UBLK_IO_OP_WRITE) {
+			d_.stats->add(Stat::kWrites);
+			d_.stats->add(Stat::kWriteBytes, bytes);
+		} else {
+			d_.stats->add(Stat::kDiscards);
+		}
+		// Registered before it is submitted, retired before it is acknowledged: see
+		// cache.hpp.
+		if (d_.cache.enabled()) {
+			ts.token = d_.cache.write_begin(iod.start_sector << 9, bytes);
+			ts.registered = true;
+		}
+		result = t_.ops->queue_io(t_, q_, tag, iod);
+		break;
+	case UBLK_IO_OP_FLUSH:
+		d_.stats->add(Stat::kFlushes);
+		[[fallthrough]];
+	default:
+		result = t_.ops->queue_io(t_, q_, tag, iod);
+		break;
+	}
+	if (result != 0 && result != kPending)
+		finish(tag, result);
+}
+
+// Serves read @tag from the cache, parks it on a fill in flight, or sends it to the
+// target. Returns its result, or kPending.
+int Loop::read_request(uint16_t tag, const ublksrv_io_desc &iod)
+{
+	TagState &ts = tags_[tag];
+	if (d_.cache.enabled() && block_aligned(iod)) {
+		uint32_t fill;
+		const uint64_t block = iod.start_sector >> (kCacheBlockShift - 9);
+		const uint32_t count = iod.nr_sectors >> (kCacheBlockShift - 9);
+		switch (d_.cache.read(block, count, static_cast<char *>(q_.bufs[tag]), {s_.qid, tag}, &fill)) {
+		case Cache::Lookup::kHit:
+			d_.stats->add(Stat::kCacheHits);
+			return static_cast<int>(iod.nr_sectors << 9);
+		case Cache::Lookup::kWait:
+			d_.stats->add(Stat::kCacheWaits);
+			return kPending;
+		case Cache::Lookup::kMiss:
+			ts.epoch = d_.cache.epoch();
+			ts.populate = true;
+			break;
+		}
+	}
+	ts.backend = true;
+	const int ret = t_.ops->queue_io(t_, q_, tag, iod);
+	return ret == 0 ? kPending : ret;
+}
+
+// Request @tag is done with @result: the cache learns of it, then ublk does.
+void Loop::finish(uint16_t tag, int result)
+{
+	const ublksrv_io_desc &iod = descs_[tag];
+	TagState &ts = tags_[tag];
+	const char *buf = static_cast<const char *>(q_.bufs[tag]);
+	const uint8_t op = ublksrv_get_op(&iod);
+	if (op == UBLK_IO_OP_READ) {
+		if (ts.backend && result > 0)
+			d_.stats->add(Stat::kBackendReadBytes, static_cast<uint64_t>(result));
+		if (ts.populate && result > 0)
+			d_.cache.populate(iod.start_sector >> (kCacheBlockShift - 9), iod.nr_sectors >> (kCacheBlockShift - 9),
+					  buf, ts.epoch);
+		d_.stats->add_read_latency(now_ns() - ts.start_ns);
+	} else if (op == UBLK_IO_OP_WRITE && result > 0) {
+		d_.stats->add(Stat::kBackendWriteBytes, static_cast<uint64_t>(result));
+	}
+	if (ts.registered)
+		d_.cache.write_end(ts.token, op == UBLK_IO_OP_WRITE ? buf : nullptr, result);
+	if (result < 0)
+		d_.stats->add(Stat::kErrors);
+	queue_cmd(q_, tag, UBLK_U_IO_COMMIT_AND_FETCH_REQ, result);
+}
+
+// Feeds a demand read to the core and starts fills for what it decides, within this
+// queue's bound of fills in flight. Never waits: what does not fit is dropped.
+void Loop::prefetch(const ublksrv_io_desc &iod)
+{
+	if (!d_.prefetch || !d_.cache.enabled())
+		return;
+	constexpr unsigned kShift = kCacheBlockShift - 9;
+	const uint64_t first = iod.start_sector >> kShift;
+	const uint64_t end = (iod.start_sector + iod.nr_sectors + (1u << kShift) - 1) >> kShift;
+	Decision dec[kMaxDecisions];
+	const size_t n = d_.prefetch->decide(first, static_cast<uint32_t>(end - first), dec);
+	d_.stats->add(Stat::kDecisions, n);
+	for (size_t i = 0; i < n; i++) {
+		if (dec[i].start >= d_.blocks)
+			continue;
+		const uint32_t len = static_cast<uint32_t>(std::min<uint64_t>(dec[i].length, d_.blocks - dec[i].start));
+		if (fills_ == kFillsPerQueue) {
+			d_.stats->add(Stat::kPrefetchDropped, len);
+			continue;
+		}
+		Cache::Fill fill[kFillsPerQueue];
+		const unsigned got = d_.cache.reserve(dec[i].start, len, fill, kFillsPerQueue - fills_);
+		for (unsigned k = 0; k < got; k++) {
+			const Cache::Fill &f = fill[k];
+			const int ret = t_.ops->read_into(t_, q_.ring, f.block << kCacheBlockShift, f.iov, f.count,
+							  pack({0, kCacheFill, Origin::kCache, f.id}));
+			fills_++;
+			if (ret < 0)
+				fill_landed(f.id, ret); // nothing was queued: release it now
+		}
+	}
+}
+
+// Fill @id ended with @res. Its parked reads are served again: this queue's at once,
+// other queues' through a message to their ring.
+void Loop::fill_landed(uint32_t id, int res)
+{
+	fills_--;
+	if (res > 0)
+		d_.stats->add(Stat::kBackendReadBytes, static_cast<uint64_t>(res));
+	wake_.clear();
+	d_.cache.fill_done(id, res, wake_);
+	for (const Waiter &w : wake_) {
+		if (w.queue == s_.qid) {
+			const int result = read_request(w.tag, descs_[w.tag]);
+			if (result != kPending)
+				finish(w.tag, result);
+			continue;
+		}
+		io_uring_sqe *sqe = next_sqe(q_.ring);
+		if (!sqe)
+			continue; // the ring is broken; the queue is failing anyway
+		io_uring_prep_msg_ring(sqe, d_.ring_fd[w.queue].load(std::memory_order_acquire), 0,
+				       pack({w.tag, kCacheWake, Origin::kCache, 0}), 0);
+		sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
+		sqe->user_data = pack({0, kOpIgnore, Origin::kCache, 0});
+	}
+}
+
 } // namespace
 
 int run_queue(const QueueSetup &s, std::atomic<int> &ready, std::atomic<bool> &failed, std::string *why)
 {
 	Resources r;
-	Target &t = *s.target;
 	std::string what;
-	const auto fail = [&](int err) {
-		*why = "queue " + std::to_string(s.qid) + ": " + what + ": " + std::strerror(-err);
-		return err;
-	};
-
 	int ret = setup(s, r, &what);
-	QueueCtx q{&r.ring, s.qid, r.bufs.data(), std::vector<uint32_t>(s.depth, 0)};
+	std::optional<Loop> loop;
 	if (ret == 0) {
-		for (uint16_t tag = 0; tag < s.depth; tag++)
-			queue_cmd(q, tag, UBLK_U_IO_FETCH_REQ, 0);
+		s.dev->ring_fd[s.qid].store(r.ring.ring_fd, std::memory_order_release);
+		loop.emplace(s, r);
 		what = "FETCH_REQ";
-		ret = io_uring_submit(&r.ring);
+		ret = loop->start();
 	}
 	if (ret < 0) {
 		failed = true;
-		return fail(ret);
+		*why = "queue " + std::to_string(s.qid) + ": " + what + ": " + std::strerror(-ret);
+		return ret;
 	}
 	ready++;
-	const auto *descs = static_cast<const ublksrv_io_desc *>(r.descs);
-
-	// Each tag has one ublk command outstanding unless its request is with the
-	// target; a tag whose command comes back aborted is done.
-	unsigned live = s.depth;
-	while (live) {
-		ret = io_uring_submit_and_wait(&r.ring, 1);
-		if (ret < 0 && ret != -EINTR) {
-			what = "io_uring_submit_and_wait";
-			return fail(ret);
-		}
-		io_uring_cqe *cqe;
-		unsigned head, seen = 0;
-		io_uring_for_each_cqe(&r.ring, head, cqe) {
-			seen++;
-			const UserData ud = unpack(cqe->user_data);
-			const ublksrv_io_desc &iod = descs[ud.tag];
-			int result;
-			if (ud.origin == Origin::kUblk) {
-				if (cqe->res != UBLK_IO_RES_OK) {
-					live--; // UBLK_IO_RES_ABORT: the device is stopping
-					continue;
-				}
-				result = t.ops->queue_io(t, q, ud.tag, iod);
-				if (result == 0)
-					continue;
-			} else {
-				result = t.ops->io_done(t, q, ud.tag, iod, ud.op, cqe->res);
-				if (result == kPending)
-					continue;
-			}
-			queue_cmd(q, ud.tag, UBLK_U_IO_COMMIT_AND_FETCH_REQ, result);
-		}
-		io_uring_cq_advance(&r.ring, seen);
-	}
-	return 0;
+	ret = loop->run();
+	if (ret < 0)
+		*why = "queue " + std::to_string(s.qid) + ": io_uring_submit_and_wait: " + std::strerror(-ret);
+	return ret;
 }
 
 } // namespace aether::ublk

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "target.hpp"
+#include "device.hpp"
 
 namespace aether::ublk {
 
@@ -15,7 +15,7 @@ struct QueueSetup {
 	uint16_t qid;
 	uint16_t depth;
 	uint32_t max_io_bytes;
-	Target *target;
+	Device *dev;
 };
 
 // Sets up and runs queue @s until the device stops. @ready is incremented once the

@@ -25,6 +25,7 @@ struct TargetSetup {
 	enum class Access : uint8_t { kReadWrite, kReadOnly } access = Access::kReadWrite;
 	uint32_t logical_block = 512;
 	uint32_t physical_block = 4096;
+	uint32_t latency_us = 0;      // injected before every backend read
 };
 
 struct Target;
@@ -38,6 +39,11 @@ inline io_uring_sqe *next_sqe(io_uring *ring)
 		sqe = io_uring_get_sqe(ring);
 	return sqe;
 }
+
+// The SQE for a backend read of @t, behind a linked timeout of t.latency when latency
+// is injected; the timeout completes with @ignore_ud. Returns nullptr if the ring has
+// no room even after submitting.
+inline io_uring_sqe *backend_read_sqe(Target &t, io_uring *ring, uint64_t ignore_ud);
 
 // io_done()'s answer when it submitted more I/O for the request.
 inline constexpr int kPending = 1 << 30;
@@ -56,6 +62,9 @@ struct TargetOps {
 	// One completion, with result @res, of the target's I/O @op for @tag. Returns
 	// the request's result (bytes, or -errno), or kPending after submitting the rest.
 	int (*io_done)(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod, uint8_t op, int res);
+	// Reads the device's bytes from @off into @iov[0..n) for the cache tier; the
+	// completion carries @user_data. Returns 0, or -errno if nothing was queued.
+	int (*read_into)(Target &t, io_uring *ring, uint64_t off, const iovec *iov, unsigned n, uint64_t user_data);
 	// Makes every completed write durable (at shutdown). Returns 0 or -errno.
 	int (*sync)(Target &t);
 };
@@ -66,7 +75,25 @@ struct Target {
 	uint32_t attrs = 0;      // UBLK_ATTR_*
 	bool discard = false;    // punch hole works on the backing store
 	int fd = -1;
+	__kernel_timespec latency{}; // zero: none
 };
+
+inline io_uring_sqe *backend_read_sqe(Target &t, io_uring *ring, uint64_t ignore_ud)
+{
+	if (!t.latency.tv_sec && !t.latency.tv_nsec)
+		return next_sqe(ring);
+	// The timeout and the read must go in the same submission to stay linked.
+	if (io_uring_sq_space_left(ring) < 2)
+		io_uring_submit(ring);
+	if (io_uring_sq_space_left(ring) < 2)
+		return nullptr;
+	io_uring_sqe *delay = io_uring_get_sqe(ring);
+	// ETIME_SUCCESS: the timeout expiring is what lets the linked read start.
+	io_uring_prep_timeout(delay, &t.latency, 0, IORING_TIMEOUT_ETIME_SUCCESS);
+	delay->flags |= IOSQE_IO_LINK;
+	delay->user_data = ignore_ud;
+	return io_uring_get_sqe(ring);
+}
 
 // The target called @name, or nullptr.
 const TargetOps *find_target(const std::string &name);

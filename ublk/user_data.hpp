@@ -10,7 +10,18 @@ namespace aether::ublk {
 enum class Origin : uint8_t {
 	kUblk = 0,   // a FETCH_REQ/COMMIT_AND_FETCH_REQ on /dev/ublkcN
 	kTarget = 1, // the target's I/O for a request
+	kCache = 2,  // the cache tier: a prefetch fill, or a parked read woken
 };
+
+// The cache tier's ops.
+enum CacheOp : uint8_t {
+	kCacheFill = 0, // cookie: the fill's id
+	kCacheWake = 1, // tag: a read parked on a fill that has landed
+};
+
+// An op no completion handler acts on: the injected-latency timeouts linked before
+// backend reads, and the sender's side of a wake-up message.
+inline constexpr uint8_t kOpIgnore = 0xff;
 
 struct UserData {
 	uint16_t tag;  // the request's tag in its queue

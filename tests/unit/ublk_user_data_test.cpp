@@ -16,7 +16,7 @@ TEST(UblkUserData, EveryFieldRoundTripsAtItsLimits)
 {
 	for (uint16_t tag : {uint16_t{0}, uint16_t{1}, uint16_t{4095}, uint16_t{0xffff}})
 		for (uint8_t op : {uint8_t{0}, uint8_t{0x21}, uint8_t{0xff}})
-			for (Origin origin : {Origin::kUblk, Origin::kTarget})
+			for (Origin origin : {Origin::kUblk, Origin::kTarget, Origin::kCache})
 				for (uint32_t cookie : {0u, 1u, 0xdeadbeefu, 0xffffffffu}) {
 					const UserData u = unpack(pack({tag, op, origin, cookie}));
 					EXPECT_EQ(u.tag, tag);
