@@ -31,7 +31,8 @@ int run(int argc, const char *const *argv, std::ostream &out, std::ostream &err,
 		   "  aether-ctl set mode observe   count what the core would do, change nothing\n"
 		   "  aether-ctl stats --watch 1    counters, and their rates each second\n"
 		   "  aether-ctl devices         per-disk requests, readahead, latency, pattern\n"
-		   "  aether-ctl replay T.csv    simulate prefetch policies over a block I/O trace\n");
+		   "  aether-ctl replay T.csv    simulate prefetch policies over a block I/O trace\n"
+		   "  aether-ctl ublk add --file F --cache-mb 256   a cached /dev/ublkbN over F\n");
 
 	add_version(app, ctx);
 	add_status(app, ctx);
@@ -40,6 +41,7 @@ int run(int argc, const char *const *argv, std::ostream &out, std::ostream &err,
 	add_set(app, ctx);
 	add_stats(app, ctx);
 	add_devices(app, ctx);
+	add_ublk(app, ctx);
 
 	try {
 		app.parse(argc, argv);

@@ -1,0 +1,401 @@
+// aether-ctl ublk: start, stop, list and watch aether-ublk devices. Each server keeps
+// its stats in <run dir>/ublk<N>.stats (see ublk/stats.hpp); this reads them without
+// asking the server anything, so it works the same for a server that is busy or dead.
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <optional>
+#include <ostream>
+#include <poll.h>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+#include "ctrl.hpp"
+#include "stats_file.hpp"
+
+namespace aether::ctl {
+
+namespace {
+
+namespace fs = std::filesystem;
+using aether::ublk::kStatNames;
+using aether::ublk::Stat;
+using aether::ublk::StatsFile;
+using aether::ublk::StatsView;
+
+struct UblkDevice {
+	uint32_t id;
+	StatsView view;
+	bool live; // its server is running
+};
+
+// Whether process @pid is an aether-ublk server.
+bool server_alive(int32_t pid)
+{
+	if (pid <= 0 || (kill(pid, 0) < 0 && errno == ESRCH))
+		return false;
+	std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+	std::string name;
+	return std::getline(comm, name) && name == "aether-ublk";
+}
+
+// The device ids with a stats file, ascending.
+std::vector<uint32_t> device_ids()
+{
+	std::vector<uint32_t> ids;
+	std::error_code ec;
+	for (const auto &e : fs::directory_iterator(ublk::run_dir(), ec)) {
+		const std::string n = e.path().filename().string();
+		uint64_t id;
+		if (n.size() > 10 && n.rfind("ublk", 0) == 0 && n.ends_with(".stats") &&
+		    parse_decimal(n.substr(4, n.size() - 10), id) && id <= UINT32_MAX)
+			ids.push_back(static_cast<uint32_t>(id));
+	}
+	std::sort(ids.begin(), ids.end());
+	return ids;
+}
+
+// Opens device @id's stats. Returns nothing, with the reason on ctx.err, if it has none.
+std::optional<UblkDevice> open_device(Context &ctx, uint32_t id)
+{
+	UblkDevice d{id, {}, false};
+	std::string why;
+	const int ret = d.view.open(ublk::stats_path(id), &why);
+	if (ret == -ENOENT) {
+		ctx.err << "aether-ctl: no aether-ublk device " << id << " (" << ublk::stats_path(id)
+			<< " does not exist); 'aether-ctl ublk list' shows them\n";
+		return std::nullopt;
+	}
+	if (ret < 0) {
+		ctx.err << "aether-ctl: " << why << "\n";
+		return std::nullopt;
+	}
+	d.live = server_alive(d.view.file().h.pid);
+	return d;
+}
+
+// Every device with a stats file; unreadable ones are reported and skipped.
+std::vector<UblkDevice> all_devices(Context &ctx)
+{
+	std::vector<UblkDevice> devs;
+	for (uint32_t id : device_ids())
+		if (auto d = open_device(ctx, id))
+			devs.push_back(std::move(*d));
+	return devs;
+}
+
+std::string fixed_string(const char *s, size_t n)
+{
+	return std::string(s, strnlen(s, n));
+}
+
+nlohmann::json info_json(const UblkDevice &d)
+{
+	const auto &h = d.view.file().h;
+	return {{"id", d.id},
+		{"device", "/dev/ublkb" + std::to_string(d.id)},
+		{"pid", h.pid},
+		{"state", d.live ? "live" : "dead"},
+		{"size_bytes", h.dev_bytes},
+		{"cache_bytes", h.cache_bytes},
+		{"latency_us", h.latency_us},
+		{"policy", fixed_string(h.policy, sizeof(h.policy))},
+		{"queues", h.queues},
+		{"depth", h.depth},
+		{"file", fixed_string(h.file, sizeof(h.file))}};
+}
+
+std::string mib(uint64_t bytes)
+{
+	std::ostringstream s;
+	s << bytes / (1 << 20) << "M";
+	return s.str();
+}
+
+void run_list(Context &ctx, bool json)
+{
+	auto devs = all_devices(ctx);
+	if (json) {
+		nlohmann::json a = nlohmann::json::array();
+		for (const UblkDevice &d : devs)
+			a.push_back(info_json(d));
+		ctx.out << a.dump(2) << "\n";
+		return;
+	}
+	ctx.out << std::left << std::setw(13) << "DEVICE" << std::setw(8) << "PID" << std::setw(6) << "STATE"
+		<< std::right << std::setw(8) << "SIZE" << std::setw(8) << "CACHE" << std::setw(9) << "LAT_US"
+		<< "  " << std::left << std::setw(9) << "POLICY" << "FILE\n";
+	for (const UblkDevice &d : devs) {
+		const auto &h = d.view.file().h;
+		ctx.out << std::left << std::setw(13) << "/dev/ublkb" + std::to_string(d.id) << std::setw(8) << h.pid
+			<< std::setw(6) << (d.live ? "live" : "dead") << std::right << std::setw(8) << mib(h.dev_bytes)
+			<< std::setw(8) << mib(h.cache_bytes) << std::setw(9) << h.latency_us << "  " << std::left
+			<< std::setw(9) << fixed_string(h.policy, sizeof(h.policy)) << fixed_string(h.file, sizeof(h.file))
+			<< "\n";
+	}
+	if (devs.empty())
+		ctx.out << "(no aether-ublk devices; start one with 'aether-ctl ublk add --file PATH')\n";
+}
+
+// Bucket k of the read latency histogram, as "[lo, hi) us".
+std::string bucket_name(unsigned k)
+{
+	if (k == 0)
+		return "<1us";
+	if (k + 1 == ublk::kLatencyBuckets)
+		return ">=" + std::to_string(1ull << (k - 1)) + "us";
+	return std::to_string(1ull << (k - 1)) + "-" + std::to_string(1ull << k) + "us";
+}
+
+void run_stats(Context &ctx, const std::vector<uint32_t> &ids, bool json)
+{
+	std::vector<UblkDevice> devs;
+	if (ids.empty()) {
+		devs = all_devices(ctx);
+	} else {
+		for (uint32_t id : ids) {
+			auto d = open_device(ctx, id);
+			if (!d) {
+				ctx.exit_code = kExitFailure;
+				return;
+			}
+			devs.push_back(std::move(*d));
+		}
+	}
+	nlohmann::json a = nlohmann::json::array();
+	for (const UblkDevice &d : devs) {
+		const StatsFile &f = d.view.file();
+		nlohmann::json j = info_json(d), lat = nlohmann::json::object();
+		for (size_t i = 0; i < static_cast<size_t>(Stat::kCount); i++)
+			j[kStatNames[i]] = f.c.get(static_cast<Stat>(i));
+		for (unsigned k = 0; k < ublk::kLatencyBuckets; k++)
+			if (const uint64_t n = f.c.read_latency[k].load(std::memory_order_relaxed))
+				lat[bucket_name(k)] = n;
+		j["read_latency"] = lat;
+		if (json) {
+			a.push_back(j);
+			continue;
+		}
+		ctx.out << j["device"].get<std::string>() << "  pid " << f.h.pid << " (" << (d.live ? "live" : "dead")
+			<< "), cache " << mib(f.h.cache_bytes) << ", latency " << f.h.latency_us << " us, policy "
+			<< j["policy"].get<std::string>() << "\n";
+		for (size_t i = 0; i < static_cast<size_t>(Stat::kCount); i++)
+			ctx.out << "  " << std::left << std::setw(22) << kStatNames[i] << f.c.get(static_cast<Stat>(i)) << "\n";
+		const uint64_t reads = f.c.get(Stat::kReads), issued = f.c.get(Stat::kPrefetchIssued);
+		ctx.out << "  " << std::setw(22) << "cache_hit_pct" << (reads ? 100 * f.c.get(Stat::kCacheHits) / reads : 0) << "\n"
+			<< "  " << std::setw(22) << "prefetch_accuracy_pct"
+			<< (issued ? 100 * f.c.get(Stat::kPrefetchUsed) / issued : 0) << "\n"
+			<< "  read_latency         ";
+		for (const auto &[bucket, n] : lat.items())
+			ctx.out << " " << bucket << ":" << n.get<uint64_t>();
+		ctx.out << "\n";
+	}
+	if (json)
+		ctx.out << a.dump(2) << "\n";
+	else if (devs.empty())
+		ctx.out << "(no aether-ublk devices)\n";
+}
+
+// The aether-ublk to start: $AETHER_UBLK, else the one next to this aether-ctl, else
+// the one on $PATH.
+std::string server_path()
+{
+	if (const char *p = std::getenv("AETHER_UBLK"); p && *p)
+		return p;
+	std::error_code ec;
+	const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+	if (!ec && fs::exists(self.parent_path() / "aether-ublk"))
+		return self.parent_path() / "aether-ublk";
+	return "aether-ublk";
+}
+
+struct AddOptions {
+	std::string file, size, cache_mb, latency_us, policy, queues, depth;
+};
+
+// Starts aether-ublk in its own session and waits for the device path it prints once
+// the device is live. Its stderr goes to <run dir>/ublk<N>.log.
+void run_add(Context &ctx, const AddOptions &o)
+{
+	std::vector<std::string> args{server_path(), "--file", o.file};
+	for (auto [flag, value] : {std::pair{"--size", &o.size}, {"--cache-mb", &o.cache_mb},
+				  {"--latency-us", &o.latency_us}, {"--policy", &o.policy},
+				  {"--queues", &o.queues}, {"--depth", &o.depth}})
+		if (!value->empty())
+			args.insert(args.end(), {flag, *value});
+	std::error_code ec;
+	fs::create_directories(ublk::run_dir(), ec);
+	const std::string log = ublk::run_dir() + "/ublk-add-" + std::to_string(getpid()) + ".log";
+	const int log_fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int out[2];
+	if (log_fd < 0 || pipe2(out, O_CLOEXEC) < 0) {
+		ctx.err << "aether-ctl: " << log << ": " << std::strerror(errno) << "\n";
+		ctx.exit_code = kExitFailure;
+		return;
+	}
+	std::vector<char *> argv;
+	for (std::string &a : args)
+		argv.push_back(a.data());
+	argv.push_back(nullptr);
+	const pid_t pid = fork();
+	if (pid == 0) {
+		setsid();
+		const int null = open("/dev/null", O_RDONLY);
+		dup2(null, 0);
+		dup2(out[1], 1);
+		dup2(log_fd, 2);
+		execvp(argv[0], argv.data());
+		dprintf(2, "aether-ctl: cannot run %s: %s\n", argv[0], std::strerror(errno));
+		_exit(127);
+	}
+	close(out[1]);
+	close(log_fd);
+	std::string line;
+	char c;
+	// The server prints one line once the device is live, or exits.
+	pollfd p{out[0], POLLIN, 0};
+	while (pid > 0 && poll(&p, 1, 60000) > 0 && read(out[0], &c, 1) == 1 && c != '\n')
+		line += c;
+	close(out[0]);
+	if (pid > 0 && line.rfind("/dev/ublkb", 0) == 0) {
+		fs::rename(log, ublk::run_dir() + "/ublk" + line.substr(10) + ".log", ec);
+		ctx.out << line << "\n";
+		return;
+	}
+	int status = 0;
+	if (pid > 0) {
+		kill(pid, SIGTERM); // no device after a minute: give up on it
+		waitpid(pid, &status, 0);
+	}
+	std::ifstream why(log);
+	ctx.err << why.rdbuf();
+	fs::remove(log, ec);
+	ctx.err << "aether-ctl: aether-ublk did not start a device"
+		<< (pid < 0 ? std::string(": fork: ") + std::strerror(errno) : "") << "\n";
+	ctx.exit_code = kExitFailure;
+}
+
+// Stops device @d: SIGTERM to a live server, which removes the device and its stats
+// once every acknowledged write is durable; for a dead server, DEL_DEV and the stale
+// stats file. Returns true if the device is gone.
+bool del_device(Context &ctx, UblkDevice &d)
+{
+	const int32_t pid = d.view.file().h.pid;
+	const std::string stats = ublk::stats_path(d.id);
+	std::error_code ec;
+	if (d.live) {
+		kill(pid, SIGTERM);
+		const auto start = std::chrono::steady_clock::now();
+		bool told = false;
+		while (server_alive(pid)) {
+			std::this_thread::sleep_for(std::chrono::milliseconds(20));
+			const auto waited = std::chrono::steady_clock::now() - start;
+			if (!told && waited > std::chrono::seconds(2)) {
+				ctx.err << "aether-ctl: waiting for aether-ublk (pid " << pid << ") to flush and remove /dev/ublkb"
+					<< d.id << "...\n";
+				told = true;
+			}
+		}
+		if (fs::exists(stats, ec)) {
+			ctx.err << "aether-ctl: the server of /dev/ublkb" << d.id << " exited without removing it; see "
+				<< ublk::run_dir() << "/ublk" << d.id << ".log\n";
+			return false;
+		}
+		return true;
+	}
+	// A killed server leaves the ublk device stopped but not deleted.
+	ublk::Ctrl ctrl;
+	int ret = ctrl.open();
+	if (ret == 0)
+		ret = ctrl.del_dev(d.id);
+	if (ret < 0 && ret != -ENODEV) {
+		ctx.err << "aether-ctl: DEL_DEV of ublk device " << d.id << ": " << std::strerror(-ret) << "\n";
+		return false;
+	}
+	fs::remove(stats, ec);
+	return true;
+}
+
+void run_del(Context &ctx, const std::vector<uint32_t> &ids, bool all)
+{
+	if (all == !ids.empty()) {
+		ctx.err << "aether-ctl: ublk del takes device ids or --all\n";
+		ctx.exit_code = kExitUsage;
+		return;
+	}
+	std::vector<UblkDevice> devs;
+	if (all) {
+		devs = all_devices(ctx);
+	} else {
+		for (uint32_t id : ids) {
+			auto d = open_device(ctx, id);
+			if (!d) {
+				ctx.exit_code = kExitFailure;
+				return;
+			}
+			devs.push_back(std::move(*d));
+		}
+	}
+	for (UblkDevice &d : devs)
+		if (!del_device(ctx, d))
+			ctx.exit_code = kExitFailure;
+}
+
+} // namespace
+
+void add_ublk(CLI::App &app, Context &ctx)
+{
+	CLI::App *ublk = app.add_subcommand("ublk", "aether-ublk devices: add, del, list, stats");
+	ublk->require_subcommand(1);
+	ublk->footer("Examples:\n"
+		     "  aether-ctl ublk add --file /srv/disk.img --cache-mb 256 --latency-us 200\n"
+		     "  aether-ctl ublk list --json\n"
+		     "  aether-ctl ublk stats 0\n"
+		     "  aether-ctl ublk del --all\n"
+		     "Stats live in /run/aether/ublk<N>.stats ($AETHER_RUN_DIR overrides /run/aether).");
+
+	auto o = std::make_shared<AddOptions>();
+	CLI::App *add = ublk->add_subcommand("add", "Start an aether-ublk server in the background; prints /dev/ublkbN once it is live");
+	add->add_option("--file", o->file, "Backing file or block device")->required();
+	add->add_option("--size", o->size, "Bytes of the file to expose (default: all of it)");
+	add->add_option("--cache-mb", o->cache_mb, "DRAM cache in MiB (default: none)");
+	add->add_option("--latency-us", o->latency_us, "Latency added to every backend read");
+	add->add_option("--policy", o->policy, "Prefetch policy: off, hft, gaming or adaptive")
+		->check(CLI::IsMember({"off", "hft", "gaming", "adaptive"}));
+	add->add_option("--queues", o->queues, "Queues, each with a thread and an io_uring");
+	add->add_option("--depth", o->depth, "Requests in flight per queue");
+	add->callback([&ctx, o] { run_add(ctx, *o); });
+
+	auto ids = std::make_shared<std::vector<uint32_t>>();
+	auto all = std::make_shared<bool>(false);
+	CLI::App *del = ublk->add_subcommand("del", "Stop devices cleanly: flush, remove the device, stop the server");
+	del->add_option("ids", *ids, "Device ids N of /dev/ublkbN")->check(CLI::Range(0u, UINT32_MAX));
+	del->add_flag("--all", *all, "Every aether-ublk device");
+	del->callback([&ctx, ids, all] { run_del(ctx, *ids, *all); });
+
+	auto json = std::make_shared<bool>(false);
+	CLI::App *list = ublk->add_subcommand("list", "One line per device: server, state, size, cache, policy, file");
+	list->add_flag("--json", *json, "JSON instead of a table");
+	list->callback([&ctx, json] { run_list(ctx, *json); });
+
+	auto stat_ids = std::make_shared<std::vector<uint32_t>>();
+	CLI::App *stats = ublk->add_subcommand("stats", "Counters and read latency of one device, or of all");
+	stats->add_option("ids", *stat_ids, "Device ids (default: all)")->check(CLI::Range(0u, UINT32_MAX));
+	stats->add_flag("--json", *json, "JSON instead of text");
+	stats->callback([&ctx, stat_ids, json] { run_stats(ctx, *stat_ids, *json); });
+}
+
+} // namespace aether::ctl

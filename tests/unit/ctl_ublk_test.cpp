@@ -1,0 +1,110 @@
+// aether-ctl ublk list and stats read aether-ublk's stats files, and reject bad ones and bad requests.
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "ctl_run.hpp"
+#include "stats_file.hpp"
+
+namespace {
+
+using aether::test::run_ctl;
+using aether::ublk::Stat;
+
+// aether-ctl ublk against a scratch run directory instead of /run/aether.
+class CtlUblkTest : public ::testing::Test {
+protected:
+	void SetUp() override
+	{
+		dir_ = aether::test::scratch_dir();
+		std::filesystem::create_directories(dir_);
+		setenv("AETHER_RUN_DIR", dir_.c_str(), 1);
+	}
+	void TearDown() override
+	{
+		unsetenv("AETHER_RUN_DIR");
+		std::filesystem::remove_all(dir_);
+	}
+	int run(std::vector<std::string> args) { return run_ctl(std::move(args), out_, err_); }
+
+	std::filesystem::path dir_;
+	std::ostringstream out_, err_;
+};
+
+TEST_F(CtlUblkTest, ListWithNoDevicesSaysHowToStartOne)
+{
+	EXPECT_EQ(run({"ublk", "list"}), 0);
+	EXPECT_NE(out_.str().find("aether-ctl ublk add"), std::string::npos);
+	EXPECT_EQ(run({"ublk", "list", "--json"}), 0);
+	EXPECT_EQ(nlohmann::json::parse(out_.str()), nlohmann::json::array());
+}
+
+TEST_F(CtlUblkTest, StatsShowWhatTheServerCounted)
+{
+	aether::ublk::StatsHeader h{};
+	h.pid = getpid(); // alive, but not an aether-ublk: reported dead
+	h.dev_id = 3;
+	h.dev_bytes = 64 << 20;
+	h.cache_bytes = 8 << 20;
+	h.latency_us = 200;
+	std::snprintf(h.policy, sizeof(h.policy), "gaming");
+	std::snprintf(h.file, sizeof(h.file), "/srv/disk.img");
+	aether::ublk::StatsWriter w;
+	std::string why;
+	ASSERT_EQ(w.create(h, &why), 0) << why;
+	w.file()->c.add(Stat::kReads, 10);
+	w.file()->c.add(Stat::kCacheHits, 4);
+	w.file()->c.add(Stat::kPrefetchIssued, 8);
+	w.file()->c.add(Stat::kPrefetchUsed, 6);
+	w.file()->c.add_read_latency(300'000);
+
+	ASSERT_EQ(run({"ublk", "stats", "3", "--json"}), 0) << err_.str();
+	const auto j = nlohmann::json::parse(out_.str());
+	ASSERT_EQ(j.size(), 1u);
+	EXPECT_EQ(j[0]["device"], "/dev/ublkb3");
+	EXPECT_EQ(j[0]["state"], "dead");
+	EXPECT_EQ(j[0]["policy"], "gaming");
+	EXPECT_EQ(j[0]["reads"], 10);
+	EXPECT_EQ(j[0]["prefetch_used"], 6);
+	EXPECT_EQ(j[0]["read_latency"]["256-512us"], 1);
+
+	ASSERT_EQ(run({"ublk", "stats", "3"}), 0);
+	EXPECT_NE(out_.str().find("cache_hit_pct         40"), std::string::npos) << out_.str();
+	EXPECT_NE(out_.str().find("prefetch_accuracy_pct 75"), std::string::npos) << out_.str();
+	ASSERT_EQ(run({"ublk", "list"}), 0);
+	EXPECT_NE(out_.str().find("/srv/disk.img"), std::string::npos) << out_.str();
+}
+
+TEST_F(CtlUblkTest, AFileThatIsNotAStatsFileIsRejected)
+{
+	std::ofstream(dir_ / "ublk4.stats") << std::string(8192, 'x');
+	EXPECT_EQ(run({"ublk", "stats", "4"}), 1);
+	EXPECT_NE(err_.str().find("not an aether-ublk stats file"), std::string::npos) << err_.str();
+	std::ofstream(dir_ / "ublk5.stats") << "short";
+	EXPECT_EQ(run({"ublk", "stats", "5"}), 1);
+	EXPECT_NE(err_.str().find("too short"), std::string::npos) << err_.str();
+}
+
+TEST_F(CtlUblkTest, StatsOfAnUnknownDeviceFail)
+{
+	EXPECT_EQ(run({"ublk", "stats", "7"}), 1);
+	EXPECT_NE(err_.str().find("no aether-ublk device 7"), std::string::npos) << err_.str();
+}
+
+TEST_F(CtlUblkTest, DelNeedsIdsOrAllButNotBoth)
+{
+	EXPECT_EQ(run({"ublk", "del"}), 2);
+	EXPECT_EQ(run({"ublk", "del", "1", "--all"}), 2);
+	EXPECT_NE(err_.str().find("device ids or --all"), std::string::npos);
+}
+
+TEST_F(CtlUblkTest, AddNeedsAFileAndAKnownPolicy)
+{
+	EXPECT_EQ(run({"ublk", "add"}), 2);
+	EXPECT_EQ(run({"ublk", "add", "--file", "x", "--policy", "fastest"}), 2);
+}
+
+} // namespace
