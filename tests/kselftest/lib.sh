@@ -137,7 +137,8 @@ ublk_fs_roundtrip() {
 	local mkfs=$1 fsck=$2 mnt=$ublk_mnt work=$ublk_work rc w writers=()
 	mkdir -p "$work" "$mnt"
 	truncate -s 512M "$work/backing"
-	check "aether-ublk serves a 512 MiB sparse file" ublk_up "$work/backing" --queues 2 --depth 32
+	check "aether-ublk serves a 512 MiB sparse file through a 16 MiB cache with aggressive prefetch" \
+		ublk_up "$work/backing" --queues 2 --depth 32 --cache-mb 16 --policy gaming
 	check "$mkfs $ublk_dev" $mkfs "$ublk_dev"
 	check "mount it" mount "$ublk_dev" "$mnt"
 	for w in $(seq 0 7); do
@@ -168,4 +169,10 @@ ublk_cleanup() {
 	if mountpoint -q "$ublk_mnt"; then umount "$ublk_mnt"; fi
 	ublk_down
 	rm -rf "$ublk_work"
+}
+
+# ublk_stat DEV NAME: counter NAME of aether-ublk device DEV (/dev/ublkbN), from
+# `aether-ctl ublk stats N`.
+ublk_stat() {
+	aether-ctl ublk stats "${1#/dev/ublkb}" | awk -v n="$2" '$1 == n { print $2 }'
 }
