@@ -1,0 +1,50 @@
+#!/bin/bash
+# aether-ctl ublk add, list, stats and del drive aether-ublk servers, and bad requests fail clearly without leaving a device.
+# timeout: 300
+. "$(dirname "$0")/lib.sh"
+cleanup() {
+	aether-ctl ublk del --all
+	rm -rf "$ublk_work"
+}
+trap cleanup EXIT
+plan 16
+modprobe ublk_drv
+mkdir -p "$ublk_work"
+truncate -s 64M "$ublk_work/backing"
+devices() { ls /dev/ublkb* 2>/dev/null | wc -l; }
+
+expect 0 "ublk add starts a cached device" aether-ctl ublk add --file "$ublk_work/backing" --cache-mb 8 --latency-us 50
+dev=$(cat /tmp/ctl.out)
+id=${dev#/dev/ublkb}
+check "it printed only the device path ($dev), a block device" \
+	sh -c "[ \$(wc -l </tmp/ctl.out) = 1 ] && grep -Eqx '/dev/ublkb[0-9]+' /tmp/ctl.out && [ -b '$dev' ]"
+pid=$(aether-ctl ublk list --json | grep -o '"pid": [0-9]*' | head -1 | grep -o '[0-9]*$')
+check "its server runs in the background (pid $pid)" test "$(cat /proc/"$pid"/comm 2>/dev/null)" = aether-ublk
+expect 0 "ublk list" aether-ctl ublk list
+check "list shows it live, with its 8 MiB cache and policy" grep -Eq "^$dev +$pid +live +64M +8M +50 +adaptive " /tmp/ctl.out
+# The kernel's partition scan reads the device too: count from here.
+udevadm settle 2>/dev/null
+reads0=$(ublk_stat "$dev" reads)
+hits0=$(ublk_stat "$dev" cache_hits)
+dd if="$dev" of=/dev/null bs=64k count=64 iflag=direct status=none
+dd if="$dev" of=/dev/null bs=64k count=64 iflag=direct status=none
+expect 0 "ublk stats N" aether-ctl ublk stats "$id"
+reads=$(($(awk '$1 == "reads" { print $2 }' /tmp/ctl.out) - reads0))
+hits=$(($(awk '$1 == "cache_hits" { print $2 }' /tmp/ctl.out) - hits0))
+check "stats counted the 128 reads ($reads), the second pass's 64 from the cache ($hits hits)" \
+	sh -c "[ $reads = 128 ] && [ $hits -ge 64 ]"
+expect 0 "ublk stats --json" aether-ctl ublk stats --json
+check "the JSON has the device's counters and latency histogram" \
+	sh -c "grep -q '\"device\": \"$dev\"' /tmp/ctl.out && grep -Eq '\"reads\": [0-9]+' /tmp/ctl.out && grep -q '\"read_latency\": {' /tmp/ctl.out"
+
+before=$(devices)
+expect 1 "ublk add with a missing backing file fails" aether-ctl ublk add --file "$ublk_work/missing"
+check "it says why, and no device was left ($(devices) devices, $before before)" \
+	sh -c "grep -q 'missing: No such file or directory' /tmp/ctl.err && [ $(devices) = $before ]"
+expect 2 "ublk add with an unknown --policy fails" aether-ctl ublk add --file "$ublk_work/backing" --policy fastest
+expect 1 "ublk stats of a device that does not exist fails" aether-ctl ublk stats 999
+expect 2 "ublk del with neither ids nor --all fails" aether-ctl ublk del
+expect 0 "ublk del N stops it" aether-ctl ublk del "$id"
+check "the device, its server and its stats file are gone" \
+	sh -c "[ ! -e '$dev' ] && [ ! -e /proc/$pid ] && [ ! -e /run/aether/ublk$id.stats ]"
+tap_done
