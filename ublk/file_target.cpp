@@ -59,6 +59,20 @@ int file_init(Target &t, const TargetSetup &s, std::string *why)
 		::close(fd);
 		return -EINVAL;
 	}
+	// O_DIRECT needs offsets and lengths aligned as the file's filesystem (or the
+	// disk) says, and every request is a multiple of the device's logical block.
+	uint32_t lb = s.logical_block ? s.logical_block : 512;
+	struct statx stx;
+	if (direct && statx(fd, "", AT_EMPTY_PATH, STATX_DIOALIGN, &stx) == 0 && (stx.stx_mask & STATX_DIOALIGN) &&
+	    stx.stx_dio_offset_align > lb) {
+		if (s.logical_block || stx.stx_dio_offset_align > 4096) {
+			*why = s.path + " needs " + std::to_string(stx.stx_dio_offset_align) +
+			       "-byte aligned direct I/O: use --logical-block " + std::to_string(stx.stx_dio_offset_align);
+			::close(fd);
+			return -EINVAL;
+		}
+		lb = stx.stx_dio_offset_align;
+	}
 	const uint64_t want = s.size ? s.size : avail;
 	if (want > avail) {
 		*why = s.path + " holds " + std::to_string(avail) + " bytes, fewer than --size " + std::to_string(want) +
@@ -66,24 +80,18 @@ int file_init(Target &t, const TargetSetup &s, std::string *why)
 		::close(fd);
 		return -ENOSPC;
 	}
-	const uint64_t dev = want / s.logical_block * s.logical_block;
+	if (want % lb) {
+		*why = "--size " + std::to_string(want) + ": must be a multiple of the " + std::to_string(lb) + "-byte logical block";
+		::close(fd);
+		return -EINVAL;
+	}
+	const uint64_t dev = want / lb * lb;
 	if (dev == 0) {
-		*why = s.path + " is smaller than one " + std::to_string(s.logical_block) + "-byte block";
+		*why = s.path + " is smaller than one " + std::to_string(lb) + "-byte block";
 		::close(fd);
 		return -ENOSPC;
 	}
-	if (direct) {
-		// O_DIRECT needs offsets and lengths aligned as the file's filesystem says;
-		// every request is a multiple of the device's logical block.
-		struct statx stx;
-		if (statx(fd, "", AT_EMPTY_PATH, STATX_DIOALIGN, &stx) == 0 && (stx.stx_mask & STATX_DIOALIGN) &&
-		    stx.stx_dio_offset_align > s.logical_block) {
-			*why = s.path + " needs " + std::to_string(stx.stx_dio_offset_align) +
-			       "-byte aligned direct I/O: use --logical-block " + std::to_string(stx.stx_dio_offset_align);
-			::close(fd);
-			return -EINVAL;
-		}
-	}
+	t.logical_block = lb;
 	t.fd = fd;
 	t.dev_size = dev;
 	t.latency.tv_sec = s.latency_us / 1000000;

@@ -29,7 +29,7 @@ struct Options {
 	unsigned queues = 1;
 	unsigned depth = 64;
 	uint32_t max_io = 512 * 1024;
-	uint32_t logical_block = 512;
+	uint32_t logical_block = 0; // 0: as the backing store needs
 	uint32_t physical_block = 4096;
 	bool read_only = false;
 	int dev_id = -1;
@@ -64,7 +64,7 @@ ublk_params make_params(const Options &o, const Target &t)
 	ublk_params p{};
 	p.types = UBLK_PARAM_TYPE_BASIC;
 	p.basic.attrs = t.attrs;
-	p.basic.logical_bs_shift = static_cast<uint8_t>(__builtin_ctz(o.logical_block));
+	p.basic.logical_bs_shift = static_cast<uint8_t>(__builtin_ctz(t.logical_block));
 	p.basic.physical_bs_shift = static_cast<uint8_t>(__builtin_ctz(o.physical_block));
 	p.basic.io_min_shift = p.basic.logical_bs_shift;
 	p.basic.io_opt_shift = p.basic.physical_bs_shift;
@@ -153,7 +153,10 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs)
 	for (unsigned q = 0; q < o.queues; q++)
 		threads.emplace_back([&, q] {
 			const QueueSetup s{char_fd, static_cast<uint16_t>(q), static_cast<uint16_t>(o.depth), o.max_io, &dev};
-			run_queue(s, ready, failed, &why[q]);
+			// A queue that cannot go on would leave its requests unserved: stop the
+			// whole device (the main thread takes SIGTERM) and report why.
+			if (run_queue(s, ready, failed, &why[q]) < 0 && !failed)
+				kill(getpid(), SIGTERM);
 		});
 	while (ready < static_cast<int>(o.queues) && !failed)
 		usleep(1000);
@@ -203,8 +206,8 @@ int main(int argc, char **argv)
 		->check(CLI::Range(1, UBLK_MAX_QUEUE_DEPTH))->capture_default_str();
 	app.add_option("--max-io", o.max_io, "Largest request in bytes: a multiple of 4096 up to 1 MiB")
 		->check(CLI::Range(4096, 1 << 20))->capture_default_str();
-	app.add_option("--logical-block", o.logical_block, "Logical block size: 512, 1024, 2048 or 4096")
-		->check(CLI::IsMember({512, 1024, 2048, 4096}))->capture_default_str();
+	app.add_option("--logical-block", o.logical_block, "Logical block size: 512, 1024, 2048 or 4096 (default: 512, or the backing store's direct I/O alignment)")
+		->check(CLI::IsMember({512, 1024, 2048, 4096}));
 	app.add_option("--physical-block", o.physical_block, "Physical block size: a power of two, at least the logical block, up to 64 KiB")
 		->check(CLI::Range(512, 65536))->capture_default_str();
 	app.add_flag("--read-only", o.read_only, "Expose the device read-only");
@@ -223,7 +226,7 @@ int main(int argc, char **argv)
 	if (!power_of_two(o.physical_block) || o.physical_block < o.logical_block)
 		return die("--physical-block " + std::to_string(o.physical_block) +
 			   ": must be a power of two no smaller than --logical-block", 2);
-	if (o.size % o.logical_block)
+	if (o.logical_block && o.size % o.logical_block)
 		return die("--size " + std::to_string(o.size) + ": must be a multiple of --logical-block", 2);
 
 	if (o.policy.empty())
@@ -243,6 +246,11 @@ int main(int argc, char **argv)
 	std::string why;
 	if (t.ops->init(t, s, &why) < 0)
 		return die(why);
+	if (o.physical_block < t.logical_block) {
+		t.ops->uninit(t);
+		return die("--physical-block " + std::to_string(o.physical_block) + ": smaller than the " +
+			   std::to_string(t.logical_block) + "-byte logical block " + o.file + " needs", 2);
+	}
 
 	Device dev;
 	dev.target = &t;

@@ -23,7 +23,7 @@ struct TargetSetup {
 	std::string path;
 	uint64_t size = 0;            // bytes to expose; 0: all of the backing store
 	enum class Access : uint8_t { kReadWrite, kReadOnly } access = Access::kReadWrite;
-	uint32_t logical_block = 512;
+	uint32_t logical_block = 0;   // 0: the backing store's direct I/O alignment, at least 512
 	uint32_t physical_block = 4096;
 	uint32_t latency_us = 0;      // injected before every backend read
 };
@@ -74,6 +74,7 @@ struct Target {
 	uint64_t dev_size = 0;   // bytes
 	uint32_t attrs = 0;      // UBLK_ATTR_*
 	bool discard = false;    // punch hole works on the backing store
+	uint32_t logical_block = 512; // as chosen by init
 	int fd = -1;
 	__kernel_timespec latency{}; // zero: none
 };

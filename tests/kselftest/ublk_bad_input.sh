@@ -36,5 +36,5 @@ expect_error "--depth 0" "depth" --file "$work/ok" --depth 0
 expect_error "--queues 1000" "queues" --file "$work/ok" --queues 1000
 expect_error "--max-io not a multiple of 4096" "multiple of 4096" --file "$work/ok" --max-io 5000
 expect_error "--logical-block 3000" "logical-block" --file "$work/ok" --logical-block 3000
-expect_error "--size not a multiple of the block" "multiple of --logical-block" --file "$work/ok" --size 1000
+expect_error "--size not a multiple of the block" "must be a multiple of the 512-byte logical block" --file "$work/ok" --size 1000
 tap_done
