@@ -160,6 +160,18 @@ std::string bucket_name(unsigned k)
 	return std::to_string(1ull << (k - 1)) + "-" + std::to_string(1ull << k) + "us";
 }
 
+// The bucket holding the @pct-th percentile of @counts, or "-" with no samples.
+std::string percentile_bucket(const uint64_t *counts, uint64_t total, unsigned pct)
+{
+	uint64_t seen = 0;
+	for (unsigned k = 0; total && k < ublk::kLatencyBuckets; k++) {
+		seen += counts[k];
+		if (seen * 100 >= total * pct)
+			return bucket_name(k);
+	}
+	return "-";
+}
+
 void run_stats(Context &ctx, const std::vector<uint32_t> &ids, bool json)
 {
 	std::vector<UblkDevice> devs;
@@ -178,13 +190,20 @@ void run_stats(Context &ctx, const std::vector<uint32_t> &ids, bool json)
 	nlohmann::json a = nlohmann::json::array();
 	for (const UblkDevice &d : devs) {
 		const StatsFile &f = d.view.file();
-		nlohmann::json j = info_json(d), lat = nlohmann::json::object();
+		nlohmann::ordered_json lat = nlohmann::ordered_json::object();
+		nlohmann::json j = info_json(d);
 		for (size_t i = 0; i < static_cast<size_t>(Stat::kCount); i++)
 			j[kStatNames[i]] = f.c.get(static_cast<Stat>(i));
-		for (unsigned k = 0; k < ublk::kLatencyBuckets; k++)
-			if (const uint64_t n = f.c.read_latency[k].load(std::memory_order_relaxed))
-				lat[bucket_name(k)] = n;
-		j["read_latency"] = lat;
+		uint64_t counts[ublk::kLatencyBuckets], total = 0;
+		for (unsigned k = 0; k < ublk::kLatencyBuckets; k++) {
+			counts[k] = f.c.read_latency[k].load(std::memory_order_relaxed);
+			total += counts[k];
+			if (counts[k])
+				lat[bucket_name(k)] = counts[k];
+		}
+		j["read_latency"] = nlohmann::json::parse(lat.dump()); // the text keeps latency order
+		j["read_latency_p50"] = percentile_bucket(counts, total, 50);
+		j["read_latency_p99"] = percentile_bucket(counts, total, 99);
 		if (json) {
 			a.push_back(j);
 			continue;
@@ -198,6 +217,8 @@ void run_stats(Context &ctx, const std::vector<uint32_t> &ids, bool json)
 		ctx.out << "  " << std::setw(22) << "cache_hit_pct" << (reads ? 100 * f.c.get(Stat::kCacheHits) / reads : 0) << "\n"
 			<< "  " << std::setw(22) << "prefetch_accuracy_pct"
 			<< (issued ? 100 * f.c.get(Stat::kPrefetchUsed) / issued : 0) << "\n"
+			<< "  " << std::setw(22) << "read_latency_p50" << j["read_latency_p50"].get<std::string>() << "\n"
+			<< "  " << std::setw(22) << "read_latency_p99" << j["read_latency_p99"].get<std::string>() << "\n"
 			<< "  read_latency         ";
 		for (const auto &[bucket, n] : lat.items())
 			ctx.out << " " << bucket << ":" << n.get<uint64_t>();

@@ -60,6 +60,8 @@ TEST_F(CtlUblkTest, StatsShowWhatTheServerCounted)
 	w.file()->c.add(Stat::kPrefetchIssued, 8);
 	w.file()->c.add(Stat::kPrefetchUsed, 6);
 	w.file()->c.add_read_latency(300'000);
+	w.file()->c.add_read_latency(300'000);
+	w.file()->c.add_read_latency(5'000'000);
 
 	ASSERT_EQ(run({"ublk", "stats", "3", "--json"}), 0) << err_.str();
 	const auto j = nlohmann::json::parse(out_.str());
@@ -69,11 +71,14 @@ TEST_F(CtlUblkTest, StatsShowWhatTheServerCounted)
 	EXPECT_EQ(j[0]["policy"], "gaming");
 	EXPECT_EQ(j[0]["reads"], 10);
 	EXPECT_EQ(j[0]["prefetch_used"], 6);
-	EXPECT_EQ(j[0]["read_latency"]["256-512us"], 1);
+	EXPECT_EQ(j[0]["read_latency"]["256-512us"], 2);
+	EXPECT_EQ(j[0]["read_latency_p50"], "256-512us");
 
 	ASSERT_EQ(run({"ublk", "stats", "3"}), 0);
 	EXPECT_NE(out_.str().find("cache_hit_pct         40"), std::string::npos) << out_.str();
 	EXPECT_NE(out_.str().find("prefetch_accuracy_pct 75"), std::string::npos) << out_.str();
+	EXPECT_NE(out_.str().find("read_latency_p99      4096-8192us"), std::string::npos) << out_.str();
+	EXPECT_NE(out_.str().find("256-512us:2 4096-8192us:1"), std::string::npos) << out_.str();
 	ASSERT_EQ(run({"ublk", "list"}), 0);
 	EXPECT_NE(out_.str().find("/srv/disk.img"), std::string::npos) << out_.str();
 }
