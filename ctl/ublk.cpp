@@ -97,6 +97,24 @@ std::vector<UblkDevice> all_devices(Context &ctx)
 	return devs;
 }
 
+// Devices @ids, or every device if @ids is empty. Returns nothing, with the reason on
+// ctx.err and ctx.exit_code set, if one of @ids has no stats.
+std::optional<std::vector<UblkDevice>> select_devices(Context &ctx, const std::vector<uint32_t> &ids)
+{
+	if (ids.empty())
+		return all_devices(ctx);
+	std::vector<UblkDevice> devs;
+	for (uint32_t id : ids) {
+		auto d = open_device(ctx, id);
+		if (!d) {
+			ctx.exit_code = kExitFailure;
+			return std::nullopt;
+		}
+		devs.push_back(std::move(*d));
+	}
+	return devs;
+}
+
 std::string fixed_string(const char *s, size_t n)
 {
 	return std::string(s, strnlen(s, n));
@@ -174,21 +192,11 @@ std::string percentile_bucket(const uint64_t *counts, uint64_t total, unsigned p
 
 void run_stats(Context &ctx, const std::vector<uint32_t> &ids, bool json)
 {
-	std::vector<UblkDevice> devs;
-	if (ids.empty()) {
-		devs = all_devices(ctx);
-	} else {
-		for (uint32_t id : ids) {
-			auto d = open_device(ctx, id);
-			if (!d) {
-				ctx.exit_code = kExitFailure;
-				return;
-			}
-			devs.push_back(std::move(*d));
-		}
-	}
+	auto devs = select_devices(ctx, ids);
+	if (!devs)
+		return;
 	nlohmann::json a = nlohmann::json::array();
-	for (const UblkDevice &d : devs) {
+	for (const UblkDevice &d : *devs) {
 		const StatsFile &f = d.view.file();
 		nlohmann::ordered_json lat = nlohmann::ordered_json::object();
 		nlohmann::json j = info_json(d);
@@ -226,7 +234,7 @@ void run_stats(Context &ctx, const std::vector<uint32_t> &ids, bool json)
 	}
 	if (json)
 		ctx.out << a.dump(2) << "\n";
-	else if (devs.empty())
+	else if (devs->empty())
 		ctx.out << "(no aether-ublk devices)\n";
 }
 
@@ -357,20 +365,10 @@ void run_del(Context &ctx, const std::vector<uint32_t> &ids, bool all)
 		ctx.exit_code = kExitUsage;
 		return;
 	}
-	std::vector<UblkDevice> devs;
-	if (all) {
-		devs = all_devices(ctx);
-	} else {
-		for (uint32_t id : ids) {
-			auto d = open_device(ctx, id);
-			if (!d) {
-				ctx.exit_code = kExitFailure;
-				return;
-			}
-			devs.push_back(std::move(*d));
-		}
-	}
-	for (UblkDevice &d : devs)
+	auto devs = select_devices(ctx, ids);
+	if (!devs)
+		return;
+	for (UblkDevice &d : *devs)
 		if (!del_device(ctx, d))
 			ctx.exit_code = kExitFailure;
 }
