@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: numbers, never assertions. Prints the core's per-access cost (Google
 # Benchmark, median of 5); aether.ko's effect on reads from a slow disk in the VM
-# (scripts/bench_readahead.sh); and the replay tables on the real CloudPhysics
+# (scripts/bench_readahead.sh); aether-ublk's scorecard (scripts/bench_ublk.sh); and the replay tables on the real CloudPhysics
 # trace: object mode (comparable with libCacheSim's published LRU/Mithril/OBL/PG
 # table in ../shared/traces/README.md) at 128M..1G, and block mode for every policy.
 set -euo pipefail
@@ -16,6 +16,10 @@ echo
 
 echo "== aether.ko in the VM: stock readahead (off) against each preset (about 4 minutes)"
 AETHER_VM_NOBUILD=1 "$top/tests/vm/run" "$top/scripts/bench_readahead.sh"
+echo
+
+echo "== aether-ublk in the VM: scorecard against null_blk and loop, then prefetch with slow reads (about 4 minutes)"
+AETHER_VM_NOBUILD=1 "$top/tests/vm/run" "$top/scripts/bench_ublk.sh"
 echo
 
 if [ ! -r "$trace" ]; then
