@@ -32,6 +32,8 @@ int Cache::init(uint64_t bytes, unsigned max_fills)
 	fills_.resize(max_fills);
 	for (FillRec &f : fills_)
 		f.waiters.reserve(8);
+	for (uint32_t id = max_fills; id-- > 0;)
+		free_fills_.push_back(id);
 	return 0;
 }
 
@@ -77,21 +79,20 @@ Cache::Slot *Cache::claim(uint64_t block)
 	return nullptr;
 }
 
-Cache::Lookup Cache::read(uint64_t block, uint32_t count, char *dst, Waiter w, uint32_t *fill)
+Cache::ReadResult Cache::read(uint64_t block, uint32_t count, char *dst, Waiter w)
 {
 	std::lock_guard lock(mu_);
 	const Slot *filling = nullptr;
 	for (uint32_t i = 0; i < count; i++) {
 		const Slot *s = find(block + i);
 		if (!s)
-			return Lookup::kMiss;
+			return {Lookup::kMiss, 0, epoch_};
 		if (s->state == kFilling && !filling)
 			filling = s;
 	}
 	if (filling) {
-		*fill = filling->fill;
 		fills_[filling->fill].waiters.push_back(w);
-		return Lookup::kWait;
+		return {Lookup::kWait, filling->fill, 0};
 	}
 	for (uint32_t i = 0; i < count; i++) {
 		Slot &s = *find(block + i);
@@ -103,7 +104,7 @@ Cache::Lookup Cache::read(uint64_t block, uint32_t count, char *dst, Waiter w, u
 		}
 	}
 	ctr_->add(Stat::kHitBlocks, count);
-	return Lookup::kHit;
+	return {Lookup::kHit, 0, 0};
 }
 
 unsigned Cache::reserve(uint64_t block, uint32_t count, Fill *out, unsigned max_new)
@@ -121,14 +122,11 @@ unsigned Cache::reserve(uint64_t block, uint32_t count, Fill *out, unsigned max_
 				continue;
 		}
 		if (!cur) {
-			if (n == max_new)
+			if (n == max_new || free_fills_.empty())
 				break;
-			auto it = std::find_if(fills_.begin(), fills_.end(), [](const FillRec &f) { return !f.busy; });
-			if (it == fills_.end())
-				break;
-			cur = &*it;
-			cur_id = static_cast<uint32_t>(it - fills_.begin());
-			cur->busy = true;
+			cur_id = free_fills_.back();
+			free_fills_.pop_back();
+			cur = &fills_[cur_id];
 			cur->count = 0;
 			out[n++] = Fill{cur_id, b, 0, cur->iov};
 		}
@@ -164,7 +162,7 @@ void Cache::fill_done(uint32_t id, int res, std::vector<Waiter> &wake)
 	}
 	wake.insert(wake.end(), f.waiters.begin(), f.waiters.end());
 	f.waiters.clear();
-	f.busy = false;
+	free_fills_.push_back(id);
 }
 
 uint32_t Cache::write_begin(uint64_t off, uint64_t len)

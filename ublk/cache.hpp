@@ -43,6 +43,11 @@ public:
 		kWait, // none missing, some filling: the waiter was parked on fill *fill
 		kMiss, // some block is absent: read the backend
 	};
+	struct ReadResult {
+		Lookup how;
+		uint32_t fill;  // kWait: the fill the waiter was parked on
+		uint64_t epoch; // kMiss: the write epoch, for populate()
+	};
 
 	// One prefetch fill the caller is to issue: read the device range [block,
 	// block + count) into iov[0..count).
@@ -66,8 +71,8 @@ public:
 	uint64_t bytes() const { return uint64_t{nsets_} * kWays * kCacheBlock; }
 
 	// Demand read of blocks [block, block + count) into @dst. On kWait, @w is parked on
-	// the fill reported in *fill; fill_done() hands it back.
-	Lookup read(uint64_t block, uint32_t count, char *dst, Waiter w, uint32_t *fill);
+	// the fill reported; fill_done() hands it back.
+	ReadResult read(uint64_t block, uint32_t count, char *dst, Waiter w);
 
 	// Reserves slots for the absent blocks of [block, block + count), as fills of at
 	// most kMaxFill blocks and at most @max_new fills, written to @out. Blocks valid
@@ -85,7 +90,7 @@ public:
 	// for discard and write-zeroes). Must be called before the write is acknowledged.
 	void write_end(uint32_t token, const char *data, int res);
 
-	// The write epoch, taken when a demand read that missed is issued.
+	// The write epoch (read() also reports it with a miss).
 	uint64_t epoch();
 	// Installs a demand read's blocks [block, block + count) from @src, unless a
 	// write retired since @epoch. Present blocks are left as they are.
@@ -107,7 +112,6 @@ private:
 		uint8_t prefetched; // kValid: filled by prefetch, not yet read
 	};
 	struct FillRec {
-		bool busy = false;
 		uint32_t slot[kMaxFill];
 		iovec iov[kMaxFill];
 		uint32_t count = 0;
@@ -134,6 +138,7 @@ private:
 	size_t arena_bytes_ = 0;
 	uint32_t nsets_ = 0;
 	std::vector<FillRec> fills_;
+	std::vector<uint32_t> free_fills_; // ids of fills_ not in flight
 	std::vector<WriteRec> writes_;
 	uint32_t next_token_ = 0;
 	uint64_t epoch_ = 0;

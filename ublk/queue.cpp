@@ -273,10 +273,10 @@ int Loop::read_request(uint16_t tag, const ublksrv_io_desc &iod)
 {
 	TagState &ts = tags_[tag];
 	if (d_.cache.enabled() && block_aligned(iod)) {
-		uint32_t fill;
 		const uint64_t block = iod.start_sector >> (kCacheBlockShift - 9);
 		const uint32_t count = iod.nr_sectors >> (kCacheBlockShift - 9);
-		switch (d_.cache.read(block, count, static_cast<char *>(q_.bufs[tag]), {s_.qid, tag}, &fill)) {
+		const Cache::ReadResult r = d_.cache.read(block, count, static_cast<char *>(q_.bufs[tag]), {s_.qid, tag});
+		switch (r.how) {
 		case Cache::Lookup::kHit:
 			d_.stats->add(Stat::kCacheHits);
 			return static_cast<int>(iod.nr_sectors << 9);
@@ -284,7 +284,7 @@ int Loop::read_request(uint16_t tag, const ublksrv_io_desc &iod)
 			d_.stats->add(Stat::kCacheWaits);
 			return kPending;
 		case Cache::Lookup::kMiss:
-			ts.epoch = d_.cache.epoch();
+			ts.epoch = r.epoch;
 			ts.populate = true;
 			break;
 		}

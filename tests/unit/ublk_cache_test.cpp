@@ -47,7 +47,12 @@ struct CacheTest : ::testing::Test {
 	std::vector<char> buf = std::vector<char>(64 * kCacheBlock);
 	uint32_t fill_id = 0;
 	void SetUp() override { ASSERT_EQ(cache.init(64 * kCacheBlock, 16), 0); }
-	Cache::Lookup read(uint64_t b, uint32_t n) { return cache.read(b, n, buf.data(), {0, 7}, &fill_id); }
+	Cache::Lookup read(uint64_t b, uint32_t n)
+	{
+		const Cache::ReadResult r = cache.read(b, n, buf.data(), {0, 7});
+		fill_id = r.fill;
+		return r.how;
+	}
 };
 
 TEST_F(CacheTest, RejectsLessThanOneSet)
@@ -221,8 +226,8 @@ TEST(CacheModel, RandomInterleavingsNeverServeStaleData)
 			hits++;
 		};
 		const auto demand = [&](uint64_t b, uint32_t n) {
-			uint32_t fill;
-			switch (cache.read(b, n, out.data(), {0, 0}, &fill)) {
+			const Cache::ReadResult got = cache.read(b, n, out.data(), {0, 0});
+			switch (got.how) {
 			case Cache::Lookup::kHit:
 				check_hit(b, n);
 				return;
@@ -232,7 +237,7 @@ TEST(CacheModel, RandomInterleavingsNeverServeStaleData)
 				Op op(Op::kDemand);
 				op.block = b;
 				op.count = n;
-				op.epoch = cache.epoch();
+				op.epoch = got.epoch;
 				ops.push_back(op);
 				return;
 			}
