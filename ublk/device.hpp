@@ -42,9 +42,8 @@ inline constexpr unsigned kFillsPerQueue = 32;
 
 struct Device {
 	Target *target = nullptr;
-	uint64_t blocks = 0;                   // the device's size in 4 KiB blocks, rounded down
 	Cache cache;                           // !cache.enabled(): no cache tier
-	std::unique_ptr<Prefetcher> prefetch;  // null: --policy off
+	std::unique_ptr<Prefetcher> prefetch;  // null: --policy off; set only with a cache
 	Counters *stats = nullptr;
 	// Each queue's ring fd, so a fill landing on one queue can wake a read parked by
 	// another (IORING_OP_MSG_RING). -1 until the queue is set up.

@@ -254,7 +254,6 @@ int main(int argc, char **argv)
 
 	Device dev;
 	dev.target = &t;
-	dev.blocks = t.dev_size >> kCacheBlockShift;
 	dev.ring_fd = std::vector<std::atomic<int>>(o.queues);
 	for (auto &fd : dev.ring_fd)
 		fd = -1;

@@ -119,13 +119,18 @@ int setup(const QueueSetup &s, Resources &r, std::string *what)
 
 // Per-tag state of the request being served.
 struct TagState {
-	uint64_t start_ns;
+	uint64_t start_ns; // a read: when it arrived
 	uint64_t epoch;    // a read that missed: the cache's write epoch when it was issued
-	uint32_t token;    // a write registered with the cache
+	uint32_t token;    // a write, discard or write-zeroes: its registration with the cache
 	bool populate;     // a read that missed: install its data when it lands
 	bool backend;      // a read sent to the target
-	bool registered;   // a write registered with the cache
 };
+
+// Whether @op changes the device's blocks, and so registers with the cache.
+bool writes_blocks(uint8_t op)
+{
+	return op == UBLK_IO_OP_WRITE || op == UBLK_IO_OP_DISCARD || op == UBLK_IO_OP_WRITE_ZEROES;
+}
 
 uint64_t now_ns()
 {
@@ -165,6 +170,7 @@ public:
 private:
 	void start_request(uint16_t tag);
 	int read_request(uint16_t tag, const ublksrv_io_desc &iod);
+	void resume_read(uint16_t tag);
 	void finish(uint16_t tag, int result);
 	void prefetch(const ublksrv_io_desc &iod);
 	void fill_landed(uint32_t id, int res);
@@ -210,13 +216,10 @@ int Loop::run()
 				break;
 			}
 			case Origin::kCache:
-				if (ud.op == kCacheFill) {
+				if (ud.op == kCacheFill)
 					fill_landed(ud.cookie, cqe->res);
-				} else {
-					const int result = read_request(ud.tag, descs_[ud.tag]);
-					if (result != kPending)
-						finish(ud.tag, result);
-				}
+				else
+					resume_read(ud.tag);
 				break;
 			}
 		}
@@ -230,10 +233,12 @@ void Loop::start_request(uint16_t tag)
 	const ublksrv_io_desc &iod = descs_[tag];
 	TagState &ts = tags_[tag];
 	const uint64_t bytes = uint64_t{iod.nr_sectors} << 9;
-	ts = TagState{now_ns(), 0, 0, false, false, false};
+	const uint8_t op = ublksrv_get_op(&iod);
+	ts = TagState{};
 	int result;
-	switch (ublksrv_get_op(&iod)) {
+	switch (op) {
 	case UBLK_IO_OP_READ:
+		ts.start_ns = now_ns();
 		d_.stats->add(Stat::kReads);
 		d_.stats->add(Stat::kReadBytes, bytes);
 		result = read_request(tag, iod);
@@ -242,7 +247,7 @@ void Loop::start_request(uint16_t tag)
 	case UBLK_IO_OP_WRITE:
 	case UBLK_IO_OP_DISCARD:
 	case UBLK_IO_OP_WRITE_ZEROES:
-		if (ublksrv_get_op(&iod) == UBLK_IO_OP_WRITE) {
+		if (op == UBLK_IO_OP_WRITE) {
 			d_.stats->add(Stat::kWrites);
 			d_.stats->add(Stat::kWriteBytes, bytes);
 		} else {
@@ -250,10 +255,8 @@ void Loop::start_request(uint16_t tag)
 		}
 		// Registered before it is submitted, retired before it is acknowledged: see
 		// cache.hpp.
-		if (d_.cache.enabled()) {
+		if (d_.cache.enabled())
 			ts.token = d_.cache.write_begin(iod.start_sector << 9, bytes);
-			ts.registered = true;
-		}
 		result = t_.ops->queue_io(t_, q_, tag, iod);
 		break;
 	case UBLK_IO_OP_FLUSH:
@@ -294,6 +297,14 @@ int Loop::read_request(uint16_t tag, const ublksrv_io_desc &iod)
 	return ret == 0 ? kPending : ret;
 }
 
+// Serves read @tag again now that the fill it waited for has landed.
+void Loop::resume_read(uint16_t tag)
+{
+	const int result = read_request(tag, descs_[tag]);
+	if (result != kPending)
+		finish(tag, result);
+}
+
 // Request @tag is done with @result: the cache learns of it, then ublk does.
 void Loop::finish(uint16_t tag, int result)
 {
@@ -311,7 +322,7 @@ void Loop::finish(uint16_t tag, int result)
 	} else if (op == UBLK_IO_OP_WRITE && result > 0) {
 		d_.stats->add(Stat::kBackendWriteBytes, static_cast<uint64_t>(result));
 	}
-	if (ts.registered)
+	if (d_.cache.enabled() && writes_blocks(op))
 		d_.cache.write_end(ts.token, op == UBLK_IO_OP_WRITE ? buf : nullptr, result);
 	if (result < 0)
 		d_.stats->add(Stat::kErrors);
@@ -322,18 +333,19 @@ void Loop::finish(uint16_t tag, int result)
 // queue's bound of fills in flight. Never waits: what does not fit is dropped.
 void Loop::prefetch(const ublksrv_io_desc &iod)
 {
-	if (!d_.prefetch || !d_.cache.enabled())
+	if (!d_.prefetch)
 		return;
 	constexpr unsigned kShift = kCacheBlockShift - 9;
+	const uint64_t blocks = t_.dev_size >> kCacheBlockShift;
 	const uint64_t first = iod.start_sector >> kShift;
 	const uint64_t end = (iod.start_sector + iod.nr_sectors + (1u << kShift) - 1) >> kShift;
 	Decision dec[kMaxDecisions];
 	const size_t n = d_.prefetch->decide(first, static_cast<uint32_t>(end - first), dec);
 	d_.stats->add(Stat::kDecisions, n);
 	for (size_t i = 0; i < n; i++) {
-		if (dec[i].start >= d_.blocks)
+		if (dec[i].start >= blocks)
 			continue;
-		const uint32_t len = static_cast<uint32_t>(std::min<uint64_t>(dec[i].length, d_.blocks - dec[i].start));
+		const uint32_t len = static_cast<uint32_t>(std::min<uint64_t>(dec[i].length, blocks - dec[i].start));
 		if (fills_ == kFillsPerQueue) {
 			d_.stats->add(Stat::kPrefetchDropped, len);
 			continue;
@@ -362,9 +374,7 @@ void Loop::fill_landed(uint32_t id, int res)
 	d_.cache.fill_done(id, res, wake_);
 	for (const Waiter &w : wake_) {
 		if (w.queue == s_.qid) {
-			const int result = read_request(w.tag, descs_[w.tag]);
-			if (result != kPending)
-				finish(w.tag, result);
+			resume_read(w.tag);
 			continue;
 		}
 		io_uring_sqe *sqe = next_sqe(q_.ring);
