@@ -19,28 +19,21 @@ set -euo pipefail
 
 runtime=${AETHER_BENCH_RUNTIME:-5}
 lat_us=${AETHER_BENCH_UBLK_LATENCY_US:-200}
-server=
 loopdev=
 cleanup() {
-	[ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+	ublk_down
 	[ -n "$loopdev" ] && losetup -d "$loopdev"
 	rmmod null_blk 2>/dev/null || true
 }
 trap cleanup EXIT
-modprobe ublk_drv
 modprobe loop
 modprobe null_blk nr_devices=1 gb=1 memory_backed=1 queue_mode=2 bs=4096
 disk=/dev/nullb0
 dd if=/dev/urandom of="$disk" bs=1M count=256 oflag=direct status=none
 
-# up ARGS...: starts aether-ublk over the disk; sets $dev and $server.
-up() {
-	aether-ublk --file "$disk" --size $((256 << 20)) --queues 1 --depth 128 "$@" >/tmp/ublk.out &
-	server=$!
-	dev=
-	for _ in $(seq 100); do dev=$(head -n1 /tmp/ublk.out); [ -n "$dev" ] && break; sleep 0.1; done
-}
-down() { kill "$server"; wait "$server" || true; server=; }
+# up ARGS...: aether-ublk over the disk's first 256 MiB (lib.sh's ublk_up sets
+# $ublk_dev and $ublk_pid); ublk_down stops it.
+up() { ublk_up "$disk" --size $((256 << 20)) --queues 1 --depth 128 "$@"; }
 
 # fio_num DEV RW BS QD [SIZE]: IOPS (randread) or MiB/s (otherwise), one figure.
 fio_num() {
@@ -66,11 +59,11 @@ row "loop, direct-io" "$loopdev"
 losetup -d "$loopdev"
 loopdev=
 up
-row "aether-ublk, no cache" "$dev"
-down
+row "aether-ublk, no cache" "$ublk_dev"
+ublk_down
 up --cache-mb 64 --policy adaptive
-row "aether-ublk, 64 MiB cache, adaptive" "$dev"
-down
+row "aether-ublk, 64 MiB cache, adaptive" "$ublk_dev"
+ublk_down
 echo
 
 # median_lat ID: the bucket of the device's median read latency, as the server saw it.
@@ -91,9 +84,9 @@ for lat in "$lat_us" 2000; do
 		for job in "read 4k" "read 128k" "read:28k 4k"; do
 			read -r rw bs <<<"$job"
 			up --latency-us "$lat" "${args[@]}"
-			mibs=$(FIO_TIMED=0 fio_num "$dev" "$rw" "$bs" 1 32M)
-			figures+=("$mibs ($(median_lat "${dev#/dev/ublkb}"))")
-			down
+			mibs=$(FIO_TIMED=0 fio_num "$ublk_dev" "$rw" "$bs" 1 32M)
+			figures+=("$mibs ($(median_lat "${ublk_dev#/dev/ublkb}"))")
+			ublk_down
 		done
 		printf '%-34s %20s %20s %20s\n' "aether-ublk, $name" "${figures[@]}"
 	done

@@ -40,11 +40,6 @@ inline io_uring_sqe *next_sqe(io_uring *ring)
 	return sqe;
 }
 
-// The SQE for a backend read of @t, behind a linked timeout of t.latency when latency
-// is injected; the timeout completes with @ignore_ud. Returns nullptr if the ring has
-// no room even after submitting.
-inline io_uring_sqe *backend_read_sqe(Target &t, io_uring *ring, uint64_t ignore_ud);
-
 // io_done()'s answer when it submitted more I/O for the request.
 inline constexpr int kPending = 1 << 30;
 
@@ -79,6 +74,9 @@ struct Target {
 	__kernel_timespec latency{}; // zero: none
 };
 
+// The SQE for a backend read of @t, behind a linked timeout of t.latency when latency
+// is injected; the timeout completes with @ignore_ud. Returns nullptr if the ring has
+// no room even after submitting.
 inline io_uring_sqe *backend_read_sqe(Target &t, io_uring *ring, uint64_t ignore_ud)
 {
 	if (!t.latency.tv_sec && !t.latency.tv_nsec)

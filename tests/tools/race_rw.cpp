@@ -176,11 +176,11 @@ int main(int argc, char **argv)
 	}
 	// Start from a known state: every block at version 0 (all zeroes).
 	{
-		std::vector<char> zero(1 << 20);
-		char *z = static_cast<char *>(std::aligned_alloc(kBlock, zero.size()));
-		std::memset(z, 0, zero.size());
-		for (size_t off = 0; off < blocks * kBlock; off += zero.size())
-			if (pwrite(fd, z, std::min(zero.size(), blocks * kBlock - off), static_cast<off_t>(off)) < 0) {
+		constexpr size_t kChunk = 1 << 20;
+		char *z = static_cast<char *>(std::aligned_alloc(kBlock, kChunk));
+		std::memset(z, 0, kChunk);
+		for (size_t off = 0; off < blocks * kBlock; off += kChunk)
+			if (pwrite(fd, z, std::min(kChunk, blocks * kBlock - off), static_cast<off_t>(off)) < 0) {
 				std::fprintf(stderr, "race-rw: zeroing %s: %s\n", argv[1], std::strerror(errno));
 				return 2;
 			}
