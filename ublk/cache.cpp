@@ -20,9 +20,10 @@ int Cache::init(uint64_t bytes, unsigned max_fills)
 	if (sets == 0 || sets > UINT32_MAX)
 		return -EINVAL;
 	arena_bytes_ = sets * kWays * kCacheBlock;
-	// Anonymous memory is page-aligned, as O_DIRECT reads into it need; it is touched
-	// only as blocks are filled.
-	void *p = mmap(nullptr, arena_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	// Anonymous memory is page-aligned, as O_DIRECT reads into it need. It is
+	// committed and faulted in now: a cache the host cannot hold fails here rather
+	// than in the I/O path, and no fill pays for a page fault and a cleared page.
+	void *p = mmap(nullptr, arena_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (p == MAP_FAILED)
 		return -ENOMEM;
 	arena_ = static_cast<char *>(p);

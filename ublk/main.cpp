@@ -58,6 +58,24 @@ bool power_of_two(uint64_t v)
 	return v && !(v & (v - 1));
 }
 
+// MemAvailable from /proc/meminfo in MiB, or nothing if it cannot be read.
+std::optional<uint64_t> available_mb()
+{
+	FILE *f = std::fopen("/proc/meminfo", "re");
+	if (!f)
+		return std::nullopt;
+	char line[128];
+	std::optional<uint64_t> mb;
+	unsigned long long kb;
+	while (std::fgets(line, sizeof(line), f))
+		if (std::sscanf(line, "MemAvailable: %llu kB", &kb) == 1) {
+			mb = kb >> 10;
+			break;
+		}
+	std::fclose(f);
+	return mb;
+}
+
 // The device's geometry from @o and the target's size.
 ublk_params make_params(const Options &o, const Target &t)
 {
@@ -229,6 +247,11 @@ int main(int argc, char **argv)
 	if (o.logical_block && o.size % o.logical_block)
 		return die("--size " + std::to_string(o.size) + ": must be a multiple of --logical-block", 2);
 
+	// The cache is committed at start; one the host cannot hold would only push the
+	// server (or a neighbour) into the OOM killer.
+	if (const auto avail = available_mb(); o.cache_mb && avail && o.cache_mb > *avail)
+		return die("--cache-mb " + std::to_string(o.cache_mb) + ": only " + std::to_string(*avail) +
+			   " MiB of memory is available", 2);
 	if (o.policy.empty())
 		o.policy = o.cache_mb ? "adaptive" : "off";
 	if (o.policy != "off" && !o.cache_mb)

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 work=/tmp/ublk-bad
 trap 'rm -rf "$work"' EXIT
-plan 20
+plan 22
 modprobe ublk_drv
 mkdir -p "$work"
 truncate -s 64M "$work/ok"
@@ -36,5 +36,6 @@ expect_error "--depth 0" "depth" --file "$work/ok" --depth 0
 expect_error "--queues 1000" "queues" --file "$work/ok" --queues 1000
 expect_error "--max-io not a multiple of 4096" "multiple of 4096" --file "$work/ok" --max-io 5000
 expect_error "--logical-block 3000" "logical-block" --file "$work/ok" --logical-block 3000
+expect_error "--cache-mb past the host's memory" "memory is available" --file "$work/ok" --cache-mb 1000000
 expect_error "--size not a multiple of the block" "must be a multiple of the 512-byte logical block" --file "$work/ok" --size 1000
 tap_done
