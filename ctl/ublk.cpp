@@ -319,8 +319,10 @@ void run_add(Context &ctx, const AddOptions &o)
 
 // Stops device @d: SIGTERM to a live server, which removes the device and its stats
 // once every acknowledged write is durable; for a dead server, DEL_DEV and the stale
-// stats file. Returns true if the device is gone.
-bool del_device(Context &ctx, UblkDevice &d)
+// stats file. A live server gets @timeout_s seconds (0: as long as it takes); one
+// still running then is left alone, since only it knows which writes are not yet
+// durable. Returns true if the device is gone.
+bool del_device(Context &ctx, UblkDevice &d, unsigned timeout_s)
 {
 	const int32_t pid = d.view.file().h.pid;
 	const std::string stats = ublk::stats_path(d.id);
@@ -332,6 +334,13 @@ bool del_device(Context &ctx, UblkDevice &d)
 		while (server_alive(pid)) {
 			std::this_thread::sleep_for(std::chrono::milliseconds(20));
 			const auto waited = std::chrono::steady_clock::now() - start;
+			if (timeout_s && waited >= std::chrono::seconds(timeout_s)) {
+				ctx.err << "aether-ctl: aether-ublk (pid " << pid << ") has not stopped /dev/ublkb" << d.id
+					<< " after " << timeout_s << " s; it is still running and was sent SIGTERM. Wait for it,"
+					<< " or kill -9 it: writes it acknowledged are in the backing file, but only"
+					<< " flushed ones are sure to be durable\n";
+				return false;
+			}
 			if (!told && waited > std::chrono::seconds(2)) {
 				ctx.err << "aether-ctl: waiting for aether-ublk (pid " << pid << ") to flush and remove /dev/ublkb"
 					<< d.id << "...\n";
@@ -358,7 +367,7 @@ bool del_device(Context &ctx, UblkDevice &d)
 	return true;
 }
 
-void run_del(Context &ctx, const std::vector<uint32_t> &ids, bool all)
+void run_del(Context &ctx, const std::vector<uint32_t> &ids, bool all, unsigned timeout_s)
 {
 	if (all == !ids.empty()) {
 		ctx.err << "aether-ctl: ublk del takes device ids or --all\n";
@@ -369,7 +378,7 @@ void run_del(Context &ctx, const std::vector<uint32_t> &ids, bool all)
 	if (!devs)
 		return;
 	for (UblkDevice &d : *devs)
-		if (!del_device(ctx, d))
+		if (!del_device(ctx, d, timeout_s))
 			ctx.exit_code = kExitFailure;
 }
 
@@ -403,7 +412,9 @@ void add_ublk(CLI::App &app, Context &ctx)
 	CLI::App *del = ublk->add_subcommand("del", "Stop devices cleanly: flush, remove the device, stop the server");
 	del->add_option("ids", *ids, "Device ids N of /dev/ublkbN")->check(CLI::Range(0u, UINT32_MAX));
 	del->add_flag("--all", *all, "Every aether-ublk device");
-	del->callback([&ctx, ids, all] { run_del(ctx, *ids, *all); });
+	auto timeout = std::make_shared<unsigned>(0);
+	del->add_option("--timeout", *timeout, "Give up on a server still running after this many seconds, leaving it be (default 0: wait)");
+	del->callback([&ctx, ids, all, timeout] { run_del(ctx, *ids, *all, *timeout); });
 
 	auto json = std::make_shared<bool>(false);
 	CLI::App *list = ublk->add_subcommand("list", "One line per device: server, state, size, cache, policy, file");

@@ -7,7 +7,7 @@ cleanup() {
 	rm -rf "$ublk_work"
 }
 trap cleanup EXIT
-plan 16
+plan 20
 modprobe ublk_drv
 mkdir -p "$ublk_work"
 truncate -s 64M "$ublk_work/backing"
@@ -47,4 +47,22 @@ expect 2 "ublk del with neither ids nor --all fails" aether-ctl ublk del
 expect 0 "ublk del N stops it" aether-ctl ublk del "$id"
 check "the device, its server and its stats file are gone" \
 	sh -c "[ ! -e '$dev' ] && [ ! -e /proc/$pid ] && [ ! -e /run/aether/ublk$id.stats ]"
+
+# A server that cannot stop (here: held by SIGSTOP) is given up on rather than
+# waited for forever, and not killed: only it knows which writes are not yet durable.
+expect 0 "ublk add a second device" aether-ctl ublk add --file "$ublk_work/backing"
+dev=$(cat /tmp/ctl.out)
+id=${dev#/dev/ublkb}
+pid=$(aether-ctl ublk list | awk -v d="$dev" '$1 == d { print $2 }')
+kill -STOP "$pid"
+expect 1 "ublk del --timeout 1 gives up on a server that does not stop" aether-ctl ublk del --timeout 1 "$id"
+check "it says so, and leaves the device and its server be" \
+	sh -c "grep -q 'has not stopped $dev after 1 s' /tmp/ctl.err && [ -b '$dev' ] && [ -e /proc/$pid ]"
+kill -CONT "$pid"
+for _ in $(seq 300); do
+	[ -e "/proc/$pid" ] || [ -e "$dev" ] || break
+	sleep 0.1
+done
+check "running again, the server acts on the SIGTERM del sent: device and server gone" \
+	sh -c "[ ! -e '$dev' ] && [ ! -e /proc/$pid ]"
 tap_done

@@ -106,6 +106,12 @@ TEST_F(CtlUblkTest, DelNeedsIdsOrAllButNotBoth)
 	EXPECT_NE(err_.str().find("device ids or --all"), std::string::npos);
 }
 
+TEST_F(CtlUblkTest, DelTimeoutIsWholeSeconds)
+{
+	EXPECT_EQ(run({"ublk", "del", "--timeout", "soon", "1"}), 2);
+	EXPECT_EQ(run({"ublk", "del", "--timeout", "-1", "1"}), 2);
+}
+
 TEST_F(CtlUblkTest, AddNeedsAFileAndAKnownPolicy)
 {
 	EXPECT_EQ(run({"ublk", "add"}), 2);
