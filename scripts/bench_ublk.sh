@@ -45,7 +45,7 @@ up() { ublk_up "$disk" --size $((256 << 20)) --queues 1 --depth 128 "$@"; }
 fio_num() {
 	local what=$1 rw=$2 bs=$3 qd=$4 size=${5:-256M} extra=()
 	[ "${FIO_TIMED:-1}" = 1 ] && extra=(--time_based --runtime="$runtime")
-	fio --name=b --filename="$what" --rw="$rw" --bs="$bs" --iodepth="$qd" --size="$size" --direct=1 \
+	fio --name=b --filename="$what" --allow_file_create=0 --rw="$rw" --bs="$bs" --iodepth="$qd" --size="$size" --direct=1 \
 		--ioengine=io_uring --output-format=terse --terse-version=3 "${extra[@]}" 2>/dev/null |
 		awk -F';' -v rw="$rw" '{ if (rw ~ /rand/) printf "%d", $8; else printf "%.1f", $7 / 1024 }'
 }

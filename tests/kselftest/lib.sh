@@ -149,13 +149,13 @@ ublk_fs_roundtrip() {
 	done
 	wait "${writers[@]}"
 	(cd "$mnt" && sha256sum f* >"$work/sums")
-	check "256 files written" test "$(wc -l <"$work/sums")" = 256
+	check "256 files written to it" sh -c "mountpoint -q '$mnt' && [ \$(wc -l <'$work/sums') = 256 ]"
 	sync
 	check "umount" umount "$mnt"
 	check "$fsck is clean" $fsck "$ublk_dev"
 	check "remount" mount "$ublk_dev" "$mnt"
 	drop_cache
-	check "every file's sha256 is unchanged" sh -c "cd '$mnt' && sha256sum --quiet -c '$work/sums'"
+	check "every file's sha256 is unchanged" sh -c "mountpoint -q '$mnt' && cd '$mnt' && sha256sum --quiet -c '$work/sums'"
 	umount "$mnt"
 	ublk_down
 	rc=$?

@@ -12,10 +12,17 @@ id=${ublk_dev#/dev/ublkb}
 head -c 16M /dev/urandom >"$ublk_work/pattern"
 check "16 MiB written direct and flushed (fsync) before the kill" \
 	dd if="$ublk_work/pattern" of="$ublk_dev" bs=1M oflag=direct conv=fsync status=none
-fio --name=w --filename="$ublk_dev" --offset=32M --size=96M --bs=16k --direct=1 --ioengine=io_uring \
-	--iodepth=32 --rw=randrw --time_based --runtime=60 --output=/dev/null 2>/dev/null &
+# allow_file_create=0: if the device went away first, fio must fail, not make a
+# regular file at its path and pass.
+writes0=$(ublk_stat "$ublk_dev" writes)
+fio --name=w --filename="$ublk_dev" --allow_file_create=0 --offset=32M --size=96M --bs=16k --direct=1 \
+	--ioengine=io_uring --iodepth=32 --rw=randrw --time_based --runtime=60 --output=/dev/null 2>/dev/null &
 fio_pid=$!
-sleep 3
+# Kill only once fio's I/O reaches the server, however slowly the emulator starts fio.
+for _ in $(seq 600); do
+	[ "$(ublk_stat "$ublk_dev" writes)" -gt $((writes0 + 64)) ] && break
+	sleep 0.1
+done
 kill -9 "$ublk_pid"
 wait "$ublk_pid" 2>/dev/null
 ublk_pid=
