@@ -32,7 +32,8 @@ int run(int argc, const char *const *argv, std::ostream &out, std::ostream &err,
 		   "  aether-ctl stats --watch 1    counters, and their rates each second\n"
 		   "  aether-ctl devices         per-disk requests, readahead, latency, pattern\n"
 		   "  aether-ctl replay T.csv    simulate prefetch policies over a block I/O trace\n"
-		   "  aether-ctl ublk add --file F --cache-mb 256   a cached /dev/ublkbN over F\n");
+		   "  aether-ctl ublk add --file F --cache-mb 256   a cached /dev/ublkbN over F\n"
+		   "  aether-ctl xrp mkbtree DEV --keys N   an on-disk B+tree for chained lookups\n");
 
 	add_version(app, ctx);
 	add_status(app, ctx);
@@ -42,6 +43,7 @@ int run(int argc, const char *const *argv, std::ostream &out, std::ostream &err,
 	add_stats(app, ctx);
 	add_devices(app, ctx);
 	add_ublk(app, ctx);
+	add_xrp(app, ctx);
 
 	try {
 		app.parse(argc, argv);

@@ -1,0 +1,83 @@
+// The XRP demo's on-disk B+tree (format: bpf/xrp_btree.h) as user space sees it:
+// building one on a file or block device, and looking keys up with one pread per
+// hop, the baseline the in-kernel chain is measured against.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "xrp_btree.h"
+
+namespace aether::ctl {
+
+// The keys a tree built from @seed holds: @count distinct pseudo-random 64-bit
+// keys, sorted. The same seed gives the same keys on every host.
+std::vector<uint64_t> btree_keys(uint64_t seed, uint64_t count);
+
+// The value the builder stores for @key, so any lookup can be checked without the
+// tree.
+uint64_t btree_value(uint64_t key);
+
+// The shape of a tree of @nkeys keys at @fanout entries per node.
+struct BtreeShape {
+	uint64_t nodes = 0;
+	uint32_t depth = 0;
+	uint64_t bytes() const { return (nodes + 1) * AETHER_BTREE_BLOCK; } // with the superblock
+};
+BtreeShape btree_shape(uint64_t nkeys, uint32_t fanout);
+
+// Whether mkbtree may overwrite what is on the device.
+enum class Overwrite { kRefuseData, kForce };
+
+struct BtreeBuild {
+	std::string path;
+	uint64_t nkeys = 0;
+	uint64_t seed = 0;
+	uint32_t fanout = AETHER_BTREE_FANOUT;
+	Overwrite overwrite = Overwrite::kRefuseData;
+};
+
+// Builds the tree @b describes on @b.path: nodes first, then, once they are
+// durable, the superblock. A block device is opened exclusively (so a mounted one
+// is refused) and must be large enough; a regular file grows as needed. Unless
+// forced, a first block that holds anything but zeroes or an earlier tree is
+// refused, and nothing is written. Returns 0 and fills *@super, or -errno with the
+// reason in *@why.
+int btree_build(const BtreeBuild &b, aether_btree_super *super, std::string *why);
+
+// One lookup: the value, or not found, and how many nodes were read.
+struct BtreeResult {
+	enum class How { kFound, kMissing } how = How::kMissing;
+	uint64_t value = 0;
+	uint32_t hops = 0;
+};
+
+// An open tree for user-space lookups: O_DIRECT where the file allows it, so each
+// hop is a device read, as in the kernel chain.
+class BtreeReader {
+public:
+	BtreeReader() = default;
+	BtreeReader(const BtreeReader &) = delete;
+	BtreeReader &operator=(const BtreeReader &) = delete;
+	~BtreeReader();
+
+	// Opens @path and checks its superblock. Returns 0, or -errno with the reason
+	// in *@why (-EINVAL: not an Aether B+tree).
+	int open(const std::string &path, std::string *why);
+	const aether_btree_super &super() const { return *super_; }
+
+	// Looks @key up with one pread per node. Returns 0, -ELOOP if the walk is
+	// longer than the tree's depth (a cycle), -EUCLEAN for a block that is not a
+	// node or a child outside the device, or -errno of a failed read; *@why says
+	// which.
+	int lookup(uint64_t key, BtreeResult *out, std::string *why);
+
+private:
+	int fd_ = -1;
+	uint64_t size_ = 0;
+	aether_btree_super *super_ = nullptr; // one aligned block each
+	aether_btree_node *node_ = nullptr;
+};
+
+} // namespace aether::ctl
