@@ -143,32 +143,22 @@ int btree_build(const BtreeBuild &b, aether_btree_super *super, std::string *why
 		       std::to_string(AETHER_BTREE_MAX_DEPTH);
 		return -EINVAL;
 	}
-	int fd = ::open(b.path.c_str(), O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
+	struct stat st;
+	if (stat(b.path.c_str(), &st) < 0) {
 		*why = b.path + ": " + errstr(errno);
 		return -errno;
 	}
-	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		const int err = errno;
-		::close(fd);
-		*why = b.path + ": " + errstr(err);
-		return -err;
-	}
 	if (!S_ISBLK(st.st_mode) && !S_ISREG(st.st_mode)) {
-		::close(fd);
 		*why = b.path + ": not a block device or a regular file";
 		return -ENOTBLK;
 	}
-	if (S_ISBLK(st.st_mode)) {
-		// Exclusive, so a device a filesystem (or anyone) holds is refused.
-		::close(fd);
-		fd = ::open(b.path.c_str(), O_RDWR | O_EXCL | O_CLOEXEC);
-		if (fd < 0) {
-			const int err = errno;
-			*why = b.path + ": " + errstr(err) + (err == EBUSY ? " (mounted, or in use)" : "");
-			return -err;
-		}
+	// A block device is opened exclusively, so one a filesystem (or anyone) holds
+	// is refused.
+	const int fd = ::open(b.path.c_str(), O_RDWR | O_CLOEXEC | (S_ISBLK(st.st_mode) ? O_EXCL : 0));
+	if (fd < 0) {
+		const int err = errno;
+		*why = b.path + ": " + errstr(err) + (err == EBUSY ? " (mounted, or in use)" : "");
+		return -err;
 	}
 	uint64_t size = 0;
 	int ret = device_size(fd, &size);
@@ -207,7 +197,6 @@ int btree_build(const BtreeBuild &b, aether_btree_super *super, std::string *why
 
 	// Level by level from the leaves: node i (from 0) is at block i + 1, so each
 	// level's children are the previous level's nodes, in key order.
-	const std::vector<uint64_t> keys = btree_keys(b.seed, b.nkeys);
 	std::vector<uint64_t> first_keys, offsets; // the level below: each node's first key and offset
 	std::vector<aether_btree_node> batch;      // nodes written together
 	constexpr size_t kBatch = 256;             // 1 MiB of nodes per write
@@ -219,9 +208,10 @@ int btree_build(const BtreeBuild &b, aether_btree_super *super, std::string *why
 					(next_block - batch.size()) * AETHER_BTREE_BLOCK);
 		batch.clear();
 	};
-	std::vector<uint64_t> ukeys = keys, uvals(keys.size());
-	for (size_t i = 0; i < keys.size(); i++)
-		uvals[i] = btree_value(keys[i]);
+	// This level's entries: the leaves' keys and values, then each level's first
+	// keys and offsets.
+	std::vector<uint64_t> ukeys = btree_keys(b.seed, b.nkeys), uvals(ukeys.size());
+	std::transform(ukeys.begin(), ukeys.end(), uvals.begin(), btree_value);
 	while (ret == 0) {
 		first_keys.clear();
 		offsets.clear();
@@ -243,32 +233,29 @@ int btree_build(const BtreeBuild &b, aether_btree_super *super, std::string *why
 		flush();
 		if (first_keys.size() == 1)
 			break;
-		ukeys = first_keys;
-		uvals = offsets;
+		ukeys.swap(first_keys);
+		uvals.swap(offsets);
 		level++;
 	}
 	if (ret == 0 && fdatasync(fd) < 0)
 		ret = -errno;
 
-	aether_btree_super *sb = alloc_block<aether_btree_super>();
-	if (!sb && ret == 0)
-		ret = -ENOMEM;
 	if (ret == 0) {
-		sb->magic = AETHER_BTREE_SUPER_MAGIC;
-		sb->version = AETHER_BTREE_VERSION;
-		sb->root = offsets.front();
-		sb->nkeys = keys.size();
-		sb->nnodes = next_block - 1;
-		sb->depth = level + 1u;
-		sb->fanout = b.fanout;
-		sb->seed = b.seed;
-		ret = write_all(fd, sb, sizeof(*sb), 0);
+		aether_btree_super sb{};
+		sb.magic = AETHER_BTREE_SUPER_MAGIC;
+		sb.version = AETHER_BTREE_VERSION;
+		sb.root = offsets.front();
+		sb.nkeys = b.nkeys;
+		sb.nnodes = next_block - 1;
+		sb.depth = level + 1u;
+		sb.fanout = b.fanout;
+		sb.seed = b.seed;
+		ret = write_all(fd, &sb, sizeof(sb), 0);
 		if (ret == 0 && fdatasync(fd) < 0)
 			ret = -errno;
 		if (ret == 0)
-			*super = *sb;
+			*super = sb;
 	}
-	std::free(sb);
 	if (ret < 0)
 		*why = b.path + ": writing the tree: " + errstr(-ret);
 	if (::close(fd) < 0 && ret == 0) {
