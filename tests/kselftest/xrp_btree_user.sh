@@ -12,6 +12,7 @@ cleanup() {
 trap cleanup EXIT
 plan 11
 modprobe loop
+modprobe ext4
 mkdir -p "$work/mnt"
 # loop_on SIZE: a loop device over a new sparse file of SIZE, in $loop.
 loop_on() {
