@@ -13,9 +13,11 @@
 #include "compat.h"
 #include "blk.h"
 #include "core.h"
+#include "dev.h"
 #include "hook.h"
 #include "stats.h"
 #include "sysfs.h"
+#include "xrp.h"
 
 static int __init aether_init(void)
 {
@@ -41,9 +43,21 @@ static int __init aether_init(void)
 	if (ret)
 		goto err_blk;
 
+	ret = aether_xrp_init();
+	if (ret)
+		goto err_hook;
+
+	ret = aether_dev_init();
+	if (ret)
+		goto err_xrp;
+
 	pr_info("version %s loaded\n", AETHER_VERSION);
 	return 0;
 
+err_xrp:
+	aether_xrp_uninit();
+err_hook:
+	aether_hook_uninit();
 err_blk:
 	aether_blk_uninit();
 err_sysfs:
@@ -57,6 +71,8 @@ err_core:
 
 static void __exit aether_exit(void)
 {
+	aether_dev_uninit();
+	aether_xrp_uninit();
 	aether_hook_uninit();
 	aether_blk_uninit();
 	aether_sysfs_uninit();

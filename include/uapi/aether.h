@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note OR MIT */
+/*
+ * The C ABI between aether.ko and user space: /dev/aether's ioctls and the
+ * struct_ops types that eBPF programs implement. Read by the module, by
+ * aether-ctl, by the tests and by the programs in bpf/. It only ever grows:
+ * a field, once here, keeps its offset and meaning.
+ */
+#ifndef _UAPI_AETHER_H
+#define _UAPI_AETHER_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/* The misc device, root only. */
+#define AETHER_DEV_NAME "aether"
+
+/* The longest name a struct_ops program may give itself, with its NUL. */
+#define AETHER_OPS_NAME_LEN 32
+
+/*
+ * XRP-style chained reads. One AETHER_IOC_XRP_LOOKUP runs a whole chain of
+ * dependent reads inside the kernel: read a block, hand it to the attached
+ * aether_xrp_ops program, read the block it names next, and so on until the
+ * program says it is done. User space is crossed once per lookup, not per hop.
+ */
+
+/* The most bytes one hop reads, and the most scratch a lookup carries. */
+#define AETHER_XRP_MAX_LEN 4096
+#define AETHER_XRP_SCRATCH_MAX 4096
+/* The most hops one lookup may ask for. */
+#define AETHER_XRP_MAX_HOPS 256
+
+/*
+ * What a step program returns. Anything else, or NEXT without a successful
+ * aether_xrp_set_next() in that step, stops the chain as a program error.
+ */
+enum aether_xrp_verdict {
+	AETHER_XRP_NEXT = 0, /* read what aether_xrp_set_next() named, then step again */
+	AETHER_XRP_DONE = 1, /* the answer is in the scratch area */
+};
+
+/*
+ * What a step program sees, read-only. The block itself and the scratch area
+ * are reached through the kfuncs aether_xrp_get_block() and
+ * aether_xrp_get_scratch(), which bound every access.
+ */
+struct aether_xrp_ctx {
+	__u64 offset;      /* byte offset of the block just read */
+	__u64 dev_size;    /* bytes in the device */
+	__u32 len;         /* bytes just read */
+	__u32 hop;         /* 0 for the first block */
+	__u32 max_hops;    /* what the lookup allows */
+	__u32 scratch_len; /* bytes in the scratch area */
+};
+
+/*
+ * The struct_ops type of a resubmission program. @step is called once per block
+ * read. @name is what /sys/kernel/aether/xrp/ops and `aether-ctl bpf list` show.
+ * One aether_xrp_ops is attached at a time.
+ */
+struct aether_xrp_ops {
+	int (*step)(struct aether_xrp_ctx *ctx);
+	char name[AETHER_OPS_NAME_LEN];
+};
+
+/*
+ * The argument of AETHER_IOC_XRP_LOOKUP. Fields marked "in" are read, fields
+ * marked "out" written; the rest must be zero.
+ *
+ * Errors, checked in this order (the first that applies is returned):
+ *   1. -EFAULT  the argument cannot be read;
+ *   2. -EINVAL  flags or reserved set, len 0 or above AETHER_XRP_MAX_LEN,
+ *               max_hops 0 or above AETHER_XRP_MAX_HOPS, or scratch_len above
+ *               AETHER_XRP_SCRATCH_MAX;
+ *   3. -EBADF   fd is not an open descriptor; -ENOTBLK it is not a block
+ *               device; -EBADF it is not open for reading;
+ *   4. -EINVAL  offset or len not a multiple of the device's logical block
+ *               size, or [offset, offset + len) not inside the device;
+ *   5. -EFAULT  the scratch area cannot be read;
+ *   6. -ENOENT  no aether_xrp_ops program is attached;
+ *   7. while the chain runs: -EIO a read failed, or the program returned
+ *      neither NEXT nor DONE (its value is in @status); -ERANGE the program
+ *      named a next block outside the device or misaligned; -ELOOP the
+ *      program still asked for more after max_hops reads;
+ *   8. -EFAULT  the results cannot be written back.
+ * On 0 and on the errors of step 7 the out fields and the scratch area are
+ * written back, so a caller can see how far the chain got.
+ */
+struct aether_xrp_lookup {
+	__s32 fd;          /* in: a block device open for reading */
+	__u32 flags;       /* in: 0 */
+	__u64 offset;      /* in: byte offset of the first block */
+	__u32 len;         /* in: bytes of the first read */
+	__u32 max_hops;    /* in: reads allowed, 1..AETHER_XRP_MAX_HOPS */
+	__u64 scratch;     /* in: user address of scratch_len bytes, copied in and back */
+	__u32 scratch_len; /* in: 0..AETHER_XRP_SCRATCH_MAX */
+	__u32 hops;        /* out: blocks read */
+	__s32 status;      /* out: the program's last return value */
+	__u32 reserved;    /* in: 0 */
+	__u64 last_offset; /* out: byte offset of the last block read */
+};
+
+#define AETHER_IOC_MAGIC 0xAE
+#define AETHER_IOC_XRP_LOOKUP _IOWR(AETHER_IOC_MAGIC, 1, struct aether_xrp_lookup)
+
+#endif /* _UAPI_AETHER_H */

@@ -1,0 +1,520 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xrp subsystem: XRP-style chained reads driven by an eBPF struct_ops program.
+ *
+ * A lookup reads one block of a block device, hands it to the attached
+ * aether_xrp_ops program's step(), and reads the block that step() names next,
+ * until step() says it is done or the lookup's hop limit is reached. The whole
+ * chain runs inside one ioctl, so user space is crossed once per lookup rather
+ * than once per hop. Each hop is a submit_bio_wait() straight to the device: the
+ * page cache is neither consulted nor filled.
+ *
+ * The program reaches the block and the lookup's scratch area only through the
+ * kfuncs below, which return NULL for anything outside them; the verifier sees
+ * each returned pointer's constant size and rejects any access beyond it.
+ *
+ * Attach and detach: one program is attached at a time. It is published with RCU
+ * and called under rcu_read_lock() (step programs may not sleep), one hop at a
+ * time; the lookup never holds RCU across a read, so detaching waits for at most
+ * one step() call, never for I/O. A lookup that finds the program gone or
+ * replaced between two hops stops with -ENOENT rather than finish its chain with
+ * another program.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bio.h>
+#include <linux/blkdev.h>
+#include <linux/bpf.h>
+#include <linux/bpf_verifier.h>
+#include <linux/btf.h>
+#include <linux/btf_ids.h>
+#include <linux/ctype.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/kobject.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/overflow.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+#include <linux/uaccess.h>
+
+#include <uapi/aether.h>
+
+#include "compat.h"
+#include "sysfs.h"
+#include "xrp.h"
+
+/* What the lookup knows beside what the program sees. */
+struct aether_xrp_kctx {
+	struct aether_xrp_ctx ctx;	/* what step() is given; first, for container_of */
+	void *block;			/* ctx.len bytes just read */
+	void *scratch;			/* ctx.scratch_len bytes, or NULL */
+	unsigned int lbs;		/* the device's logical block size */
+	/* What aether_xrp_set_next() asked for in this step. */
+	enum { AETHER_XRP_NEXT_UNSET, AETHER_XRP_NEXT_OK, AETHER_XRP_NEXT_BAD } next;
+	u64 next_offset;
+	u32 next_len;
+};
+
+static DEFINE_MUTEX(aether_xrp_lock);	/* serialises attach and detach */
+static struct aether_xrp_ops __rcu *aether_xrp_active;
+/* Bumped on every attach, so a lookup can tell a new program at an old address. */
+static u64 aether_xrp_generation;
+
+static atomic64_t aether_xrp_lookups;
+static atomic64_t aether_xrp_hops;
+static atomic64_t aether_xrp_errors;
+
+static struct kobject *aether_xrp_kobj;
+
+static inline struct aether_xrp_kctx *aether_xrp_kctx_of(struct aether_xrp_ctx *ctx)
+{
+	return container_of(ctx, struct aether_xrp_kctx, ctx);
+}
+
+/* [@offset, @offset + @size) inside @len bytes, without overflow. */
+static inline bool aether_xrp_in_bounds(u32 offset, size_t size, u32 len)
+{
+	size_t end;
+
+	return size && !check_add_overflow((size_t)offset, size, &end) && end <= len;
+}
+
+__bpf_kfunc_start_defs();
+
+/*
+ * aether_xrp_get_block() - the block just read, from byte @offset, for a program
+ * that reads @rdonly_buf_size bytes. The size must be a constant: the verifier
+ * bounds every access through the result by it. Returns NULL if the range is not
+ * inside the block.
+ */
+__bpf_kfunc __u8 *aether_xrp_get_block(struct aether_xrp_ctx *ctx, u32 offset,
+				       const size_t rdonly_buf_size)
+{
+	struct aether_xrp_kctx *k = aether_xrp_kctx_of(ctx);
+
+	if (!aether_xrp_in_bounds(offset, rdonly_buf_size, ctx->len))
+		return NULL;
+	return (__u8 *)k->block + offset;
+}
+
+/*
+ * aether_xrp_get_scratch() - the lookup's scratch area, from byte @offset, for a
+ * program that reads and writes @rdwr_buf_size bytes (a constant, as above). What
+ * the program leaves there is copied back to the caller. Returns NULL if the
+ * range is not inside the area.
+ */
+__bpf_kfunc __u8 *aether_xrp_get_scratch(struct aether_xrp_ctx *ctx, u32 offset,
+					 const size_t rdwr_buf_size)
+{
+	struct aether_xrp_kctx *k = aether_xrp_kctx_of(ctx);
+
+	if (!aether_xrp_in_bounds(offset, rdwr_buf_size, ctx->scratch_len))
+		return NULL;
+	return (__u8 *)k->scratch + offset;
+}
+
+/*
+ * aether_xrp_set_next() - name the block to read after this one: @len bytes at
+ * byte @offset. Returns 0, or -ERANGE if the range is misaligned for the device,
+ * longer than AETHER_XRP_MAX_LEN or not inside it; returning NEXT after that
+ * ends the lookup with -ERANGE. The last call in a step wins.
+ */
+__bpf_kfunc int aether_xrp_set_next(struct aether_xrp_ctx *ctx, u64 offset, u32 len)
+{
+	struct aether_xrp_kctx *k = aether_xrp_kctx_of(ctx);
+
+	k->next_offset = offset;
+	k->next_len = len;
+	if (!len || len > AETHER_XRP_MAX_LEN || (offset | len) & (k->lbs - 1) ||
+	    offset > ctx->dev_size || len > ctx->dev_size - offset) {
+		k->next = AETHER_XRP_NEXT_BAD;
+		return -ERANGE;
+	}
+	k->next = AETHER_XRP_NEXT_OK;
+	return 0;
+}
+
+__bpf_kfunc_end_defs();
+
+BTF_KFUNCS_START(aether_xrp_kfunc_ids)
+BTF_ID_FLAGS(func, aether_xrp_get_block, KF_TRUSTED_ARGS | KF_RET_NULL)
+BTF_ID_FLAGS(func, aether_xrp_get_scratch, KF_TRUSTED_ARGS | KF_RET_NULL)
+BTF_ID_FLAGS(func, aether_xrp_set_next, KF_TRUSTED_ARGS)
+BTF_KFUNCS_END(aether_xrp_kfunc_ids)
+
+static const struct btf_kfunc_id_set aether_xrp_kfunc_set = {
+	.owner = THIS_MODULE,
+	.set = &aether_xrp_kfunc_ids,
+};
+
+/* struct_ops plumbing. */
+
+static int aether_xrp_ops_init(struct btf *btf)
+{
+	return 0;
+}
+
+static bool aether_xrp_ops_is_valid_access(int off, int size, enum bpf_access_type type,
+					   const struct bpf_prog *prog,
+					   struct bpf_insn_access_aux *info)
+{
+	return bpf_tracing_btf_ctx_access(off, size, type, prog, info);
+}
+
+/*
+ * step() runs under rcu_read_lock(), and may one day run from a bio's completion,
+ * so it must not sleep.
+ */
+static int aether_xrp_ops_check_member(const struct btf_type *t, const struct btf_member *member,
+				       const struct bpf_prog *prog)
+{
+	return prog->sleepable ? -EINVAL : 0;
+}
+
+/* A name is printable ASCII and NUL-terminated within AETHER_OPS_NAME_LEN. */
+static bool aether_xrp_name_valid(const char *name)
+{
+	size_t i, n = strnlen(name, AETHER_OPS_NAME_LEN);
+
+	if (n == AETHER_OPS_NAME_LEN)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isgraph(name[i]))
+			return false;
+	return true;
+}
+
+/* Copies the data members; the verifier would refuse a non-zero one we ignored. */
+static int aether_xrp_ops_init_member(const struct btf_type *t, const struct btf_member *member,
+				      void *kdata, const void *udata)
+{
+	const struct aether_xrp_ops *uops = udata;
+	struct aether_xrp_ops *kops = kdata;
+
+	if (__btf_member_bit_offset(t, member) / 8 != offsetof(struct aether_xrp_ops, name))
+		return 0;
+	if (!aether_xrp_name_valid(uops->name))
+		return -EINVAL;
+	memcpy(kops->name, uops->name, sizeof(kops->name));
+	return 1;
+}
+
+static int aether_xrp_ops_reg(void *kdata, struct bpf_link *link)
+{
+	struct aether_xrp_ops *ops = kdata;
+	int ret = 0;
+
+	if (!ops->step)
+		return -EINVAL;
+	mutex_lock(&aether_xrp_lock);
+	if (rcu_access_pointer(aether_xrp_active)) {
+		ret = -EBUSY;
+	} else {
+		WRITE_ONCE(aether_xrp_generation, aether_xrp_generation + 1);
+		rcu_assign_pointer(aether_xrp_active, ops);
+		pr_info("xrp: attached '%s'\n", ops->name);
+	}
+	mutex_unlock(&aether_xrp_lock);
+	return ret;
+}
+
+/* Returns once no step() of @kdata is running or can start. */
+static void aether_xrp_ops_unreg(void *kdata, struct bpf_link *link)
+{
+	struct aether_xrp_ops *ops = kdata;
+
+	mutex_lock(&aether_xrp_lock);
+	if (rcu_access_pointer(aether_xrp_active) == ops) {
+		RCU_INIT_POINTER(aether_xrp_active, NULL);
+		synchronize_rcu();
+		pr_info("xrp: detached '%s'\n", ops->name);
+	}
+	mutex_unlock(&aether_xrp_lock);
+}
+
+static const struct bpf_verifier_ops aether_xrp_verifier_ops = {
+	.get_func_proto = bpf_base_func_proto,
+	.is_valid_access = aether_xrp_ops_is_valid_access,
+};
+
+/* Never called: the kernel needs a function of each member's type for CFI. */
+static int aether_xrp_step_stub(struct aether_xrp_ctx *ctx)
+{
+	return AETHER_XRP_DONE;
+}
+
+static struct aether_xrp_ops aether_xrp_cfi_stubs = {
+	.step = aether_xrp_step_stub,
+};
+
+static struct bpf_struct_ops aether_xrp_bpf_ops = {
+	.verifier_ops = &aether_xrp_verifier_ops,
+	.init = aether_xrp_ops_init,
+	.check_member = aether_xrp_ops_check_member,
+	.init_member = aether_xrp_ops_init_member,
+	.reg = aether_xrp_ops_reg,
+	.unreg = aether_xrp_ops_unreg,
+	.cfi_stubs = &aether_xrp_cfi_stubs,
+	.name = "aether_xrp_ops",
+	.owner = THIS_MODULE,
+};
+
+/* The lookup. */
+
+/* Reads @len bytes at byte @offset of @bdev into @page. Returns 0 or -EIO. */
+static int aether_xrp_read(struct block_device *bdev, struct page *page, u64 offset, u32 len)
+{
+	struct bio_vec bvec;
+	struct bio bio;
+	int ret;
+
+	bio_init(&bio, bdev, &bvec, 1, REQ_OP_READ | REQ_META | REQ_SYNC);
+	bio.bi_iter.bi_sector = offset >> SECTOR_SHIFT;
+	__bio_add_page(&bio, page, len, 0);
+	ret = submit_bio_wait(&bio);
+	bio_uninit(&bio);
+	return ret ? -EIO : 0;
+}
+
+/*
+ * One step of the program attached at @gen: 0 with its verdict in *@verdict, or
+ * -ENOENT if that program is no longer the attached one.
+ */
+static int aether_xrp_step(struct aether_xrp_kctx *k, u64 gen, int *verdict)
+{
+	struct aether_xrp_ops *ops;
+	int ret = -ENOENT;
+
+	rcu_read_lock();
+	ops = rcu_dereference(aether_xrp_active);
+	if (ops && READ_ONCE(aether_xrp_generation) == gen) {
+		k->next = AETHER_XRP_NEXT_UNSET;
+		*verdict = ops->step(&k->ctx);
+		ret = 0;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+/* The generation of the attached program, or 0 if there is none. */
+static u64 aether_xrp_attached(void)
+{
+	u64 gen = 0;
+
+	rcu_read_lock();
+	if (rcu_dereference(aether_xrp_active))
+		gen = READ_ONCE(aether_xrp_generation);
+	rcu_read_unlock();
+	return gen;
+}
+
+/* Runs the chain from @a->offset; fills @a's out fields. Returns 0 or -errno. */
+static int aether_xrp_chain(struct aether_xrp_kctx *k, struct block_device *bdev,
+			    struct aether_xrp_lookup *a, u64 gen)
+{
+	struct page *page;
+	u64 offset = a->offset;
+	u32 len = a->len;
+	int ret, verdict;
+
+	page = alloc_page(GFP_KERNEL);
+	if (!page)
+		return -ENOMEM;
+	k->block = page_address(page);
+
+	for (;;) {
+		ret = aether_xrp_read(bdev, page, offset, len);
+		if (ret)
+			break;
+		a->last_offset = offset;
+		a->hops++;
+		k->ctx.offset = offset;
+		k->ctx.len = len;
+		k->ctx.hop = a->hops - 1;
+		ret = aether_xrp_step(k, gen, &verdict);
+		if (ret)
+			break;
+		a->status = verdict;
+		if (verdict == AETHER_XRP_DONE)
+			break;
+		if (verdict != AETHER_XRP_NEXT || k->next == AETHER_XRP_NEXT_UNSET) {
+			ret = -EIO;
+			break;
+		}
+		if (k->next == AETHER_XRP_NEXT_BAD) {
+			ret = -ERANGE;
+			break;
+		}
+		if (a->hops == a->max_hops) {
+			ret = -ELOOP;
+			break;
+		}
+		offset = k->next_offset;
+		len = k->next_len;
+	}
+	__free_page(page);
+	return ret;
+}
+
+/* Checks what can be checked without the device (step 2 of the uapi's order). */
+static int aether_xrp_check_args(const struct aether_xrp_lookup *a)
+{
+	if (a->flags || a->reserved)
+		return -EINVAL;
+	if (!a->len || a->len > AETHER_XRP_MAX_LEN)
+		return -EINVAL;
+	if (!a->max_hops || a->max_hops > AETHER_XRP_MAX_HOPS)
+		return -EINVAL;
+	if (a->scratch_len > AETHER_XRP_SCRATCH_MAX)
+		return -EINVAL;
+	return 0;
+}
+
+/* Step 3: the descriptor, held in @f by the caller. */
+static int aether_xrp_check_file(struct file *f)
+{
+	if (!f)
+		return -EBADF;
+	if (!S_ISBLK(file_inode(f)->i_mode))
+		return -ENOTBLK;
+	if (!(f->f_mode & FMODE_READ))
+		return -EBADF;
+	return 0;
+}
+
+long aether_xrp_lookup(struct aether_xrp_lookup __user *uarg)
+{
+	struct aether_xrp_kctx k = {};
+	struct aether_xrp_lookup a;
+	struct block_device *bdev;
+	void __user *uscratch;
+	long ret;
+	u64 gen;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	ret = aether_xrp_check_args(&a);
+	if (ret)
+		return ret;
+
+	CLASS(fd, f)(a.fd);
+	ret = aether_xrp_check_file(fd_empty(f) ? NULL : fd_file(f));
+	if (ret)
+		return ret;
+	bdev = file_bdev(fd_file(f));
+	k.lbs = bdev_logical_block_size(bdev);
+	k.ctx.dev_size = bdev_nr_bytes(bdev);
+	if ((a.offset | a.len) & (k.lbs - 1) || a.offset > k.ctx.dev_size ||
+	    a.len > k.ctx.dev_size - a.offset)
+		return -EINVAL;
+
+	uscratch = u64_to_user_ptr(a.scratch);
+	if (a.scratch_len) {
+		k.scratch = memdup_user(uscratch, a.scratch_len);
+		if (IS_ERR(k.scratch))
+			return PTR_ERR(k.scratch);
+	}
+	k.ctx.scratch_len = a.scratch_len;
+	k.ctx.max_hops = a.max_hops;
+
+	gen = aether_xrp_attached();
+	if (!gen) {
+		ret = -ENOENT;
+		goto out;
+	}
+
+	a.hops = 0;
+	a.status = 0;
+	a.last_offset = a.offset;
+	atomic64_inc(&aether_xrp_lookups);
+	ret = aether_xrp_chain(&k, bdev, &a, gen);
+	atomic64_add(a.hops, &aether_xrp_hops);
+	if (ret)
+		atomic64_inc(&aether_xrp_errors);
+	/* Nothing to write back if the chain never started (or memory ran out). */
+	if (ret == -ENOENT || ret == -ENOMEM)
+		goto out;
+
+	if (copy_to_user(uscratch, k.scratch, a.scratch_len) ||
+	    copy_to_user(uarg, &a, sizeof(a)))
+		ret = -EFAULT;
+out:
+	kfree(k.scratch);
+	return ret;
+}
+
+/* /sys/kernel/aether/xrp/: which program is attached, and what lookups did. */
+
+static ssize_t ops_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	struct aether_xrp_ops *ops;
+	ssize_t n = 0;
+
+	rcu_read_lock();
+	ops = rcu_dereference(aether_xrp_active);
+	if (ops)
+		n = sysfs_emit(buf, "%s\n", ops->name[0] ? ops->name : "(unnamed)");
+	rcu_read_unlock();
+	return n;
+}
+static struct kobj_attribute aether_xrp_attr_ops = __ATTR_RO_MODE(ops, 0444);
+
+#define AETHER_XRP_COUNTER(_name)                                                           \
+	static ssize_t _name##_show(struct kobject *kobj, struct kobj_attribute *attr,      \
+				    char *buf)                                              \
+	{                                                                                   \
+		return sysfs_emit(buf, "%lld\n", atomic64_read(&aether_xrp_##_name));       \
+	}                                                                                   \
+	static struct kobj_attribute aether_xrp_attr_##_name = __ATTR_RO_MODE(_name, 0400)
+
+AETHER_XRP_COUNTER(lookups);
+AETHER_XRP_COUNTER(hops);
+AETHER_XRP_COUNTER(errors);
+
+static struct attribute *aether_xrp_attrs[] = {
+	&aether_xrp_attr_ops.attr,
+	&aether_xrp_attr_lookups.attr,
+	&aether_xrp_attr_hops.attr,
+	&aether_xrp_attr_errors.attr,
+	NULL,
+};
+
+static const struct attribute_group aether_xrp_group = {
+	.attrs = aether_xrp_attrs,
+};
+
+int aether_xrp_init(void)
+{
+	int ret;
+
+	ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_STRUCT_OPS, &aether_xrp_kfunc_set);
+	if (ret) {
+		pr_err("xrp: cannot register kfuncs: %d (is the module's BTF missing?)\n", ret);
+		return ret;
+	}
+	ret = register_bpf_struct_ops(&aether_xrp_bpf_ops, aether_xrp_ops);
+	if (ret) {
+		pr_err("xrp: cannot register struct_ops aether_xrp_ops: %d\n", ret);
+		return ret;
+	}
+
+	aether_xrp_kobj = kobject_create_and_add("xrp", aether_sysfs_root());
+	if (!aether_xrp_kobj)
+		return -ENOMEM;
+	ret = sysfs_create_group(aether_xrp_kobj, &aether_xrp_group);
+	if (ret) {
+		kobject_put(aether_xrp_kobj);
+		aether_xrp_kobj = NULL;
+	}
+	return ret;
+}
+
+void aether_xrp_uninit(void)
+{
+	kobject_put(aether_xrp_kobj);
+	aether_xrp_kobj = NULL;
+}
