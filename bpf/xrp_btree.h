@@ -59,6 +59,17 @@ _Static_assert(sizeof(struct aether_btree_super) == AETHER_BTREE_BLOCK, "one blo
 _Static_assert(sizeof(struct aether_btree_node) == AETHER_BTREE_BLOCK, "one block");
 #endif
 
+/*
+ * The scratch area of an in-kernel lookup (AETHER_IOC_XRP_LOOKUP with
+ * xrp_btree.bpf.c attached): @key in; @found and, if found, @value out.
+ */
+struct aether_btree_xrp_scratch {
+	__u64 key;
+	__u64 value;
+	__u32 found;
+	__u32 pad;
+};
+
 enum aether_btree_step_result {
 	AETHER_BTREE_NEXT = 0,    /* *out is the next node's byte offset */
 	AETHER_BTREE_FOUND = 1,   /* *out is the key's value */
@@ -72,9 +83,17 @@ enum aether_btree_step_result {
  * leave the node, and a block that is not a node is CORRUPT. The caller checks
  * that a NEXT offset lies inside its device, and bounds the hops.
  */
+/*
+ * Hides @x's value from the compiler, so that a bounds check it could prove
+ * redundant is still emitted. The BPF verifier tracks ranges less well than clang:
+ * it needs to see the check before the index is used, or it refuses the program.
+ */
+#define AETHER_BTREE_OPAQUE(x) __asm__ volatile("" : "+r"(x))
+
 static inline int aether_btree_step(const struct aether_btree_node *node, __u64 key, __u64 *out)
 {
-	__u32 lo = 0, hi, i;
+	/* 64-bit indexes: a 32-bit one is zero-extended in a copy the verifier cannot tie to its check. */
+	__u64 lo = 0, hi, i, at;
 
 	if (node->magic != AETHER_BTREE_NODE_MAGIC || node->nkeys == 0 || node->nkeys > AETHER_BTREE_FANOUT)
 		return AETHER_BTREE_CORRUPT;
@@ -84,8 +103,9 @@ static inline int aether_btree_step(const struct aether_btree_node *node, __u64 
 	 * (2^8 > AETHER_BTREE_FANOUT): a fixed bound the verifier can see.
 	 */
 	for (i = 0; i < 8 && lo < hi; i++) {
-		__u32 mid = (lo + hi) / 2;
+		__u64 mid = (lo + hi) / 2;
 
+		AETHER_BTREE_OPAQUE(mid);
 		if (mid >= AETHER_BTREE_FANOUT)
 			return AETHER_BTREE_CORRUPT;
 		if (node->keys[mid] <= key)
@@ -93,16 +113,18 @@ static inline int aether_btree_step(const struct aether_btree_node *node, __u64 
 		else
 			hi = mid;
 	}
-	/* keys[lo - 1] is now the last key <= @key, if lo > 0. */
-	if (lo == 0 || lo > AETHER_BTREE_FANOUT)
+	/* keys[lo - 1] is now the last key <= @key, if lo > 0 (else at wraps, and is too big). */
+	at = lo - 1;
+	AETHER_BTREE_OPAQUE(at);
+	if (at >= AETHER_BTREE_FANOUT)
 		return AETHER_BTREE_MISSING;
 	if (node->level == 0) {
-		if (node->keys[lo - 1] != key)
+		if (node->keys[at] != key)
 			return AETHER_BTREE_MISSING;
-		*out = node->vals[lo - 1];
+		*out = node->vals[at];
 		return AETHER_BTREE_FOUND;
 	}
-	*out = node->vals[lo - 1];
+	*out = node->vals[at];
 	return AETHER_BTREE_NEXT;
 }
 

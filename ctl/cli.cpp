@@ -33,7 +33,8 @@ int run(int argc, const char *const *argv, std::ostream &out, std::ostream &err,
 		   "  aether-ctl devices         per-disk requests, readahead, latency, pattern\n"
 		   "  aether-ctl replay T.csv    simulate prefetch policies over a block I/O trace\n"
 		   "  aether-ctl ublk add --file F --cache-mb 256   a cached /dev/ublkbN over F\n"
-		   "  aether-ctl xrp mkbtree DEV --keys N   an on-disk B+tree for chained lookups\n");
+		   "  aether-ctl xrp mkbtree DEV --keys N   an on-disk B+tree for chained lookups\n"
+		   "  aether-ctl bpf load xrp_btree      attach the B+tree step that 'xrp get' runs in the kernel\n");
 
 	add_version(app, ctx);
 	add_status(app, ctx);
@@ -44,6 +45,7 @@ int run(int argc, const char *const *argv, std::ostream &out, std::ostream &err,
 	add_devices(app, ctx);
 	add_ublk(app, ctx);
 	add_xrp(app, ctx);
+	add_bpf(app, ctx);
 
 	try {
 		app.parse(argc, argv);
