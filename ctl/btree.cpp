@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <uapi/aether.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -340,6 +341,55 @@ int BtreeReader::lookup(uint64_t key, BtreeResult *out, std::string *why)
 	*why = "still no leaf after " + std::to_string(out->hops) + " hops in a tree of depth " +
 	       std::to_string(super_->depth) + ": the tree has a cycle";
 	return -ELOOP;
+}
+
+int BtreeReader::lookup_kernel(int xrp_fd, uint64_t key, BtreeResult *out, std::string *why)
+{
+	*out = BtreeResult{};
+	aether_btree_xrp_scratch s{};
+	s.key = key;
+	aether_xrp_lookup a{};
+	a.fd = fd_;
+	a.offset = super_->root;
+	a.len = AETHER_BTREE_BLOCK;
+	// As in lookup(): a sound tree is walked in exactly depth hops.
+	a.max_hops = std::min<uint32_t>(super_->depth, AETHER_XRP_MAX_HOPS);
+	a.scratch = reinterpret_cast<uintptr_t>(&s);
+	a.scratch_len = sizeof(s);
+	if (::ioctl(xrp_fd, AETHER_IOC_XRP_LOOKUP, &a) != 0) {
+		const int e = errno;
+		out->hops = a.hops;
+		switch (e) {
+		case ENOENT:
+			*why = "no aether_xrp_ops program is attached; 'aether-ctl bpf load xrp_btree' attaches one";
+			break;
+		case ELOOP:
+			*why = "still no leaf after " + std::to_string(a.hops) + " hops in a tree of depth " +
+			       std::to_string(super_->depth) + ": the tree has a cycle";
+			break;
+		case ERANGE:
+			*why = "the node at offset " + std::to_string(a.last_offset) + " points outside the device";
+			return -EUCLEAN;
+		case EIO:
+			if (a.status == -EUCLEAN) {
+				*why = "the block at offset " + std::to_string(a.last_offset) + " is not a B+tree node";
+				return -EUCLEAN;
+			}
+			*why = a.hops ? "the step program failed at offset " + std::to_string(a.last_offset) +
+						" with " + std::to_string(a.status)
+				      : "reading the node at offset " + std::to_string(a.offset) + ": " + errstr(e);
+			break;
+		default:
+			*why = std::string("AETHER_IOC_XRP_LOOKUP: ") + errstr(e);
+		}
+		return -e;
+	}
+	out->hops = a.hops;
+	if (s.found) {
+		out->how = BtreeResult::How::kFound;
+		out->value = s.value;
+	}
+	return 0;
 }
 
 } // namespace aether::ctl

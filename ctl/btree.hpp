@@ -73,6 +73,12 @@ public:
 	// which.
 	int lookup(uint64_t key, BtreeResult *out, std::string *why);
 
+	// The same lookup as one AETHER_IOC_XRP_LOOKUP on @xrp_fd (/dev/aether), the
+	// kernel walking the tree with xrp_btree.bpf.c attached. Returns what lookup()
+	// returns for the same tree, and -ENOENT if no aether_xrp_ops program is
+	// attached, or another -errno of the ioctl; *@why says which.
+	int lookup_kernel(int xrp_fd, uint64_t key, BtreeResult *out, std::string *why);
+
 private:
 	int fd_ = -1;
 	uint64_t size_ = 0;

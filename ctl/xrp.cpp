@@ -1,8 +1,11 @@
 // aether-ctl xrp: the XRP demo's on-disk B+tree. mkbtree builds one on a device;
-// get --user looks keys up with one pread per hop, the baseline for the in-kernel
-// chain (bpf/xrp_btree.h has the format).
+// get looks keys up in the kernel, one AETHER_IOC_XRP_LOOKUP each, and get --user
+// with one pread per hop, the baseline (bpf/xrp_btree.h has the format).
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -12,6 +15,7 @@
 
 #include "btree.hpp"
 #include "cli.hpp"
+#include <uapi/aether.h>
 
 namespace aether::ctl {
 namespace {
@@ -55,18 +59,69 @@ void run_mkbtree(Context &ctx, const MkbtreeOptions &o)
 struct GetOptions {
 	std::string dev;
 	std::vector<uint64_t> keys;
+	uint64_t sample = 0;
+	uint64_t sample_seed = 1;
 	bool user = false;
 	bool json = false;
+	bool timing = false;
 };
+
+// @n keys to check a tree with: alternately one of its own keys (from the seed
+// in its superblock) and a pseudo-random one, which is almost surely absent.
+std::vector<uint64_t> sample_keys(const aether_btree_super &sb, uint64_t n, uint64_t seed)
+{
+	const std::vector<uint64_t> own = btree_keys(sb.seed, sb.nkeys);
+	const std::vector<uint64_t> other = btree_keys(seed ^ 0x9e3779b97f4a7c15ull, n);
+	std::vector<uint64_t> v;
+	v.reserve(n);
+	uint64_t x = seed | 1;
+	for (uint64_t i = 0; i < n; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		v.push_back(i % 2 ? other[i] : own[x % own.size()]);
+	}
+	return v;
+}
+
+// Opens /dev/aether for the in-kernel lookup. Returns the fd, or -1 with the
+// reason in *@why.
+int open_aether(Context &ctx, std::string *why)
+{
+	const std::string path = std::string("/dev/") + AETHER_DEV_NAME;
+	const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	const int e = errno;
+	if (e == ENOENT && !ctx.sysfs.loaded())
+		*why = "aether.ko is not loaded; load it with 'insmod build/kmod/aether.ko'";
+	else if (e == EACCES || e == EPERM)
+		*why = path + " is root only";
+	else
+		*why = "cannot open " + path + ": " + std::strerror(e);
+	return -1;
+}
+
+// The in-kernel walk needs xrp_btree's step; any other program would answer
+// something else entirely.
+bool check_xrp_ops(Context &ctx, std::string *why)
+{
+	const AttrRead ops = ctx.sysfs.read("xrp/ops");
+	if (!ops.ok() || ops.value.empty()) {
+		*why = "no aether_xrp_ops program is attached; 'aether-ctl bpf load xrp_btree' attaches one";
+		return false;
+	}
+	if (ops.value != "xrp_btree") {
+		*why = "the attached aether_xrp_ops program is '" + ops.value +
+		       "', not xrp_btree; 'aether-ctl bpf list' shows what is loaded";
+		return false;
+	}
+	return true;
+}
 
 void run_get(Context &ctx, const GetOptions &o)
 {
-	if (!o.user) {
-		// The ioctl and its BPF program are the next part of this work; say so
-		// rather than quietly falling back to user space.
-		ctx.err << "aether-ctl: xrp get: the in-kernel lookup needs /dev/aether's AETHER_IOC_XRP_LOOKUP, which\n"
-			   "this aether.ko does not have yet; --user does the same lookup with one pread per hop\n";
-		ctx.exit_code = kExitFailure;
+	if (o.keys.empty() == !o.sample) {
+		ctx.err << "aether-ctl: xrp get: give either KEYS or --sample N\n";
+		ctx.exit_code = kExitUsage;
 		return;
 	}
 	BtreeReader tree;
@@ -76,17 +131,33 @@ void run_get(Context &ctx, const GetOptions &o)
 		ctx.exit_code = kExitFailure;
 		return;
 	}
+	if (!o.user && !require_loaded(ctx)) {
+		ctx.exit_code = kExitFailure;
+		return;
+	}
+	int xrp_fd = -1;
+	if (!o.user && (!check_xrp_ops(ctx, &why) || (xrp_fd = open_aether(ctx, &why)) < 0)) {
+		ctx.err << "aether-ctl: xrp get: " << why << "\n";
+		ctx.exit_code = kExitFailure;
+		return;
+	}
+	const std::vector<uint64_t> keys = o.sample ? sample_keys(tree.super(), o.sample, o.sample_seed) : o.keys;
 	nlohmann::json a = nlohmann::json::array();
 	bool missing = false;
-	for (uint64_t key : o.keys) {
+	uint64_t hops = 0, done = 0;
+	const auto t0 = std::chrono::steady_clock::now();
+	for (uint64_t key : keys) {
 		BtreeResult r;
-		if (tree.lookup(key, &r, &why) < 0) {
+		const int ret = o.user ? tree.lookup(key, &r, &why) : tree.lookup_kernel(xrp_fd, key, &r, &why);
+		if (ret < 0) {
 			ctx.err << "aether-ctl: xrp get: key " << key << ": " << why << "\n";
 			ctx.exit_code = kExitFailure;
-			return;
+			break;
 		}
 		const bool found = r.how == BtreeResult::How::kFound;
 		missing |= !found;
+		hops += r.hops;
+		done++;
 		if (o.json) {
 			nlohmann::json j{{"key", key}, {"found", found}, {"hops", r.hops}};
 			if (found)
@@ -98,6 +169,16 @@ void run_get(Context &ctx, const GetOptions &o)
 			ctx.out << key << " not-found\n";
 		}
 	}
+	const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
+	if (xrp_fd >= 0)
+		::close(xrp_fd);
+	// On stderr, so the answers on stdout stay the same with and without it.
+	if (o.timing)
+		ctx.err << "xrp get: " << done << " lookups (" << (o.user ? "user space, pread per hop" : "in the kernel")
+			<< "), " << hops << " hops, " << ns / 1000 << " us: "
+			<< (ns ? done * 1000000000ull / static_cast<uint64_t>(ns) : 0) << " lookups/s\n";
+	if (ctx.exit_code != kExitOk)
+		return;
 	if (o.json)
 		ctx.out << a.dump(2) << "\n";
 	// As grep does: a key that is not there is an answer, but not success.
@@ -114,7 +195,9 @@ void add_xrp(CLI::App &app, Context &ctx)
 	xrp->footer("Examples:\n"
 		    "  aether-ctl xrp mkbtree /dev/loop0 --keys 100000 --seed 7\n"
 		    "  aether-ctl xrp mkbtree /dev/loop0 --keys 10000 --fanout 8   a deeper tree (depth 5)\n"
-		    "  aether-ctl xrp get --user /dev/loop0 123456789 987654321\n"
+		    "  aether-ctl bpf load xrp_btree && aether-ctl xrp get /dev/loop0 123456789\n"
+		    "  aether-ctl xrp get --user /dev/loop0 123456789 987654321   one pread per hop\n"
+		    "  aether-ctl xrp get /dev/loop0 --sample 10000   half its own keys, half absent ones\n"
 		    "The format (4 KiB nodes, 64-bit keys and values) is documented in bpf/xrp_btree.h.");
 
 	auto mk = std::make_shared<MkbtreeOptions>();
@@ -138,9 +221,18 @@ void add_xrp(CLI::App &app, Context &ctx)
 	const CLI::Validator no_sign(
 		[](std::string &v) { return !v.empty() && v[0] == '-' ? "a key is an unsigned 64-bit number, not " + v : std::string(); },
 		"UINT64");
-	g->add_option("keys", get->keys, "Keys to look up")->required()->check(no_sign);
-	g->add_flag("--user", get->user, "Walk the tree from user space, one pread per hop");
+	g->add_option("keys", get->keys, "Keys to look up")->check(no_sign);
+	g->add_option("--sample", get->sample,
+		      "Instead of KEYS, look up N keys: alternately one of the tree's own and a random one")
+		->check(CLI::Range(uint64_t{1}, uint64_t{10000000}));
+	g->add_option("--sample-seed", get->sample_seed, "Seed of --sample's choice (default 1)");
+	g->add_flag("--user", get->user,
+		    "Walk the tree from user space, one O_DIRECT pread per hop, instead of in the kernel "
+		    "(AETHER_IOC_XRP_LOOKUP with xrp_btree attached)");
 	g->add_flag("--json", get->json, "JSON: key, found, value and hops for each");
+	g->add_flag("--timing", get->timing,
+		    "Also print, on stderr, how long the lookups took and lookups per second (output and key "
+		    "generation excluded)");
 	g->callback([&ctx, get] { run_get(ctx, *get); });
 }
 
