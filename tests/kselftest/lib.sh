@@ -176,3 +176,40 @@ ublk_cleanup() {
 ublk_stat() {
 	aether-ctl ublk stats "${1#/dev/ublkb}" | awk -v n="$2" '$1 == n { print $2 }'
 }
+
+# bpf_unload_all: detaches every program aether-ctl pinned, for a test's EXIT trap.
+bpf_unload_all() {
+	local p
+	for p in /sys/fs/bpf/aether/*; do
+		[ -e "$p" ] && aether-ctl bpf unload "${p##*/}" >/dev/null
+	done
+}
+
+# unload_aether_wait: rmmod aether.ko once nothing holds it. A detached struct_ops
+# map keeps its module reference until the kernel frees the map, a few RCU grace
+# periods later, so rmmod right after `bpf unload` may find the module busy.
+# Gives up after 30 s with rmmod's own error.
+unload_aether_wait() {
+	for _ in $(seq 300); do
+		[ -d /sys/module/aether ] || return 0
+		rmmod aether 2>/dev/null && return 0
+		sleep 0.1
+	done
+	rmmod aether
+}
+
+# xrp_loop_up SIZE KEYS FANOUT: a loop device (direct I/O) over a sparse file of
+# SIZE holding a B+tree of KEYS keys at FANOUT, in $xrp_dev; xrp_loop_down removes it.
+xrp_work=/tmp/xrp-kernel
+xrp_loop_up() {
+	mkdir -p "$xrp_work" && truncate -s "$1" "$xrp_work/tree" || return 1
+	modprobe loop || return 1
+	xrp_dev=$(losetup --find --show --direct-io=on "$xrp_work/tree") || return 1
+	aether-ctl xrp mkbtree "$xrp_dev" --keys "$2" --fanout "$3" --seed 11 >/dev/null
+}
+
+xrp_loop_down() {
+	[ -n "${xrp_dev:-}" ] && losetup -d "$xrp_dev"
+	xrp_dev=
+	rm -rf "$xrp_work"
+}
