@@ -28,7 +28,7 @@ constexpr std::array kModes{"off", "observe", "hft", "gaming", "adaptive"};
 
 constexpr std::array kStats{
 	"decisions",	   "windows_grown",   "windows_shrunk", "prefetch_issued", "prefetch_pages",
-	"prefetch_hits",   "prefetch_wasted", "queue_drops",	"sync_misses",
+	"prefetch_hits",   "prefetch_wasted", "queue_drops",	"sync_misses",	   "policy_decisions",
 };
 
 } // namespace

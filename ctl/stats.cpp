@@ -107,12 +107,13 @@ void add_stats(CLI::App &app, Context &ctx)
 		->needs(watch_opt)
 		->option_text("N");
 	cmd->footer("Counters (files under /sys/kernel/aether/stats/):\n"
-		    "  decisions           decisions the core made\n"
+		    "  decisions           decisions the core (or an eBPF policy) made\n"
 		    "  windows_grown/_shrunk  readahead windows the module changed\n"
 		    "  prefetch_issued/_pages explicit prefetches queued, and their pages\n"
 		    "  prefetch_hits/_wasted  pages of decisions later read / dropped unread\n"
 		    "  queue_drops         prefetches dropped because the queue was full\n"
-		    "  sync_misses         reads that found their page missing and waited");
+		    "  sync_misses         reads that found their page missing and waited\n"
+		    "  policy_decisions    of the decisions, those an eBPF policy made (aether-ctl bpf load)");
 	cmd->callback([&ctx, json, watch, count] { ctx.exit_code = stats(ctx, *json, *watch, *count); });
 }
 

@@ -33,8 +33,11 @@
 #include "blk.h"
 #include "compat.h"
 #include "core.h"
+#include "policy.h"
 #include "stats.h"
 #include "sysfs.h"
+
+#include <uapi/aether.h>
 
 /* Disks watched at once; later ones are counted in untracked_requests only. */
 #define AETHER_BLK_MAX_DEVS 64
@@ -176,9 +179,20 @@ static u64 aether_blk_inflight_end(struct request *rq)
 	return 0;
 }
 
-/* Feeds one read of pages [@index, @index + @len) to @d's core, unless it is busy. */
-static void aether_blk_core_access(struct aether_blk_dev *d, u64 index, unsigned int len)
+/*
+ * Feeds one read of pages [@index, @index + @len) of a disk of @size pages to @d's
+ * core, or to an attached eBPF policy instead, unless @d is busy.
+ */
+static void aether_blk_core_access(struct aether_blk_dev *d, u64 index, unsigned int len, u64 size)
 {
+	struct aether_policy_ctx ctx = {
+		.stream = d->devt,
+		.index = index,
+		.prev = AETHER_POLICY_NO_PREV,
+		.size = size,
+		.len = len,
+		.source = AETHER_POLICY_BLOCK,
+	};
 	struct aether_core_cpu *core = smp_load_acquire(&d->core);
 	struct aether_core_decision out[AETHER_CORE_MAX_DECISIONS];
 	struct aether_core_result res;
@@ -196,7 +210,8 @@ static void aether_blk_core_access(struct aether_blk_dev *d, u64 index, unsigned
 		aether_core_cpu_configure(core, &d->cfg);
 		d->generation = gen;
 	}
-	aether_core_cpu_access(core, 0, index, len, AETHER_CORE_NO_PREV, out, &res);
+	if (aether_policy_decide(&ctx, out, &res) != 0)
+		aether_core_cpu_access(core, 0, index, len, AETHER_CORE_NO_PREV, out, &res);
 	d->pattern = res.pattern;
 	if (res.n)
 		d->last = out[res.n - 1];
@@ -237,7 +252,8 @@ static void aether_blk_issue(void *data, struct request *rq)
 
 	if (READ_ONCE(aether_tunables.mode) != AETHER_MODE_OFF)
 		aether_blk_core_access(d, pos >> (PAGE_SHIFT - SECTOR_SHIFT),
-				       DIV_ROUND_UP(bytes, PAGE_SIZE));
+				       DIV_ROUND_UP(bytes, PAGE_SIZE),
+				       get_capacity(disk) >> (PAGE_SHIFT - SECTOR_SHIFT));
 }
 
 /* block_rq_complete: @nr_bytes of @rq are done with @error. Any context. */

@@ -49,9 +49,12 @@
 #include "compat.h"
 #include "core.h"
 #include "hook.h"
+#include "policy.h"
 #include "stats.h"
 #include "sysfs.h"
 #include "trace.h"
+
+#include <uapi/aether.h>
 
 static unsigned int streams = 128;
 module_param(streams, uint, 0444);
@@ -212,8 +215,26 @@ enum aether_hook_verdict {
 	AETHER_HOOK_EXACT,	/* sync: a random miss reads just the request */
 };
 
+/* Asks an attached eBPF policy about the access. Returns 0, or -ENOENT if there is none. */
+static int aether_hook_policy(struct readahead_control *ractl, unsigned long long key, pgoff_t index,
+			      unsigned long req, unsigned long long prev, enum aether_hook_kind kind,
+			      struct aether_core_decision *d, struct aether_core_result *res)
+{
+	struct aether_policy_ctx ctx = {
+		.stream = key,
+		.index = index,
+		.prev = prev,
+		.size = DIV_ROUND_UP_ULL(i_size_read(ractl->mapping->host), PAGE_SIZE),
+		.len = req,
+		.source = kind == AETHER_HOOK_SYNC ? AETHER_POLICY_SYNC_MISS : AETHER_POLICY_ASYNC_MARK,
+	};
+
+	return aether_policy_decide(&ctx, d, res);
+}
+
 /*
- * Feeds one access to this CPU's core and acts on the decisions.
+ * Feeds one access to this CPU's core, or to an attached eBPF policy instead,
+ * and acts on the decisions.
  *
  * Caller has preemption disabled. Returns what the kernel's readahead must do.
  */
@@ -263,7 +284,10 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 	/* Per open file: two readers of one file are two streams. */
 	key = (unsigned long)ra ^ ((unsigned long long)(unsigned long)ractl->mapping << 17);
 	t0 = local_clock();
-	aether_core_cpu_access(hc->core, key, index, req, prev, d, &res);
+	if (aether_hook_policy(ractl, key, index, req, prev, kind, d, &res) == 0)
+		aether_stats_add(AETHER_STAT_POLICY_DECISIONS, res.n);
+	else
+		aether_core_cpu_access(hc->core, key, index, req, prev, d, &res);
 	aether_stats_latency(local_clock() - t0);
 	aether_stats_add(AETHER_STAT_DECISIONS, res.n);
 	aether_stats_add(AETHER_STAT_PREFETCH_HITS, res.used);

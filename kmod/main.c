@@ -12,9 +12,11 @@
 
 #include "compat.h"
 #include "blk.h"
+#include "bpf.h"
 #include "core.h"
 #include "dev.h"
 #include "hook.h"
+#include "policy.h"
 #include "stats.h"
 #include "sysfs.h"
 #include "xrp.h"
@@ -35,9 +37,17 @@ static int __init aether_init(void)
 	if (ret)
 		goto err_stats;
 
-	ret = aether_blk_init();
+	ret = aether_bpf_init();
 	if (ret)
 		goto err_sysfs;
+
+	ret = aether_policy_init();
+	if (ret)
+		goto err_bpf;
+
+	ret = aether_blk_init();
+	if (ret)
+		goto err_policy;
 
 	ret = aether_hook_init();
 	if (ret)
@@ -60,6 +70,10 @@ err_hook:
 	aether_hook_uninit();
 err_blk:
 	aether_blk_uninit();
+err_policy:
+	aether_policy_uninit();
+err_bpf:
+	aether_bpf_uninit();
 err_sysfs:
 	aether_sysfs_uninit();
 err_stats:
@@ -75,6 +89,8 @@ static void __exit aether_exit(void)
 	aether_xrp_uninit();
 	aether_hook_uninit();
 	aether_blk_uninit();
+	aether_policy_uninit();
+	aether_bpf_uninit();
 	aether_sysfs_uninit();
 	aether_stats_uninit();
 	aether_core_uninit();

@@ -23,6 +23,7 @@ static const char *const aether_stats_names[AETHER_STAT_NR] = {
 	[AETHER_STAT_PREFETCH_WASTED] = "prefetch_wasted",
 	[AETHER_STAT_QUEUE_DROPS] = "queue_drops",
 	[AETHER_STAT_SYNC_MISSES] = "sync_misses",
+	[AETHER_STAT_POLICY_DECISIONS] = "policy_decisions",
 };
 
 const char *aether_stats_name(enum aether_stat stat)

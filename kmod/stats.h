@@ -22,6 +22,7 @@ enum aether_stat {
 	AETHER_STAT_PREFETCH_WASTED,	/* prefetched pages retired unread */
 	AETHER_STAT_QUEUE_DROPS,	/* prefetches dropped because the queue was full */
 	AETHER_STAT_SYNC_MISSES,	/* demand reads that had to wait for the device */
+	AETHER_STAT_POLICY_DECISIONS,	/* of the decisions, those an eBPF policy made */
 	AETHER_STAT_NR,
 };
 

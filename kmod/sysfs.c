@@ -210,6 +210,7 @@ AETHER_SYSFS_STAT(prefetch_hits, AETHER_STAT_PREFETCH_HITS);
 AETHER_SYSFS_STAT(prefetch_wasted, AETHER_STAT_PREFETCH_WASTED);
 AETHER_SYSFS_STAT(queue_drops, AETHER_STAT_QUEUE_DROPS);
 AETHER_SYSFS_STAT(sync_misses, AETHER_STAT_SYNC_MISSES);
+AETHER_SYSFS_STAT(policy_decisions, AETHER_STAT_POLICY_DECISIONS);
 
 /* The decision-latency histogram, in aether_stats_emit_latency()'s lines. */
 static ssize_t decision_latency_ns_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
@@ -229,6 +230,7 @@ static struct attribute *aether_sysfs_stat_attrs[] = {
 	&aether_sysfs_stat_prefetch_wasted.attr.attr,
 	&aether_sysfs_stat_queue_drops.attr.attr,
 	&aether_sysfs_stat_sync_misses.attr.attr,
+	&aether_sysfs_stat_policy_decisions.attr.attr,
 	&aether_sysfs_decision_latency_ns.attr,
 	NULL,
 };

@@ -24,25 +24,19 @@
 
 #include <linux/bio.h>
 #include <linux/blkdev.h>
-#include <linux/bpf.h>
-#include <linux/bpf_verifier.h>
-#include <linux/btf.h>
-#include <linux/btf_ids.h>
-#include <linux/ctype.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/kobject.h>
 #include <linux/module.h>
-#include <linux/mutex.h>
 #include <linux/overflow.h>
-#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
 
 #include <uapi/aether.h>
 
+#include "bpf.h"
 #include "compat.h"
 #include "sysfs.h"
 #include "xrp.h"
@@ -59,10 +53,7 @@ struct aether_xrp_kctx {
 	u32 next_len;
 };
 
-static DEFINE_MUTEX(aether_xrp_lock);	/* serialises attach and detach */
-static struct aether_xrp_ops __rcu *aether_xrp_active;
-/* Bumped on every attach, so a lookup can tell a new program at an old address. */
-static u64 aether_xrp_generation;
+static struct aether_bpf_slot aether_xrp_slot = AETHER_BPF_SLOT_INIT(aether_xrp_slot, "xrp");
 
 static atomic64_t aether_xrp_lookups;
 static atomic64_t aether_xrp_hops;
@@ -140,17 +131,6 @@ __bpf_kfunc int aether_xrp_set_next(struct aether_xrp_ctx *ctx, u64 offset, u32 
 
 __bpf_kfunc_end_defs();
 
-BTF_KFUNCS_START(aether_xrp_kfunc_ids)
-BTF_ID_FLAGS(func, aether_xrp_get_block, KF_TRUSTED_ARGS | KF_RET_NULL)
-BTF_ID_FLAGS(func, aether_xrp_get_scratch, KF_TRUSTED_ARGS | KF_RET_NULL)
-BTF_ID_FLAGS(func, aether_xrp_set_next, KF_TRUSTED_ARGS)
-BTF_KFUNCS_END(aether_xrp_kfunc_ids)
-
-static const struct btf_kfunc_id_set aether_xrp_kfunc_set = {
-	.owner = THIS_MODULE,
-	.set = &aether_xrp_kfunc_ids,
-};
-
 /* struct_ops plumbing. */
 
 static int aether_xrp_ops_init(struct btf *btf)
@@ -158,87 +138,31 @@ static int aether_xrp_ops_init(struct btf *btf)
 	return 0;
 }
 
-static bool aether_xrp_ops_is_valid_access(int off, int size, enum bpf_access_type type,
-					   const struct bpf_prog *prog,
-					   struct bpf_insn_access_aux *info)
-{
-	return bpf_tracing_btf_ctx_access(off, size, type, prog, info);
-}
-
-/*
- * step() runs under rcu_read_lock(), and may one day run from a bio's completion,
- * so it must not sleep.
- */
-static int aether_xrp_ops_check_member(const struct btf_type *t, const struct btf_member *member,
-				       const struct bpf_prog *prog)
-{
-	return prog->sleepable ? -EINVAL : 0;
-}
-
-/* A name is printable ASCII and NUL-terminated within AETHER_OPS_NAME_LEN. */
-static bool aether_xrp_name_valid(const char *name)
-{
-	size_t i, n = strnlen(name, AETHER_OPS_NAME_LEN);
-
-	if (n == AETHER_OPS_NAME_LEN)
-		return false;
-	for (i = 0; i < n; i++)
-		if (!isgraph(name[i]))
-			return false;
-	return true;
-}
-
-/* Copies the data members; the verifier would refuse a non-zero one we ignored. */
 static int aether_xrp_ops_init_member(const struct btf_type *t, const struct btf_member *member,
 				      void *kdata, const void *udata)
 {
-	const struct aether_xrp_ops *uops = udata;
-	struct aether_xrp_ops *kops = kdata;
-
-	if (__btf_member_bit_offset(t, member) / 8 != offsetof(struct aether_xrp_ops, name))
-		return 0;
-	if (!aether_xrp_name_valid(uops->name))
-		return -EINVAL;
-	memcpy(kops->name, uops->name, sizeof(kops->name));
-	return 1;
+	return aether_bpf_init_name(t, member, kdata, udata, offsetof(struct aether_xrp_ops, name));
 }
 
 static int aether_xrp_ops_reg(void *kdata, struct bpf_link *link)
 {
 	struct aether_xrp_ops *ops = kdata;
-	int ret = 0;
 
 	if (!ops->step)
 		return -EINVAL;
-	mutex_lock(&aether_xrp_lock);
-	if (rcu_access_pointer(aether_xrp_active)) {
-		ret = -EBUSY;
-	} else {
-		WRITE_ONCE(aether_xrp_generation, aether_xrp_generation + 1);
-		rcu_assign_pointer(aether_xrp_active, ops);
-		pr_info("xrp: attached '%s'\n", ops->name);
-	}
-	mutex_unlock(&aether_xrp_lock);
-	return ret;
+	return aether_bpf_slot_attach(&aether_xrp_slot, ops, ops->name);
 }
 
-/* Returns once no step() of @kdata is running or can start. */
 static void aether_xrp_ops_unreg(void *kdata, struct bpf_link *link)
 {
 	struct aether_xrp_ops *ops = kdata;
 
-	mutex_lock(&aether_xrp_lock);
-	if (rcu_access_pointer(aether_xrp_active) == ops) {
-		RCU_INIT_POINTER(aether_xrp_active, NULL);
-		synchronize_rcu();
-		pr_info("xrp: detached '%s'\n", ops->name);
-	}
-	mutex_unlock(&aether_xrp_lock);
+	aether_bpf_slot_detach(&aether_xrp_slot, ops, ops->name);
 }
 
 static const struct bpf_verifier_ops aether_xrp_verifier_ops = {
 	.get_func_proto = bpf_base_func_proto,
-	.is_valid_access = aether_xrp_ops_is_valid_access,
+	.is_valid_access = aether_bpf_is_valid_access,
 };
 
 /* Never called: the kernel needs a function of each member's type for CFI. */
@@ -254,7 +178,7 @@ static struct aether_xrp_ops aether_xrp_cfi_stubs = {
 static struct bpf_struct_ops aether_xrp_bpf_ops = {
 	.verifier_ops = &aether_xrp_verifier_ops,
 	.init = aether_xrp_ops_init,
-	.check_member = aether_xrp_ops_check_member,
+	.check_member = aether_bpf_check_member,
 	.init_member = aether_xrp_ops_init_member,
 	.reg = aether_xrp_ops_reg,
 	.unreg = aether_xrp_ops_unreg,
@@ -289,9 +213,11 @@ static int aether_xrp_step(struct aether_xrp_kctx *k, u64 gen, int *verdict)
 	struct aether_xrp_ops *ops;
 	int ret = -ENOENT;
 
+	u64 now = 0;
+
 	rcu_read_lock();
-	ops = rcu_dereference(aether_xrp_active);
-	if (ops && READ_ONCE(aether_xrp_generation) == gen) {
+	ops = aether_bpf_slot_get(&aether_xrp_slot, &now);
+	if (ops && now == gen) {
 		k->next = AETHER_XRP_NEXT_UNSET;
 		*verdict = ops->step(&k->ctx);
 		ret = 0;
@@ -306,8 +232,7 @@ static u64 aether_xrp_attached(void)
 	u64 gen = 0;
 
 	rcu_read_lock();
-	if (rcu_dereference(aether_xrp_active))
-		gen = READ_ONCE(aether_xrp_generation);
+	aether_bpf_slot_get(&aether_xrp_slot, &gen);
 	rcu_read_unlock();
 	return gen;
 }
@@ -451,15 +376,7 @@ out:
 
 static ssize_t ops_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
-	struct aether_xrp_ops *ops;
-	ssize_t n = 0;
-
-	rcu_read_lock();
-	ops = rcu_dereference(aether_xrp_active);
-	if (ops)
-		n = sysfs_emit(buf, "%s\n", ops->name[0] ? ops->name : "(unnamed)");
-	rcu_read_unlock();
-	return n;
+	return aether_bpf_slot_show(&aether_xrp_slot, offsetof(struct aether_xrp_ops, name), buf);
 }
 static struct kobj_attribute aether_xrp_attr_ops = __ATTR_RO_MODE(ops, 0444);
 
@@ -491,11 +408,6 @@ int aether_xrp_init(void)
 {
 	int ret;
 
-	ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_STRUCT_OPS, &aether_xrp_kfunc_set);
-	if (ret) {
-		pr_err("xrp: cannot register kfuncs: %d (is the module's BTF missing?)\n", ret);
-		return ret;
-	}
 	ret = register_bpf_struct_ops(&aether_xrp_bpf_ops, aether_xrp_ops);
 	if (ret) {
 		pr_err("xrp: cannot register struct_ops aether_xrp_ops: %d\n", ret);

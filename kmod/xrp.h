@@ -5,11 +5,11 @@
 struct aether_xrp_lookup;
 
 /*
- * aether_xrp_init() - register the aether_xrp_ops struct_ops type and its kfuncs,
- * and create /sys/kernel/aether/xrp/.
+ * aether_xrp_init() - register the aether_xrp_ops struct_ops type and create
+ * /sys/kernel/aether/xrp/. Its kfuncs are registered by aether_bpf_init().
  *
  * Caller has created /sys/kernel/aether/ (aether_sysfs_init()). Returns 0 or a
- * -errno from BTF or sysfs. The struct_ops type and kfuncs cannot be unregistered;
+ * -errno from BTF or sysfs. A struct_ops type cannot be unregistered;
  * the kernel drops them with the module's BTF, and an attached program holds a
  * reference on the module, so nothing outlives what it points at.
  */

@@ -100,6 +100,62 @@ struct aether_xrp_lookup {
 	__u64 last_offset; /* out: byte offset of the last block read */
 };
 
+/*
+ * Programmable prefetch policy. While an aether_policy_ops program is attached,
+ * its decide() replaces the built-in core's decision for every access the
+ * readahead hook and the block telemetry see; detaching it restores the
+ * built-in core at once.
+ */
+
+/* Where an access was seen. */
+enum aether_policy_source {
+	AETHER_POLICY_SYNC_MISS = 0,  /* a read found its page missing (page_cache_sync_ra) */
+	AETHER_POLICY_ASYNC_MARK = 1, /* a read reached a readahead mark (page_cache_async_ra) */
+	AETHER_POLICY_BLOCK = 2,      /* a disk read was issued (block telemetry: shown, never acted on) */
+};
+
+/* What decide() returns: what the stream looks like, which steers the hook. */
+enum aether_policy_pattern {
+	AETHER_POLICY_NONE = 0,     /* random or unknown: the kernel's own readahead stays */
+	AETHER_POLICY_FORWARD = 1,  /* sequential: READAHEAD decisions grow the window */
+	AETHER_POLICY_BACKWARD = 2, /* the policy prefetches; the kernel's async readahead is skipped */
+	AETHER_POLICY_STRIDE = 3,   /* likewise */
+};
+
+/* A decision's action, as aether_policy_emit() takes it. */
+enum aether_policy_action {
+	AETHER_POLICY_READAHEAD = 1, /* extend a sequential stream's window to @len pages */
+	AETHER_POLICY_PREFETCH = 2,  /* read pages [@start, @start + @len) */
+};
+
+/* The most decisions one decide() may emit, and the longest one, in pages. */
+#define AETHER_POLICY_MAX_DECISIONS 4
+#define AETHER_POLICY_MAX_LEN 16384
+
+/* @prev when the host knows no page read since the last access. */
+#define AETHER_POLICY_NO_PREV (~0ULL)
+
+/* What a decide() program sees, read-only. Pages are 4 KiB. */
+struct aether_policy_ctx {
+	__u64 stream; /* the stream: one open file (hook) or one disk (block) */
+	__u64 index;  /* first page of the access */
+	__u64 prev;   /* a page read since the stream's last access, or AETHER_POLICY_NO_PREV */
+	__u64 size;   /* pages in the file or disk */
+	__u32 len;    /* pages in the access, >= 1 */
+	__u32 source; /* enum aether_policy_source */
+};
+
+/*
+ * The struct_ops type of a prefetch policy. @decide is called for every access,
+ * with preemption disabled: it may not sleep. It emits its decisions with the
+ * kfunc aether_policy_emit() and returns an enum aether_policy_pattern; anything
+ * else is counted in /sys/kernel/aether/policy/errors and taken as NONE.
+ */
+struct aether_policy_ops {
+	int (*decide)(struct aether_policy_ctx *ctx);
+	char name[AETHER_OPS_NAME_LEN];
+};
+
 #define AETHER_IOC_MAGIC 0xAE
 #define AETHER_IOC_XRP_LOOKUP _IOWR(AETHER_IOC_MAGIC, 1, struct aether_xrp_lookup)
 

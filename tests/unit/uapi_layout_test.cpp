@@ -36,4 +36,15 @@ TEST(UapiLayout, XrpCtxFieldsStayWhereTheyShipped)
 	EXPECT_EQ(sizeof(aether_xrp_ctx), 32u);
 }
 
+TEST(UapiLayout, PolicyCtxFieldsStayWhereTheyShipped)
+{
+	EXPECT_EQ(offsetof(aether_policy_ctx, stream), 0u);
+	EXPECT_EQ(offsetof(aether_policy_ctx, index), 8u);
+	EXPECT_EQ(offsetof(aether_policy_ctx, prev), 16u);
+	EXPECT_EQ(offsetof(aether_policy_ctx, size), 24u);
+	EXPECT_EQ(offsetof(aether_policy_ctx, len), 32u);
+	EXPECT_EQ(offsetof(aether_policy_ctx, source), 36u);
+	EXPECT_EQ(sizeof(aether_policy_ctx), 40u);
+}
+
 } // namespace

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * policy subsystem: a prefetch decision written in eBPF.
+ *
+ * While an aether_policy_ops program is attached, the readahead hook and the
+ * block telemetry ask its decide() instead of the built-in core; detaching it
+ * gives every later access back to the core. decide() sees one access
+ * (struct aether_policy_ctx), emits up to AETHER_POLICY_MAX_DECISIONS decisions
+ * with the kfunc aether_policy_emit(), which checks each one, and returns the
+ * pattern that steers the hook. What the hook then does with the decisions is
+ * exactly what it does with the core's: the same bounds, queue and counters.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kobject.h>
+#include <linux/module.h>
+#include <linux/sysfs.h>
+
+#include <uapi/aether.h>
+
+#include "bpf.h"
+#include "compat.h"
+#include "core.h"
+#include "policy.h"
+#include "sysfs.h"
+
+/* The uapi's numbers are the core's, so a decision passes through unchanged. */
+static_assert((int)AETHER_POLICY_NONE == (int)AETHER_CORE_PATTERN_NONE);
+static_assert((int)AETHER_POLICY_FORWARD == (int)AETHER_CORE_PATTERN_FORWARD);
+static_assert((int)AETHER_POLICY_BACKWARD == (int)AETHER_CORE_PATTERN_BACKWARD);
+static_assert((int)AETHER_POLICY_STRIDE == (int)AETHER_CORE_PATTERN_STRIDE);
+static_assert((int)AETHER_POLICY_READAHEAD == (int)AETHER_CORE_ACTION_READAHEAD);
+static_assert((int)AETHER_POLICY_PREFETCH == (int)AETHER_CORE_ACTION_PREFETCH);
+static_assert((int)AETHER_POLICY_MAX_DECISIONS == (int)AETHER_CORE_MAX_DECISIONS);
+
+struct aether_policy_kctx {
+	struct aether_policy_ctx ctx;	/* what decide() is given; first, for container_of */
+	struct aether_core_decision *d;	/* AETHER_POLICY_MAX_DECISIONS slots */
+	unsigned int n;			/* of them filled */
+};
+
+static struct aether_bpf_slot aether_policy_slot = AETHER_BPF_SLOT_INIT(aether_policy_slot, "policy");
+
+/* decide() calls that returned no pattern, and emits it refused: a program's bugs. */
+static atomic64_t aether_policy_errors;
+
+static struct kobject *aether_policy_kobj;
+
+__bpf_kfunc_start_defs();
+
+/*
+ * aether_policy_emit() - add one decision: @action (enum aether_policy_action)
+ * for @len pages from page @start, with @confidence in Q16 (65536 is certain).
+ * Returns 0; -EINVAL for an unknown action, a length outside
+ * 1..AETHER_POLICY_MAX_LEN or a confidence above 65536; -ENOSPC once
+ * AETHER_POLICY_MAX_DECISIONS are emitted.
+ */
+__bpf_kfunc int aether_policy_emit(struct aether_policy_ctx *ctx, u32 action, u64 start, u32 len,
+				   u32 confidence)
+{
+	struct aether_policy_kctx *k = container_of(ctx, struct aether_policy_kctx, ctx);
+	struct aether_core_decision *d;
+
+	if ((action != AETHER_POLICY_READAHEAD && action != AETHER_POLICY_PREFETCH) || !len ||
+	    len > AETHER_POLICY_MAX_LEN || confidence > 65536) {
+		atomic64_inc(&aether_policy_errors);
+		return -EINVAL;
+	}
+	if (k->n == AETHER_POLICY_MAX_DECISIONS) {
+		atomic64_inc(&aether_policy_errors);
+		return -ENOSPC;
+	}
+	d = &k->d[k->n++];
+	d->action = action;
+	d->start = start;
+	d->length = len;
+	d->confidence = confidence;
+	return 0;
+}
+
+__bpf_kfunc_end_defs();
+
+int aether_policy_decide(const struct aether_policy_ctx *ctx, struct aether_core_decision *d,
+			 struct aether_core_result *res)
+{
+	struct aether_policy_kctx k = { .ctx = *ctx, .d = d };
+	struct aether_policy_ops *ops;
+	int pattern, ret = -ENOENT;
+
+	rcu_read_lock();
+	ops = aether_bpf_slot_get(&aether_policy_slot, NULL);
+	if (ops) {
+		pattern = ops->decide(&k.ctx);
+		if (pattern < AETHER_POLICY_NONE || pattern > AETHER_POLICY_STRIDE) {
+			atomic64_inc(&aether_policy_errors);
+			pattern = AETHER_POLICY_NONE;
+		}
+		res->pattern = pattern;
+		res->history = AETHER_CORE_HISTORY_NEW;
+		res->n = k.n;
+		res->used = 0;
+		res->wasted = 0;
+		ret = 0;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+/* struct_ops plumbing. */
+
+static int aether_policy_ops_init(struct btf *btf)
+{
+	return 0;
+}
+
+static int aether_policy_ops_init_member(const struct btf_type *t, const struct btf_member *member,
+					 void *kdata, const void *udata)
+{
+	return aether_bpf_init_name(t, member, kdata, udata, offsetof(struct aether_policy_ops, name));
+}
+
+static int aether_policy_ops_reg(void *kdata, struct bpf_link *link)
+{
+	struct aether_policy_ops *ops = kdata;
+
+	if (!ops->decide)
+		return -EINVAL;
+	return aether_bpf_slot_attach(&aether_policy_slot, ops, ops->name);
+}
+
+static void aether_policy_ops_unreg(void *kdata, struct bpf_link *link)
+{
+	struct aether_policy_ops *ops = kdata;
+
+	aether_bpf_slot_detach(&aether_policy_slot, ops, ops->name);
+}
+
+static const struct bpf_verifier_ops aether_policy_verifier_ops = {
+	.get_func_proto = bpf_base_func_proto,
+	.is_valid_access = aether_bpf_is_valid_access,
+};
+
+/* Never called: the kernel needs a function of each member's type for CFI. */
+static int aether_policy_decide_stub(struct aether_policy_ctx *ctx)
+{
+	return AETHER_POLICY_NONE;
+}
+
+static struct aether_policy_ops aether_policy_cfi_stubs = {
+	.decide = aether_policy_decide_stub,
+};
+
+static struct bpf_struct_ops aether_policy_bpf_ops = {
+	.verifier_ops = &aether_policy_verifier_ops,
+	.init = aether_policy_ops_init,
+	.check_member = aether_bpf_check_member,
+	.init_member = aether_policy_ops_init_member,
+	.reg = aether_policy_ops_reg,
+	.unreg = aether_policy_ops_unreg,
+	.cfi_stubs = &aether_policy_cfi_stubs,
+	.name = "aether_policy_ops",
+	.owner = THIS_MODULE,
+};
+
+/* /sys/kernel/aether/policy/: which program decides, and its mistakes. */
+
+static ssize_t ops_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return aether_bpf_slot_show(&aether_policy_slot, offsetof(struct aether_policy_ops, name), buf);
+}
+static struct kobj_attribute aether_policy_attr_ops = __ATTR_RO_MODE(ops, 0444);
+
+static ssize_t errors_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&aether_policy_errors));
+}
+static struct kobj_attribute aether_policy_attr_errors = __ATTR_RO_MODE(errors, 0400);
+
+static struct attribute *aether_policy_attrs[] = {
+	&aether_policy_attr_ops.attr,
+	&aether_policy_attr_errors.attr,
+	NULL,
+};
+
+static const struct attribute_group aether_policy_group = {
+	.attrs = aether_policy_attrs,
+};
+
+int aether_policy_init(void)
+{
+	int ret;
+
+	ret = register_bpf_struct_ops(&aether_policy_bpf_ops, aether_policy_ops);
+	if (ret) {
+		pr_err("policy: cannot register struct_ops aether_policy_ops: %d\n", ret);
+		return ret;
+	}
+
+	aether_policy_kobj = kobject_create_and_add("policy", aether_sysfs_root());
+	if (!aether_policy_kobj)
+		return -ENOMEM;
+	ret = sysfs_create_group(aether_policy_kobj, &aether_policy_group);
+	if (ret) {
+		kobject_put(aether_policy_kobj);
+		aether_policy_kobj = NULL;
+	}
+	return ret;
+}
+
+void aether_policy_uninit(void)
+{
+	kobject_put(aether_policy_kobj);
+	aether_policy_kobj = NULL;
+}
