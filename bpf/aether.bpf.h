@@ -9,6 +9,7 @@
 
 #include <linux/types.h>
 #include <linux/errno.h>
+#include <linux/bpf.h>
 
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -30,5 +31,13 @@ extern __u8 *aether_xrp_get_scratch(struct aether_xrp_ctx *ctx, __u32 offset, co
  * ends the lookup with -ERANGE).
  */
 extern int aether_xrp_set_next(struct aether_xrp_ctx *ctx, __u64 offset, __u32 len) __ksym;
+
+/*
+ * From an aether_policy_ops program: adds one decision (enum aether_policy_action)
+ * for @len pages from page @start, @confidence in Q16. Returns 0, -EINVAL for a bad
+ * action, length or confidence, -ENOSPC after AETHER_POLICY_MAX_DECISIONS.
+ */
+extern int aether_policy_emit(struct aether_policy_ctx *ctx, __u32 action, __u64 start, __u32 len,
+			      __u32 confidence) __ksym;
 
 #endif /* AETHER_BPF_H */

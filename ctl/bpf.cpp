@@ -21,11 +21,14 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <linux/magic.h>
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "policy_next.skel.h"
+#include "policy_stride.skel.h"
 #include "xrp_btree.skel.h"
 
 namespace aether::ctl {
@@ -45,6 +48,11 @@ struct Builtin {
 const Builtin kBuiltins[] = {
 	{"xrp_btree", "aether_xrp_ops: one B+tree search step per block (aether-ctl xrp get)",
 	 xrp_btree__elf_bytes},
+	{"policy_next", "aether_policy_ops: prefetch the next `pages` pages (default 8) after every access",
+	 policy_next__elf_bytes},
+	{"policy_stride", "aether_policy_ops: a stride per stream learnt in a BPF map; prefetch `depth` "
+			  "strides (default 2) ahead",
+	 policy_stride__elf_bytes},
 };
 
 const Builtin *find_builtin(const std::string &name)
@@ -124,8 +132,83 @@ using Object = std::unique_ptr<bpf_object, ObjectCloser>;
 
 struct LoadOptions {
 	std::string program;
+	std::vector<std::string> set; // NAME=VALUE, each a const volatile tunable
 	bool verbose = false;
 };
+
+// A program's tunables: the variables of its .rodata section, which the loader
+// may change between open and load and the kernel then treats as constants.
+struct Tunable {
+	std::string name;
+	uint32_t offset = 0;
+	uint32_t size = 0;
+};
+
+std::vector<Tunable> tunables(bpf_object *obj)
+{
+	std::vector<Tunable> v;
+	const btf *b = bpf_object__btf(obj);
+	const int id = b ? btf__find_by_name_kind(b, ".rodata", BTF_KIND_DATASEC) : -1;
+	if (id < 0)
+		return v;
+	const btf_type *sec = btf__type_by_id(b, id);
+	const btf_var_secinfo *vs = btf_var_secinfos(sec);
+	for (unsigned i = 0; i < btf_vlen(sec); i++, vs++) {
+		const btf_type *var = btf__type_by_id(b, vs->type);
+		if (var && btf_is_var(var))
+			v.push_back({btf__name_by_offset(b, var->name_off), vs->offset, vs->size});
+	}
+	return v;
+}
+
+bpf_map *rodata_map(bpf_object *obj)
+{
+	bpf_map *m;
+	bpf_object__for_each_map(m, obj)
+	{
+		const std::string n = bpf_map__name(m);
+		if (bpf_map__is_internal(m) && n.ends_with(".rodata"))
+			return m;
+	}
+	return nullptr;
+}
+
+// Applies NAME=VALUE to @obj's tunables. Returns "" or what is wrong, changing
+// nothing the caller will load.
+std::string set_tunables(bpf_object *obj, const std::vector<std::string> &set)
+{
+	if (set.empty())
+		return {};
+	const std::vector<Tunable> all = tunables(obj);
+	std::string names;
+	for (const Tunable &t : all)
+		names += " " + t.name;
+	if (names.empty())
+		names = " (none)";
+	bpf_map *m = rodata_map(obj);
+	size_t size = 0;
+	auto *data = m ? static_cast<uint8_t *>(bpf_map__initial_value(m, &size)) : nullptr;
+	for (const std::string &kv : set) {
+		const size_t eq = kv.find('=');
+		const std::string name = kv.substr(0, eq);
+		const Tunable *t = nullptr;
+		for (const Tunable &x : all)
+			if (x.name == name)
+				t = &x;
+		if (eq == std::string::npos)
+			return "--set takes NAME=VALUE, not '" + kv + "'";
+		if (!t || !data)
+			return "the program has no tunable '" + name + "'; it has:" + names;
+		uint64_t value = 0;
+		if (!parse_decimal(kv.substr(eq + 1), value))
+			return "--set " + name + ": '" + kv.substr(eq + 1) + "' is not an unsigned decimal number";
+		if (t->size > 8 || t->offset + t->size > size || (t->size < 8 && value >> (8 * t->size)))
+			return "--set " + name + ": " + std::to_string(value) + " does not fit its " +
+			       std::to_string(t->size) + " bytes";
+		std::memcpy(data + t->offset, &value, t->size); // little-endian, as every host Aether runs on
+	}
+	return {};
+}
 
 int fail(Context &ctx, const std::string &what)
 {
@@ -147,11 +230,8 @@ int load(Context &ctx, const LoadOptions &o)
 	}
 	if (is_file && ::access(o.program.c_str(), R_OK) != 0)
 		return fail(ctx, "load: cannot read " + o.program + ": " + errstr(errno));
-	if (std::string why = check_bpffs(); !why.empty())
-		return fail(ctx, "load: " + why);
-	if (!require_loaded(ctx))
-		return kExitFailure;
-
+	// What the user gave is checked first, whatever the machine has: the object,
+	// its struct_ops maps and the tunables. Then the environment, then the kernel.
 	LibbpfOutput out(ctx.err, o.verbose);
 	Object obj;
 	if (b) {
@@ -176,7 +256,15 @@ int load(Context &ctx, const LoadOptions &o)
 	}
 	if (ops.empty())
 		return fail(ctx, "load: " + o.program +
-				     " has no struct_ops map (a struct aether_xrp_ops in SEC(\".struct_ops.link\"))");
+				     " has no struct_ops map (a struct aether_xrp_ops or aether_policy_ops in "
+				     "SEC(\".struct_ops.link\"))");
+	if (std::string why = set_tunables(obj.get(), o.set); !why.empty())
+		return fail(ctx, "load: " + why);
+
+	if (std::string why = check_bpffs(); !why.empty())
+		return fail(ctx, "load: " + why);
+	if (!require_loaded(ctx))
+		return kExitFailure;
 	for (bpf_map *map : ops) {
 		const fs::path pin = fs::path(kPinDir) / bpf_map__name(map);
 		if (fs::exists(pin))
@@ -185,7 +273,6 @@ int load(Context &ctx, const LoadOptions &o)
 					     "' first");
 	}
 
-	// No tunables yet: the built-in programs have no const volatile rodata to set.
 	if (int err = bpf_object__load(obj.get()); err)
 		return fail(ctx, "load: the kernel refused " + o.program + ": " + errstr(-err) +
 				     (-err == EACCES || -err == EINVAL ? " (the verifier's log is above)" : ""));
@@ -288,10 +375,13 @@ int list(Context &ctx, bool json)
 		return fail(ctx, "list: " + why);
 	const std::vector<Pinned> progs = pinned_programs();
 	// What the module itself calls, which may have been attached by other tools.
-	std::string xrp_ops;
+	std::string xrp_ops, policy_ops;
 	const bool loaded = ctx.sysfs.loaded();
-	if (loaded)
+	if (loaded) {
 		xrp_ops = ctx.sysfs.read("xrp/ops").value;
+		policy_ops = ctx.sysfs.read("policy/ops").value;
+	}
+	const auto or_null = [](const std::string &s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
 
 	if (json) {
 		nlohmann::json a = nlohmann::json::array();
@@ -303,7 +393,8 @@ int list(Context &ctx, bool json)
 			a.push_back(j);
 		}
 		nlohmann::json j{{"programs", a}, {"module_loaded", loaded}};
-		j["xrp_ops"] = xrp_ops.empty() ? nlohmann::json(nullptr) : nlohmann::json(xrp_ops);
+		j["xrp_ops"] = or_null(xrp_ops);
+		j["policy_ops"] = or_null(policy_ops);
 		ctx.out << j.dump(2) << "\n";
 		return kExitOk;
 	}
@@ -321,7 +412,9 @@ int list(Context &ctx, bool json)
 	if (!loaded)
 		ctx.out << "aether.ko is not loaded\n";
 	else
-		ctx.out << "aether_xrp_ops attached: " << (xrp_ops.empty() ? "none" : xrp_ops) << "\n";
+		ctx.out << "aether_xrp_ops attached: " << (xrp_ops.empty() ? "none" : xrp_ops) << "\n"
+			<< "aether_policy_ops attached: " << (policy_ops.empty() ? "none (the built-in core decides)" : policy_ops)
+			<< "\n";
 	return kExitOk;
 }
 
@@ -339,6 +432,7 @@ void add_bpf(CLI::App &app, Context &ctx)
 		    "pinned at /sys/fs/bpf/aether/NAME. Needs root, bpffs at /sys/fs/bpf and aether.ko.\n"
 		    "Examples:\n"
 		    "  aether-ctl bpf load xrp_btree\n"
+		    "  aether-ctl bpf load policy_next --set pages=32   prefetch 32 pages past every read\n"
 		    "  aether-ctl bpf load ./my_policy.bpf.o   your own struct_ops object\n"
 		    "  aether-ctl bpf list --json\n"
 		    "  aether-ctl bpf unload xrp_btree");
@@ -348,6 +442,8 @@ void add_bpf(CLI::App &app, Context &ctx)
 		"load", "Verify, load and attach a program: a built-in NAME or a path to a .bpf.o; "
 			"the verifier's log is shown if the kernel refuses it");
 	l->add_option("program", lo->program, "Built-in name, or object file (contains '/' or ends in .o)")->required();
+	l->add_option("--set", lo->set, "Set a const volatile tunable before loading, e.g. --set pages=16 (repeatable)")
+		->option_text("NAME=VALUE");
 	l->add_flag("--verbose,-v", lo->verbose, "Show all of libbpf's messages, not only warnings");
 	l->callback([&ctx, lo] { ctx.exit_code = load(ctx, *lo); });
 
@@ -358,7 +454,7 @@ void add_bpf(CLI::App &app, Context &ctx)
 
 	auto json = std::make_shared<bool>(false);
 	CLI::App *ls = bpf->add_subcommand("list", "List loaded programs, and which one aether.ko calls");
-	ls->add_flag("--json", *json, "JSON: programs (name, pin, link_id, map_id, attached), xrp_ops");
+	ls->add_flag("--json", *json, "JSON: programs (name, pin, link_id, map_id, attached), xrp_ops, policy_ops");
 	ls->callback([&ctx, json] { ctx.exit_code = list(ctx, *json); });
 }
 

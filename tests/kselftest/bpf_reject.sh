@@ -1,5 +1,5 @@
 #!/bin/bash
-# A struct_ops program that reads past its bounded block pointer, or a file that is no BPF object, is refused with the reason shown, and nothing is attached.
+# aether-ctl bpf load refuses a program the verifier rejects, a file that is no BPF object and bad tunables, says why, and attaches nothing.
 # timeout: 300
 . "$(dirname "$0")/lib.sh"
 cleanup() {
@@ -8,7 +8,7 @@ cleanup() {
 	rm -f /tmp/not-bpf.o
 }
 trap cleanup EXIT
-plan 9
+plan 15
 
 check "insmod aether.ko" insmod "$AETHER_KO"
 expect 1 "bpf load of a program reading byte 100 of a 64-byte block pointer fails" \
@@ -20,6 +20,13 @@ check "nothing is attached and nothing pinned" \
 head -c 4096 /dev/urandom >/tmp/not-bpf.o
 expect 1 "bpf load of random bytes fails" aether-ctl bpf load /tmp/not-bpf.o
 check "it says the file is not a BPF object" grep -q "as a BPF object" /tmp/ctl.err
+expect 1 "bpf load with a tunable the program does not have fails" aether-ctl bpf load policy_next --set nosuch=1
+check "it names the tunables it has, and nothing is attached" \
+	sh -c 'grep -q "no tunable .nosuch.; it has: pages" /tmp/ctl.err && test -z "$(cat /sys/kernel/aether/policy/ops)"'
+expect 1 "bpf load with a tunable value that is no number fails" aether-ctl bpf load policy_next --set pages=-3
+check "it says so" grep -q "is not an unsigned decimal number" /tmp/ctl.err
+expect 1 "bpf load with a value too big for the tunable fails" aether-ctl bpf load policy_next --set pages=4294967296
+check "it says it does not fit" grep -q "does not fit its 4 bytes" /tmp/ctl.err
 expect 2 "bpf load of an unknown built-in is a usage error" aether-ctl bpf load no_such_program
 check "it lists the built-in programs" grep -q "built in: xrp_btree" /tmp/ctl.err
 tap_done
