@@ -12,6 +12,8 @@ JOBS     ?= $(shell nproc)
 # Recursive on purpose: the kernel version is known only after `deps` has run.
 KVER      = $(shell cat $(B)/kernel/version 2>/dev/null)
 KDIR     ?= $(TOP)/$(B)/kernel/root/usr/src/linux-headers-$(KVER)
+# The target kernel's BTF, for the CO-RE eBPF programs: the headers' vmlinux, else the running kernel's.
+KBTF      = $(if $(wildcard $(KDIR)/vmlinux),$(KDIR)/vmlinux,/sys/kernel/btf/vmlinux)
 VERSION  := $(shell git -C $(TOP) describe --always --dirty --tags 2>/dev/null || echo unknown)
 
 include kmod/cxxflags.mk
@@ -62,7 +64,7 @@ harness-module: deps-auto
 	$(call kbuild,tests/harness,Kbuild *.c,$(B)/harness)
 
 user: deps-auto $(B)/version
-	@cmake -S . -B $(B)/cmake -DAETHER_VERSION=$(VERSION) >/dev/null
+	@cmake -S . -B $(B)/cmake -DAETHER_VERSION=$(VERSION) -DAETHER_KERNEL_BTF=$(KBTF) >/dev/null
 	@cmake --build $(B)/cmake -j$(JOBS)
 
 # Every core header must compile on its own, both as host C++ and as kernel C++; and

@@ -34,7 +34,9 @@ int run(int argc, const char *const *argv, std::ostream &out, std::ostream &err,
 		   "  aether-ctl replay T.csv    simulate prefetch policies over a block I/O trace\n"
 		   "  aether-ctl ublk add --file F --cache-mb 256   a cached /dev/ublkbN over F\n"
 		   "  aether-ctl xrp mkbtree DEV --keys N   an on-disk B+tree for chained lookups\n"
-		   "  aether-ctl bpf load xrp_btree      attach the B+tree step that 'xrp get' runs in the kernel\n");
+		   "  aether-ctl bpf load xrp_btree      attach the B+tree step that 'xrp get' runs in the kernel\n"
+		   "  aether-ctl bpf load policy_stride  let an eBPF program make the prefetch decisions\n"
+		   "  aether-ctl trace record --dev /dev/sda -o sda.csv   record a disk's I/O for replay\n");
 
 	add_version(app, ctx);
 	add_status(app, ctx);
@@ -46,6 +48,7 @@ int run(int argc, const char *const *argv, std::ostream &out, std::ostream &err,
 	add_ublk(app, ctx);
 	add_xrp(app, ctx);
 	add_bpf(app, ctx);
+	add_trace(app, ctx);
 
 	try {
 		app.parse(argc, argv);

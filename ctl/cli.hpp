@@ -42,6 +42,7 @@ void add_devices(CLI::App &app, Context &ctx);
 void add_ublk(CLI::App &app, Context &ctx);
 void add_xrp(CLI::App &app, Context &ctx);
 void add_bpf(CLI::App &app, Context &ctx);
+void add_trace(CLI::App &app, Context &ctx);
 
 // Parses @argv and runs the chosen subcommand against @sysfs. Returns the process
 // exit code. Never throws.
