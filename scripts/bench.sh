@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: numbers, never assertions. Prints the core's per-access cost (Google
 # Benchmark, median of 5); aether.ko's effect on reads from a slow disk in the VM
-# (scripts/bench_readahead.sh); aether-ublk's scorecard (scripts/bench_ublk.sh); and the replay tables on the real CloudPhysics
+# (scripts/bench_readahead.sh); aether-ublk's scorecard (scripts/bench_ublk.sh); XRP lookups in the kernel against
+# user space (scripts/bench_xrp.sh); and the replay tables on the real CloudPhysics
 # trace: object mode (comparable with libCacheSim's published LRU/Mithril/OBL/PG
 # table in ../shared/traces/README.md) at 128M..1G, and block mode for every policy.
 set -euo pipefail
@@ -20,6 +21,10 @@ echo
 
 echo "== aether-ublk in the VM: scorecard against null_blk and loop, then prefetch with slow reads (about 4 minutes)"
 AETHER_VM_NOBUILD=1 "$top/tests/vm/run" "$top/scripts/bench_ublk.sh"
+echo
+
+echo "== XRP in the VM: B+tree lookups in the kernel against one pread per hop, depth 3 to 6 (about 4 minutes)"
+AETHER_VM_NOBUILD=1 "$top/tests/vm/run" "$top/scripts/bench_xrp.sh"
 echo
 
 if [ ! -r "$trace" ]; then
