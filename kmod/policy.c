@@ -196,12 +196,9 @@ int aether_policy_init(void)
 		return ret;
 	}
 
-	aether_policy_kobj = kobject_create_and_add("policy", aether_sysfs_root());
-	if (!aether_policy_kobj)
-		return -ENOMEM;
-	ret = sysfs_create_group(aether_policy_kobj, &aether_policy_group);
-	if (ret) {
-		kobject_put(aether_policy_kobj);
+	aether_policy_kobj = aether_sysfs_add_dir("policy", &aether_policy_group);
+	if (IS_ERR(aether_policy_kobj)) {
+		ret = PTR_ERR(aether_policy_kobj);
 		aether_policy_kobj = NULL;
 	}
 	return ret;

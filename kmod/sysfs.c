@@ -268,6 +268,21 @@ struct kobject *aether_sysfs_root(void)
 	return aether_sysfs_kobj;
 }
 
+struct kobject *aether_sysfs_add_dir(const char *name, const struct attribute_group *group)
+{
+	struct kobject *kobj = kobject_create_and_add(name, aether_sysfs_kobj);
+	int ret;
+
+	if (!kobj)
+		return ERR_PTR(-ENOMEM);
+	ret = sysfs_create_group(kobj, group);
+	if (ret) {
+		kobject_put(kobj);
+		return ERR_PTR(ret);
+	}
+	return kobj;
+}
+
 void aether_sysfs_uninit(void)
 {
 	sysfs_remove_groups(aether_sysfs_kobj, aether_sysfs_groups);

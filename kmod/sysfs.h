@@ -60,4 +60,13 @@ void aether_sysfs_uninit(void);
 /* Returns /sys/kernel/aether/ for other subsystems' directories. Between init and uninit only. */
 struct kobject *aether_sysfs_root(void);
 
+struct attribute_group;
+
+/*
+ * aether_sysfs_add_dir() - /sys/kernel/aether/@name/ holding @group. Between
+ * init and uninit only; the caller removes it with kobject_put(). Returns the
+ * directory, or an ERR_PTR() of -ENOMEM or sysfs's -errno, leaving nothing.
+ */
+struct kobject *aether_sysfs_add_dir(const char *name, const struct attribute_group *group);
+
 #endif /* AETHER_SYSFS_H */

@@ -212,7 +212,6 @@ static int aether_xrp_step(struct aether_xrp_kctx *k, u64 gen, int *verdict)
 {
 	struct aether_xrp_ops *ops;
 	int ret = -ENOENT;
-
 	u64 now = 0;
 
 	rcu_read_lock();
@@ -414,12 +413,9 @@ int aether_xrp_init(void)
 		return ret;
 	}
 
-	aether_xrp_kobj = kobject_create_and_add("xrp", aether_sysfs_root());
-	if (!aether_xrp_kobj)
-		return -ENOMEM;
-	ret = sysfs_create_group(aether_xrp_kobj, &aether_xrp_group);
-	if (ret) {
-		kobject_put(aether_xrp_kobj);
+	aether_xrp_kobj = aether_sysfs_add_dir("xrp", &aether_xrp_group);
+	if (IS_ERR(aether_xrp_kobj)) {
+		ret = PTR_ERR(aether_xrp_kobj);
 		aether_xrp_kobj = NULL;
 	}
 	return ret;

@@ -213,3 +213,10 @@ xrp_loop_down() {
 	xrp_dev=
 	rm -rf "$xrp_work"
 }
+
+# xrp_cleanup: for the EXIT trap of a test that used xrp_loop_up and loaded programs.
+xrp_cleanup() {
+	bpf_unload_all
+	unload_aether_wait
+	xrp_loop_down
+}

@@ -2,12 +2,7 @@
 # AETHER_IOC_XRP_LOOKUP gives each bad input its documented errno, survives 10,000 random argument structs, and stops a chain that leaves the device (ERANGE) or cycles (ELOOP).
 # timeout: 600
 . "$(dirname "$0")/lib.sh"
-cleanup() {
-	bpf_unload_all
-	unload_aether_wait
-	xrp_loop_down
-}
-trap cleanup EXIT
+trap xrp_cleanup EXIT
 plan 40
 
 check "insmod aether.ko" insmod "$AETHER_KO"

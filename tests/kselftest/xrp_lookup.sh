@@ -2,12 +2,7 @@
 # In-kernel B+tree lookups (AETHER_IOC_XRP_LOOKUP with xrp_btree attached) answer exactly what user-space pread lookups answer, for 10,000 keys.
 # timeout: 600
 . "$(dirname "$0")/lib.sh"
-cleanup() {
-	bpf_unload_all
-	unload_aether_wait
-	xrp_loop_down
-}
-trap cleanup EXIT
+trap xrp_cleanup EXIT
 plan 10
 
 check "insmod aether.ko" insmod "$AETHER_KO"
