@@ -8,7 +8,7 @@ cleanup() {
 	slow_disk_down
 }
 trap cleanup EXIT
-plan 23
+plan 24
 
 check "a slow ext4 disk (null_blk, 100 us per request)" slow_disk_up 100
 f=$slow_mnt/data
@@ -44,6 +44,9 @@ check "each is one prefetch, queued or dropped (issued ${delta[prefetch_issued]}
 	test $((${delta[prefetch_issued]} + ${delta[queue_drops]})) = "${delta[decisions]}"
 check "each prefetch is the 4 pages the tunable set (${delta[prefetch_pages]} pages)" \
 	test "${delta[prefetch_pages]}" = $((4 * ${delta[prefetch_issued]}))
+decision=$(cat "/sys/kernel/aether/devices/$(cat /sys/block/nullb0/dev)/decision")
+check "the disk's telemetry shows the policy's decision too ($decision)" \
+	sh -c "echo '$decision' | grep -Eq '^prefetch [0-9]+ 4 50\$'"
 pass seq
 check "a sequential read grows no window: the policy calls every stream random" \
 	test "${delta[windows_grown]}" = 0 -a "${delta[policy_decisions]}" -gt 0
