@@ -2,7 +2,8 @@
 # `make run`, inside the VM: load aether.ko, then read one file on a slow ext4 disk in
 # five patterns with the module observing and then acting, and show the difference.
 # Then ext4 on an aether-ublk device with slow backend reads, with its cache tier off
-# and on, and `aether-ctl ublk stats` for each.
+# and on, and `aether-ctl ublk stats` for each. Last, XRP: a B+tree looked up in the kernel
+# through the xrp_btree eBPF step, and with a pread per hop.
 set -euo pipefail
 . "$AETHER_ROOT/tests/kselftest/lib.sh"
 trap 'unload_aether; slow_disk_down; umount /mnt/ublk-demo 2>/dev/null || true; aether-ctl ublk del --all; rm -f /tmp/ublk-demo.img' EXIT
@@ -72,3 +73,15 @@ for cfg in "off|--policy off" "on: 64 MiB, adaptive prefetch|--cache-mb 64 --pol
 	aether-ctl ublk stats "${dev#/dev/ublkb}"
 	aether-ctl ublk del "${dev#/dev/ublkb}"
 done
+echo
+echo "== XRP: a B+tree of 100000 keys (depth 4) on a loop device, looked up in the kernel"
+echo "   (AETHER_IOC_XRP_LOOKUP with the eBPF step xrp_btree) and with a pread per hop"
+insmod "$AETHER_KO"
+xrp_loop_up 64M 100000 24
+aether-ctl bpf load xrp_btree
+aether-ctl bpf list
+for how in "" --user; do
+	aether-ctl xrp get $how "$xrp_dev" --sample 2000 --timing >/dev/null || true
+done
+echo "-- /sys/kernel/aether/xrp: lookups $(cat /sys/kernel/aether/xrp/lookups), hops $(cat /sys/kernel/aether/xrp/hops)"
+xrp_cleanup

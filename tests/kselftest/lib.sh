@@ -181,7 +181,7 @@ ublk_stat() {
 bpf_unload_all() {
 	local p
 	for p in /sys/fs/bpf/aether/*; do
-		[ -e "$p" ] && aether-ctl bpf unload "${p##*/}" >/dev/null
+		if [ -e "$p" ]; then aether-ctl bpf unload "${p##*/}" >/dev/null; fi
 	done
 }
 
