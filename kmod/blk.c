@@ -179,11 +179,9 @@ static u64 aether_blk_inflight_end(struct request *rq)
 	return 0;
 }
 
-/*
- * Feeds one read of pages [@index, @index + @len) of a disk of @size pages to @d's
- * core, or to an attached eBPF policy instead, unless @d is busy.
- */
-static void aether_blk_core_access(struct aether_blk_dev *d, u64 index, unsigned int len, u64 size)
+/* Asks an attached eBPF policy about a read of @d. Returns 0, or -ENOENT if there is none. */
+static int aether_blk_policy(struct aether_blk_dev *d, u64 index, unsigned int len, u64 size,
+			     struct aether_core_decision *out, struct aether_core_result *res)
 {
 	struct aether_policy_ctx ctx = {
 		.stream = d->devt,
@@ -193,6 +191,16 @@ static void aether_blk_core_access(struct aether_blk_dev *d, u64 index, unsigned
 		.len = len,
 		.source = AETHER_POLICY_BLOCK,
 	};
+
+	return aether_policy_decide(&ctx, out, res);
+}
+
+/*
+ * Feeds one read of pages [@index, @index + @len) of a disk of @size pages to @d's
+ * core, or to an attached eBPF policy instead, unless @d is busy.
+ */
+static void aether_blk_core_access(struct aether_blk_dev *d, u64 index, unsigned int len, u64 size)
+{
 	struct aether_core_cpu *core = smp_load_acquire(&d->core);
 	struct aether_core_decision out[AETHER_CORE_MAX_DECISIONS];
 	struct aether_core_result res;
@@ -210,7 +218,7 @@ static void aether_blk_core_access(struct aether_blk_dev *d, u64 index, unsigned
 		aether_core_cpu_configure(core, &d->cfg);
 		d->generation = gen;
 	}
-	if (aether_policy_decide(&ctx, out, &res) != 0)
+	if (!aether_policy_attached() || aether_blk_policy(d, index, len, size, out, &res) != 0)
 		aether_core_cpu_access(core, 0, index, len, AETHER_CORE_NO_PREV, out, &res);
 	d->pattern = res.pattern;
 	if (res.n)

@@ -284,7 +284,7 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 	/* Per open file: two readers of one file are two streams. */
 	key = (unsigned long)ra ^ ((unsigned long long)(unsigned long)ractl->mapping << 17);
 	t0 = local_clock();
-	if (aether_hook_policy(ractl, key, index, req, prev, kind, d, &res) == 0)
+	if (aether_policy_attached() && aether_hook_policy(ractl, key, index, req, prev, kind, d, &res) == 0)
 		aether_stats_add(AETHER_STAT_POLICY_DECISIONS, res.n);
 	else
 		aether_core_cpu_access(hc->core, key, index, req, prev, d, &res);

@@ -39,7 +39,7 @@ struct aether_policy_kctx {
 	unsigned int n;			/* of them filled */
 };
 
-static struct aether_bpf_slot aether_policy_slot = AETHER_BPF_SLOT_INIT(aether_policy_slot, "policy");
+struct aether_bpf_slot aether_policy_slot = AETHER_BPF_SLOT_INIT(aether_policy_slot, "policy");
 
 /* decide() calls that returned no pattern, and emits it refused: a program's bugs. */
 static atomic64_t aether_policy_errors;

@@ -2,9 +2,25 @@
 #ifndef AETHER_POLICY_H
 #define AETHER_POLICY_H
 
+#include <linux/rcupdate.h>
+
+#include "bpf.h"
 #include "core.h"
 
 struct aether_policy_ctx;
+
+/* Where the attached aether_policy_ops program is; readers use the helpers below. */
+extern struct aether_bpf_slot aether_policy_slot;
+
+/*
+ * Whether a policy program is attached now, for the hot paths to skip building a
+ * context when none is. A racing detach is harmless: aether_policy_decide() then
+ * returns -ENOENT and the core decides. Any context.
+ */
+static inline bool aether_policy_attached(void)
+{
+	return rcu_access_pointer(aether_policy_slot.ops) != NULL;
+}
 
 /*
  * aether_policy_init() - register the aether_policy_ops struct_ops type and create
