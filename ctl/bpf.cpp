@@ -216,6 +216,34 @@ int fail(Context &ctx, const std::string &what)
 	return kExitFailure;
 }
 
+// Where unpin() stopped.
+enum class UnpinStep { kOpen, kDetach, kUnlink };
+
+// Detaches the struct_ops link pinned at @pin, then removes the pin. Detaching
+// comes first: the link's last reference may be dropped later than the unlink,
+// and the caller expects the program gone on return. Returns 0, or the errno
+// with the step that failed in *@step.
+int unpin(const fs::path &pin, UnpinStep *step)
+{
+	const int fd = bpf_obj_get(pin.c_str());
+	if (fd < 0) {
+		*step = UnpinStep::kOpen;
+		return errno;
+	}
+	const int err = bpf_link_detach(fd);
+	const int derr = errno;
+	::close(fd);
+	if (err && derr != ENOLINK) {
+		*step = UnpinStep::kDetach;
+		return derr;
+	}
+	if (::unlink(pin.c_str()) != 0) {
+		*step = UnpinStep::kUnlink;
+		return errno;
+	}
+	return 0;
+}
+
 int load(Context &ctx, const LoadOptions &o)
 {
 	const Builtin *b = find_builtin(o.program);
@@ -289,12 +317,8 @@ int load(Context &ctx, const LoadOptions &o)
 		if (err) {
 			// Undo what this command attached, so a failed load leaves nothing.
 			for (const fs::path &p : pinned) {
-				const int fd = bpf_obj_get(p.c_str());
-				if (fd >= 0) {
-					bpf_link_detach(fd);
-					::close(fd);
-				}
-				::unlink(p.c_str());
+				UnpinStep step;
+				unpin(p, &step);
 			}
 			std::string why = errstr(-err);
 			if (-err == EBUSY)
@@ -313,23 +337,16 @@ int unload(Context &ctx, const std::string &name)
 	if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..")
 		return fail(ctx, "unload: '" + name + "' is not a program name (see 'aether-ctl bpf list')");
 	const fs::path pin = fs::path(kPinDir) / name;
-	const int fd = bpf_obj_get(pin.c_str());
-	if (fd < 0) {
-		const int e = errno;
-		if (e == ENOENT)
+	UnpinStep step;
+	if (const int e = unpin(pin, &step); e) {
+		if (step == UnpinStep::kOpen && e == ENOENT)
 			return fail(ctx, "unload: no program '" + name + "' is loaded (see 'aether-ctl bpf list')");
-		return fail(ctx, "unload: cannot open " + pin.string() + ": " + errstr(e));
+		if (step == UnpinStep::kOpen)
+			return fail(ctx, "unload: cannot open " + pin.string() + ": " + errstr(e));
+		if (step == UnpinStep::kDetach)
+			return fail(ctx, "unload: cannot detach '" + name + "': " + errstr(e));
+		return fail(ctx, "unload: detached '" + name + "' but cannot remove " + pin.string() + ": " + errstr(e));
 	}
-	// Detach before unpinning: the link's last reference may be dropped later
-	// than the unlink, and the caller expects the program gone on return.
-	const int err = bpf_link_detach(fd);
-	const int derr = errno;
-	::close(fd);
-	if (err && derr != ENOLINK)
-		return fail(ctx, "unload: cannot detach '" + name + "': " + errstr(derr));
-	if (::unlink(pin.c_str()) != 0)
-		return fail(ctx, "unload: detached '" + name + "' but cannot remove " + pin.string() + ": " +
-				     errstr(errno));
 	ctx.out << "unloaded " << name << "\n";
 	return kExitOk;
 }
