@@ -68,6 +68,10 @@ struct SkelCloser {
 	void operator()(lba_trace *s) const { lba_trace__destroy(s); }
 };
 
+struct RingBufferCloser {
+	void operator()(ring_buffer *rb) const { ring_buffer__free(rb); }
+};
+
 int fail(Context &ctx, const std::string &what)
 {
 	ctx.err << "aether-ctl: trace record: " << what << "\n";
@@ -83,34 +87,33 @@ int record(Context &ctx, const RecordOptions &o)
 		return fail(ctx, o.dev + " is not a block device");
 	const unsigned maj = major(st.st_rdev), min = minor(st.st_rdev);
 
-	// Never clobber a trace someone kept: an existing file needs --force.
+	// Never clobber a trace someone kept: an existing file needs --force. Checked
+	// here for the message; the O_EXCL open below is what makes it hold.
+	if (!o.force && ::access(o.out.c_str(), F_OK) == 0)
+		return fail(ctx, "cannot create " + o.out + ": " + std::strerror(EEXIST) + " (--force overwrites it)");
+
+	// The program and its ring buffer first, so a failure leaves no file behind.
+	std::unique_ptr<lba_trace, SkelCloser> skel(lba_trace__open());
+	if (!skel)
+		return fail(ctx, std::string("cannot open the BPF program: ") + std::strerror(errno));
+	skel->rodata->target_dev = AETHER_LBA_DEV(maj, min);
+	if (int err = lba_trace__load(skel.get()); err)
+		return fail(ctx, std::string("the kernel refused the BPF program: ") + std::strerror(-err) +
+				     (-err == EPERM ? " (run as root)" : ""));
+	if (int err = lba_trace__attach(skel.get()); err)
+		return fail(ctx, std::string("cannot attach to block:block_rq_issue: ") + std::strerror(-err));
+	Counts c;
+	std::unique_ptr<ring_buffer, RingBufferCloser> rb(
+		ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &c, nullptr));
+	if (!rb)
+		return fail(ctx, std::string("cannot open the ring buffer: ") + std::strerror(errno));
+
+	// Events that arrive before the file exists wait in the ring buffer.
 	const int fd = ::open(o.out.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (o.force ? O_TRUNC : O_EXCL), 0644);
 	if (fd < 0)
 		return fail(ctx, "cannot create " + o.out + ": " + std::strerror(errno) +
 				     (errno == EEXIST ? " (--force overwrites it)" : ""));
-	Counts c;
 	c.out = ::fdopen(fd, "w");
-
-	std::unique_ptr<lba_trace, SkelCloser> skel(lba_trace__open());
-	if (!skel) {
-		std::fclose(c.out);
-		return fail(ctx, std::string("cannot open the BPF program: ") + std::strerror(errno));
-	}
-	skel->rodata->target_dev = AETHER_LBA_DEV(maj, min);
-	if (int err = lba_trace__load(skel.get()); err) {
-		std::fclose(c.out);
-		return fail(ctx, std::string("the kernel refused the BPF program: ") + std::strerror(-err) +
-				     (-err == EPERM ? " (run as root)" : ""));
-	}
-	if (int err = lba_trace__attach(skel.get()); err) {
-		std::fclose(c.out);
-		return fail(ctx, std::string("cannot attach to block:block_rq_issue: ") + std::strerror(-err));
-	}
-	ring_buffer *rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &c, nullptr);
-	if (!rb) {
-		std::fclose(c.out);
-		return fail(ctx, std::string("cannot open the ring buffer: ") + std::strerror(errno));
-	}
 
 	std::fprintf(c.out, "# aether-ctl trace record --dev %s (%u:%u)\noffset_bytes,length_bytes,op\n",
 		     o.dev.c_str(), maj, min);
@@ -128,14 +131,14 @@ int record(Context &ctx, const RecordOptions &o)
 	const auto t0 = std::chrono::steady_clock::now();
 	const auto until = t0 + std::chrono::seconds(o.duration);
 	while (!g_stop && (!o.duration || std::chrono::steady_clock::now() < until)) {
-		const int n = ring_buffer__poll(rb, 100);
+		const int n = ring_buffer__poll(rb.get(), 100);
 		if (n < 0 && n != -EINTR)
 			break;
 	}
 	// What the program submitted before detach is still in the buffer.
 	lba_trace__detach(skel.get());
-	ring_buffer__consume(rb);
-	ring_buffer__free(rb);
+	ring_buffer__consume(rb.get());
+	rb.reset();
 	const uint64_t dropped = skel->bss->dropped;
 	skel.reset();
 	::sigaction(SIGINT, &old_int, nullptr);
