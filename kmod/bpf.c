@@ -44,6 +44,7 @@ int aether_bpf_init(void)
 	return ret;
 }
 
+/* Nothing to undo: the kernel drops the kfunc set with the module's BTF. */
 void aether_bpf_uninit(void)
 {
 }

@@ -66,12 +66,14 @@ static inline struct aether_xrp_kctx *aether_xrp_kctx_of(struct aether_xrp_ctx *
 	return container_of(ctx, struct aether_xrp_kctx, ctx);
 }
 
-/* [@offset, @offset + @size) inside @len bytes, without overflow. */
-static inline bool aether_xrp_in_bounds(u32 offset, size_t size, u32 len)
+/* @base + @offset if [@offset, @offset + @size) lies inside its @len bytes, else NULL. */
+static inline __u8 *aether_xrp_slice(void *base, u32 len, u32 offset, size_t size)
 {
 	size_t end;
 
-	return size && !check_add_overflow((size_t)offset, size, &end) && end <= len;
+	if (!size || check_add_overflow((size_t)offset, size, &end) || end > len)
+		return NULL;
+	return (__u8 *)base + offset;
 }
 
 __bpf_kfunc_start_defs();
@@ -85,11 +87,7 @@ __bpf_kfunc_start_defs();
 __bpf_kfunc __u8 *aether_xrp_get_block(struct aether_xrp_ctx *ctx, u32 offset,
 				       const size_t rdonly_buf_size)
 {
-	struct aether_xrp_kctx *k = aether_xrp_kctx_of(ctx);
-
-	if (!aether_xrp_in_bounds(offset, rdonly_buf_size, ctx->len))
-		return NULL;
-	return (__u8 *)k->block + offset;
+	return aether_xrp_slice(aether_xrp_kctx_of(ctx)->block, ctx->len, offset, rdonly_buf_size);
 }
 
 /*
@@ -101,11 +99,7 @@ __bpf_kfunc __u8 *aether_xrp_get_block(struct aether_xrp_ctx *ctx, u32 offset,
 __bpf_kfunc __u8 *aether_xrp_get_scratch(struct aether_xrp_ctx *ctx, u32 offset,
 					 const size_t rdwr_buf_size)
 {
-	struct aether_xrp_kctx *k = aether_xrp_kctx_of(ctx);
-
-	if (!aether_xrp_in_bounds(offset, rdwr_buf_size, ctx->scratch_len))
-		return NULL;
-	return (__u8 *)k->scratch + offset;
+	return aether_xrp_slice(aether_xrp_kctx_of(ctx)->scratch, ctx->scratch_len, offset, rdwr_buf_size);
 }
 
 /*
