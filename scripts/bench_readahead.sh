@@ -28,8 +28,6 @@ echo "== $(uname -r), ext4 on null_blk with ${lat_us} us per request, a ${size_m
 echo "   (stride:N reads one block in N; random:7:25 reads a seeded quarter of the blocks once each)"
 echo "   median of $runs runs per figure"
 
-median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-
 declare -A kib_s wasted
 for ((r = 1; r <= runs; r++)); do
 	echo "   run $r of $runs" >&2

@@ -50,10 +50,6 @@ fio_num() {
 		awk -F';' -v rw="$rw" '{ if (rw ~ /rand/) printf "%d", $8; else printf "%.1f", $7 / 1024 }'
 }
 
-# median N...: the median of the figures given.
-median() {
-	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
-}
 
 # The four ways to the disk, as "name|setup": setup points $target at the way in,
 # and teardown undoes it.

@@ -51,7 +51,6 @@ rate() {
 		sed -n 's/.* \([0-9]*\) lookups\/s$/\1/p'
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 printf '%-26s %6s %12s %12s %7s\n' device depth kernel/s user/s ratio
 for dev in /dev/nullb0 /dev/nullb1; do
@@ -64,8 +63,8 @@ for dev in /dev/nullb0 /dev/nullb1; do
 			k+=("$(rate "$dev")")
 			u+=("$(rate "$dev" --user)")
 		done
-		km=$(printf '%s\n' "${k[@]}" | median)
-		um=$(printf '%s\n' "${u[@]}" | median)
+		km=$(median "${k[@]}")
+		um=$(median "${u[@]}")
 		printf '%-26s %6s %12s %12s %6s×\n' "$name" "$depth" "$km" "$um" \
 			"$(awk -v a="$km" -v b="$um" 'BEGIN { printf "%.2f", a / b }')"
 	done

@@ -220,3 +220,8 @@ xrp_cleanup() {
 	unload_aether_wait
 	xrp_loop_down
 }
+
+# median N...: the median of the figures given (integers or decimals), for the benchmarks.
+median() {
+	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
