@@ -5,6 +5,19 @@
 
 namespace aether::ctl {
 
+int fail(Context &ctx, const std::string &what)
+{
+	ctx.err << "aether-ctl: " << what << "\n";
+	return kExitFailure;
+}
+
+int usage_error(Context &ctx, const std::string &what)
+{
+	ctx.err << "aether-ctl: " << what << "\n"
+		<< "Run 'aether-ctl --help' for usage.\n";
+	return kExitUsage;
+}
+
 bool require_loaded(Context &ctx)
 {
 	if (ctx.sysfs.loaded())

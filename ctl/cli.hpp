@@ -1,7 +1,19 @@
 // aether-ctl's command line: one CLI11 app, one file per subcommand.
+//
+// The error convention, which every subcommand and every library under ctl/ keeps:
+// - A library function (ctl/<library>/) never prints and never exits. It returns 0 or
+//   -errno; where the errno alone would not tell the user what failed, it also fills a
+//   `std::string *why` with a whole sentence fit for stderr. Functions that can only
+//   fail with a message return it as a std::string, empty on success.
+// - A subcommand's worker returns an ExitCode. It prints each error once, to ctx.err,
+//   through fail() (kExitFailure) or usage_error() (kExitUsage), and returns that.
+// - A subcommand's CLI11 callback only stores its worker's result in ctx.exit_code.
+//   No exception leaves a callback: bad options are refused by CLI11's checks while
+//   parsing, and a worker that calls something that throws catches it itself.
 #pragma once
 
 #include <iosfwd>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -23,6 +35,13 @@ struct Context {
 	Sysfs sysfs;
 	int exit_code = kExitOk;
 };
+
+// Prints "aether-ctl: @what" to ctx.err and returns kExitFailure: the operation failed.
+int fail(Context &ctx, const std::string &what);
+
+// Prints "aether-ctl: @what" and the pointer to --help to ctx.err, and returns
+// kExitUsage: the command line is wrong in a way CLI11's checks could not see.
+int usage_error(Context &ctx, const std::string &what);
 
 // The build's `git describe`, the same string aether.ko reports.
 const char *build_version();

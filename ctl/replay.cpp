@@ -15,69 +15,18 @@
 #include "cli.hpp"
 #include "sim.hpp"
 #include "trace.hpp"
+#include "util/size.hpp"
 
 namespace aether::ctl {
+
+using util::format_size;
+using util::parse_size;
 
 namespace {
 
 enum class Output { kText, kJson };
 
 constexpr u64 kDefaultCacheBytes = u64{256} << 20;
-
-// A cache size: a decimal number of bytes, optionally with a K, M, G or T suffix
-// (powers of 1024). Returns an error message, or "" with the size in @bytes.
-std::string parse_size(const std::string &text, u64 &bytes)
-{
-	const std::string not_a_size =
-		"\"" + text + "\" is not a size (a number of bytes, optionally with K, M, G or T)";
-	const char *begin = text.data(), *end = begin + text.size();
-	u64 v = 0;
-	const auto [ptr, ec] = std::from_chars(begin, end, v);
-	if (ec == std::errc::result_out_of_range)
-		return "size \"" + text + "\" is too large";
-	if (ec != std::errc() || ptr == begin)
-		return not_a_size;
-	unsigned shift = 0;
-	if (ptr != end) {
-		switch (*ptr) {
-		case 'K': case 'k':
-			shift = 10;
-			break;
-		case 'M': case 'm':
-			shift = 20;
-			break;
-		case 'G': case 'g':
-			shift = 30;
-			break;
-		case 'T': case 't':
-			shift = 40;
-			break;
-		default:
-			return not_a_size;
-		}
-		if (ptr + 1 != end)
-			return not_a_size;
-	}
-	if (v == 0)
-		return "size \"" + text + "\" must be more than 0";
-	if (v > (~u64{0} >> shift))
-		return "size \"" + text + "\" is too large";
-	bytes = v << shift;
-	return "";
-}
-
-// The shortest exact spelling of a size: 1G, 128M, 64K or plain bytes.
-std::string format_size(u64 bytes)
-{
-	static const struct {
-		unsigned shift;
-		char suffix;
-	} units[] = {{40, 'T'}, {30, 'G'}, {20, 'M'}, {10, 'K'}};
-	for (const auto &u : units)
-		if (bytes >= (u64{1} << u.shift) && bytes % (u64{1} << u.shift) == 0)
-			return std::to_string(bytes >> u.shift) + u.suffix;
-	return std::to_string(bytes);
-}
 
 struct Options {
 	std::string trace;
