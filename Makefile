@@ -25,7 +25,7 @@ all: module user
 help:
 	@echo "make            build aether.ko ($(B)/kmod) and user space ($(B)/bin)"
 	@echo "make test       unit tests, header check, VM harness self-check, VM tests"
-	@echo "make run        boot the VM with aether.ko loaded and show 'aether-ctl status'"
+	@echo "make run        the demo in the VM: aether.ko on a slow disk, aether-ublk's cache off and on, XRP lookups"
 	@echo "make deps       install packages and unpack the Debian 6.12 kernel (idempotent)"
 	@echo "make vm         interactive shell in the test VM"
 	@echo "make bench      benchmarks (print numbers; never part of 'make test')"
