@@ -113,26 +113,9 @@ enum aether_hook_verdict {
 	AETHER_HOOK_EXACT,	/* sync: a random miss reads just the request */
 };
 
-/* Asks an attached eBPF policy about the access. Returns 0, or -ENOENT if there is none. */
-static int aether_hook_policy(struct readahead_control *ractl, unsigned long long key, pgoff_t index,
-			      unsigned long req, unsigned long long prev, enum aether_hook_kind kind,
-			      struct aether_core_decision *d, struct aether_core_result *res)
-{
-	struct aether_policy_ctx ctx = {
-		.stream = key,
-		.index = index,
-		.prev = prev,
-		.size = DIV_ROUND_UP_ULL(i_size_read(ractl->mapping->host), PAGE_SIZE),
-		.len = req,
-		.source = kind == AETHER_HOOK_SYNC ? AETHER_POLICY_SYNC_MISS : AETHER_POLICY_ASYNC_MARK,
-	};
-
-	return aether_policy_decide(&ctx, d, res);
-}
-
 /*
- * Feeds one access to this CPU's core, or to an attached eBPF policy instead,
- * and acts on the decisions.
+ * Feeds one access to this CPU's core, or to an attached eBPF policy instead
+ * (aether_policy_decide()), and acts on the decisions.
  *
  * Caller has preemption disabled. Returns what the kernel's readahead must do.
  */
@@ -146,8 +129,8 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 	pgoff_t index = readahead_index(ractl);
 	struct aether_core_result res;
 	enum aether_mode mode = READ_ONCE(aether_tunables.mode);
-	int gen = atomic_read(&aether_tunables.generation);
 	unsigned long long key, prev = AETHER_CORE_NO_PREV;
+	struct aether_policy_access a;
 	bool kernel_marker = false;
 	loff_t prev_pos;
 	unsigned int i;
@@ -157,12 +140,6 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 		return AETHER_HOOK_KERNEL;
 	if (kind == AETHER_HOOK_SYNC)
 		aether_stats_add(AETHER_STAT_SYNC_MISSES, 1);
-
-	if (unlikely(hc->generation != gen)) {
-		aether_sysfs_core_config(&hc->cfg);
-		aether_core_cpu_configure(hc->core, &hc->cfg);
-		hc->generation = gen;
-	}
 
 	/*
 	 * The reader only shows itself at misses and at readahead marks, so tell the
@@ -181,11 +158,20 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 
 	/* Per open file: two readers of one file are two streams. */
 	key = (unsigned long)ra ^ ((unsigned long long)(unsigned long)ractl->mapping << 17);
+	a = (struct aether_policy_access){
+		.ctx = {
+			.stream = key,
+			.index = index,
+			.prev = prev,
+			.len = req,
+			.source = kind == AETHER_HOOK_SYNC ? AETHER_POLICY_SYNC_MISS : AETHER_POLICY_ASYNC_MARK,
+		},
+		.key = key,
+		.inode = ractl->mapping->host,
+	};
 	t0 = local_clock();
-	if (aether_policy_attached() && aether_hook_policy(ractl, key, index, req, prev, kind, d, &res) == 0)
+	if (aether_policy_decide(hc->core, &hc->cfg, &hc->generation, &a, d, &res) == AETHER_POLICY_BY_PROGRAM)
 		aether_stats_add(AETHER_STAT_POLICY_DECISIONS, res.n);
-	else
-		aether_core_cpu_access(hc->core, key, index, req, prev, d, &res);
 	aether_stats_latency(local_clock() - t0);
 	aether_stats_add(AETHER_STAT_DECISIONS, res.n);
 	aether_stats_add(AETHER_STAT_PREFETCH_HITS, res.used);

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * policy subsystem: a prefetch decision written in eBPF.
+ * policy subsystem: a prefetch decision written in eBPF, and the one place where
+ * every access is decided.
  *
- * While an aether_policy_ops program is attached, the readahead hook and the
- * block telemetry ask its decide() instead of the built-in core; detaching it
- * gives every later access back to the core. decide() sees one access
+ * The readahead hook and the block telemetry hand each access to
+ * aether_policy_decide(). While an aether_policy_ops program is attached, its
+ * decide() answers instead of the host's built-in core; detaching it gives every
+ * later access back to the core. decide() sees one access
  * (struct aether_policy_ctx), emits up to AETHER_POLICY_MAX_DECISIONS decisions
  * with the kfunc aether_policy_emit(), which checks each one, and returns the
  * pattern that steers the hook. What the hook then does with the decisions is
@@ -12,6 +14,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/fs.h>
 #include <linux/kobject.h>
 #include <linux/module.h>
 #include <linux/sysfs.h>
@@ -32,6 +35,7 @@ static_assert((int)AETHER_POLICY_STRIDE == (int)AETHER_CORE_PATTERN_STRIDE);
 static_assert((int)AETHER_POLICY_READAHEAD == (int)AETHER_CORE_ACTION_READAHEAD);
 static_assert((int)AETHER_POLICY_PREFETCH == (int)AETHER_CORE_ACTION_PREFETCH);
 static_assert((int)AETHER_POLICY_MAX_DECISIONS == (int)AETHER_CORE_MAX_DECISIONS);
+static_assert(AETHER_POLICY_NO_PREV == AETHER_CORE_NO_PREV);
 
 struct aether_policy_kctx {
 	struct aether_policy_ctx ctx;	/* what decide() is given; first, for container_of */
@@ -39,7 +43,7 @@ struct aether_policy_kctx {
 	unsigned int n;			/* of them filled */
 };
 
-struct aether_bpf_slot aether_policy_slot = AETHER_BPF_SLOT_INIT(aether_policy_slot, "policy");
+static struct aether_bpf_slot aether_policy_slot = AETHER_BPF_SLOT_INIT(aether_policy_slot, "policy");
 
 /* decide() calls that returned no pattern, and emits it refused: a program's bugs. */
 static atomic64_t aether_policy_errors;
@@ -80,13 +84,28 @@ __bpf_kfunc int aether_policy_emit(struct aether_policy_ctx *ctx, u32 action, u6
 
 __bpf_kfunc_end_defs();
 
-int aether_policy_decide(const struct aether_policy_ctx *ctx, struct aether_core_decision *d,
-			 struct aether_core_result *res)
+/*
+ * Whether a program is attached now. A lock-free look, so that the hosts pay
+ * nothing for policies while none is attached; any context.
+ */
+static inline bool aether_policy_attached(void)
 {
-	struct aether_policy_kctx k = { .ctx = *ctx, .d = d };
+	return rcu_access_pointer(aether_policy_slot.ops) != NULL;
+}
+
+/*
+ * Lets the attached program decide for @a, as aether_policy_decide() says.
+ * Returns 0, or -ENOENT if none is attached (it may just have been detached).
+ */
+static int aether_policy_call(const struct aether_policy_access *a, struct aether_core_decision *d,
+			      struct aether_core_result *res)
+{
+	struct aether_policy_kctx k = { .ctx = a->ctx, .d = d };
 	struct aether_policy_ops *ops;
 	int pattern, ret = -ENOENT;
 
+	if (a->inode)
+		k.ctx.size = DIV_ROUND_UP_ULL(i_size_read(a->inode), PAGE_SIZE);
 	rcu_read_lock();
 	ops = aether_bpf_slot_get(&aether_policy_slot, NULL);
 	if (ops) {
@@ -104,6 +123,24 @@ int aether_policy_decide(const struct aether_policy_ctx *ctx, struct aether_core
 	}
 	rcu_read_unlock();
 	return ret;
+}
+
+enum aether_policy_by aether_policy_decide(struct aether_core_cpu *core, struct aether_core_config *cfg,
+					   int *generation, const struct aether_policy_access *a,
+					   struct aether_core_decision *d, struct aether_core_result *res)
+{
+	int gen = atomic_read(&aether_tunables.generation);
+
+	if (unlikely(*generation != gen)) {
+		aether_sysfs_core_config(cfg);
+		aether_core_cpu_configure(core, cfg);
+		*generation = gen;
+	}
+	/* A racing detach is harmless: the call then finds no program and the core decides. */
+	if (aether_policy_attached() && aether_policy_call(a, d, res) == 0)
+		return AETHER_POLICY_BY_PROGRAM;
+	aether_core_cpu_access(core, a->key, a->ctx.index, a->ctx.len, a->ctx.prev, d, res);
+	return AETHER_POLICY_BY_CORE;
 }
 
 /* struct_ops plumbing. */
