@@ -43,7 +43,8 @@ struct aether_policy_kctx {
 	unsigned int n;			/* of them filled */
 };
 
-static struct aether_bpf_slot aether_policy_slot = AETHER_BPF_SLOT_INIT(aether_policy_slot, "policy");
+static struct aether_bpf_slot aether_policy_slot =
+	AETHER_BPF_SLOT_INIT(aether_policy_slot, "policy", aether_policy_ops, decide);
 
 /* decide() calls that returned no pattern, and emits it refused: a program's bugs. */
 static atomic64_t aether_policy_errors;
@@ -145,38 +146,6 @@ enum aether_policy_by aether_policy_decide(struct aether_core_cpu *core, struct 
 
 /* struct_ops plumbing. */
 
-static int aether_policy_ops_init(struct btf *btf)
-{
-	return 0;
-}
-
-static int aether_policy_ops_init_member(const struct btf_type *t, const struct btf_member *member,
-					 void *kdata, const void *udata)
-{
-	return aether_bpf_init_name(t, member, kdata, udata, offsetof(struct aether_policy_ops, name));
-}
-
-static int aether_policy_ops_reg(void *kdata, struct bpf_link *link)
-{
-	struct aether_policy_ops *ops = kdata;
-
-	if (!ops->decide)
-		return -EINVAL;
-	return aether_bpf_slot_attach(&aether_policy_slot, ops, ops->name);
-}
-
-static void aether_policy_ops_unreg(void *kdata, struct bpf_link *link)
-{
-	struct aether_policy_ops *ops = kdata;
-
-	aether_bpf_slot_detach(&aether_policy_slot, ops, ops->name);
-}
-
-static const struct bpf_verifier_ops aether_policy_verifier_ops = {
-	.get_func_proto = bpf_base_func_proto,
-	.is_valid_access = aether_bpf_is_valid_access,
-};
-
 /* Never called: the kernel needs a function of each member's type for CFI. */
 static int aether_policy_decide_stub(struct aether_policy_ctx *ctx)
 {
@@ -187,23 +156,14 @@ static struct aether_policy_ops aether_policy_cfi_stubs = {
 	.decide = aether_policy_decide_stub,
 };
 
-static struct bpf_struct_ops aether_policy_bpf_ops = {
-	.verifier_ops = &aether_policy_verifier_ops,
-	.init = aether_policy_ops_init,
-	.check_member = aether_bpf_check_member,
-	.init_member = aether_policy_ops_init_member,
-	.reg = aether_policy_ops_reg,
-	.unreg = aether_policy_ops_unreg,
-	.cfi_stubs = &aether_policy_cfi_stubs,
-	.name = "aether_policy_ops",
-	.owner = THIS_MODULE,
-};
+AETHER_BPF_STRUCT_OPS(aether_policy_bpf_ops, aether_policy_ops, aether_policy_slot,
+		      aether_policy_cfi_stubs);
 
 /* /sys/kernel/aether/policy/: which program decides, and its mistakes. */
 
 static ssize_t ops_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
-	return aether_bpf_slot_show(&aether_policy_slot, offsetof(struct aether_policy_ops, name), buf);
+	return aether_bpf_slot_show(&aether_policy_slot, buf);
 }
 static struct kobj_attribute aether_policy_attr_ops = __ATTR_RO_MODE(ops, 0444);
 
@@ -227,11 +187,9 @@ int aether_policy_init(void)
 {
 	int ret;
 
-	ret = register_bpf_struct_ops(&aether_policy_bpf_ops, aether_policy_ops);
-	if (ret) {
-		pr_err("policy: cannot register struct_ops aether_policy_ops: %d\n", ret);
+	ret = aether_bpf_register(&aether_policy_bpf_ops, aether_policy_ops, &aether_policy_slot);
+	if (ret)
 		return ret;
-	}
 
 	aether_policy_kobj = aether_sysfs_add_dir("policy", &aether_policy_group);
 	if (IS_ERR(aether_policy_kobj)) {
