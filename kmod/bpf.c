@@ -2,13 +2,16 @@
 /*
  * bpf subsystem: what every struct_ops type of the module shares (kmod/xrp.c,
  * kmod/policy.c): the kfunc set; one slot per type, whose .reg and .unreg attach
- * and detach the program and in which readers find it under RCU; and the rest of
- * the callbacks the kernel needs of a type, which only differ by the slot.
+ * and detach the program and in which readers find it under RCU; the rest of
+ * the callbacks the kernel needs of a type, which only differ by the slot; and the
+ * type's registration with its directory under /sys/kernel/aether/.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/btf_ids.h>
 #include <linux/ctype.h>
+#include <linux/err.h>
+#include <linux/kobject.h>
 #include <linux/module.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -17,6 +20,7 @@
 
 #include "bpf.h"
 #include "compat.h"
+#include "sysfs.h"
 
 /*
  * Every kfunc of the module, for struct_ops programs. A module may register one
@@ -85,8 +89,9 @@ void aether_bpf_slot_unreg(struct aether_bpf_slot *slot, void *kdata)
 	mutex_unlock(&slot->lock);
 }
 
-ssize_t aether_bpf_slot_show(struct aether_bpf_slot *slot, char *buf)
+ssize_t aether_bpf_ops_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
+	struct aether_bpf_slot *slot = container_of(attr, struct aether_bpf_slot, ops_attr);
 	const char *name;
 	ssize_t n = 0;
 	void *ops;
@@ -99,6 +104,36 @@ ssize_t aether_bpf_slot_show(struct aether_bpf_slot *slot, char *buf)
 	}
 	rcu_read_unlock();
 	return n;
+}
+
+int aether_bpf_type_failed(struct aether_bpf_slot *slot, const char *type, int ret)
+{
+	pr_err("%s: cannot register struct_ops %s: %d\n", slot->type, type, ret);
+	return ret;
+}
+
+int aether_bpf_type_add_dir(struct aether_bpf_slot *slot, struct attribute **attrs)
+{
+	struct kobject *kobj;
+	int ret;
+
+	slot->group.attrs = attrs;
+	kobj = aether_sysfs_add_dir(slot->type, &slot->group);
+	if (IS_ERR(kobj))
+		return PTR_ERR(kobj);
+	ret = sysfs_create_file(kobj, &slot->ops_attr.attr);
+	if (ret) {
+		kobject_put(kobj);
+		return ret;
+	}
+	slot->kobj = kobj;
+	return 0;
+}
+
+void aether_bpf_type_uninit(struct aether_bpf_slot *slot)
+{
+	kobject_put(slot->kobj);
+	slot->kobj = NULL;
 }
 
 static bool aether_bpf_is_valid_access(int off, int size, enum bpf_access_type type,

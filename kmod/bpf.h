@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the module's struct_ops types share: one attachment slot per type, and
- * every callback the kernel needs of a type, so that a subsystem only supplies
- * its slot and its CFI stubs (AETHER_BPF_STRUCT_OPS()).
+ * What the module's struct_ops types share: one attachment slot per type, every
+ * callback the kernel needs of a type, and the type's registration with its
+ * directory under /sys/kernel/aether/, so that a subsystem only supplies its
+ * slot, its CFI stubs and its own files.
  */
 #ifndef AETHER_BPF_H
 #define AETHER_BPF_H
@@ -10,9 +11,9 @@
 #include <linux/bpf.h>
 #include <linux/bpf_verifier.h>
 #include <linux/btf.h>
+#include <linux/kobject.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
-#include <linux/printk.h>
 #include <linux/rcupdate.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
@@ -33,10 +34,16 @@ struct aether_bpf_slot {
 	struct mutex lock;	/* serialises attach and detach */
 	void __rcu *ops;	/* the attached program's kdata, or NULL */
 	u64 generation;		/* bumped on every attach, so a reader can tell a new program at an old address */
-	const char *type;	/* the subsystem, for the log */
+	const char *type;	/* the subsystem: for the log, and its directory's name */
 	size_t name_off;	/* where the program's name is in its kdata */
 	size_t func_off;	/* the member every program must implement */
+	struct kobj_attribute ops_attr;	/* <type>/ops: the attached program's name */
+	struct attribute_group group;	/* <type>/: the subsystem's own files */
+	struct kobject *kobj;		/* /sys/kernel/aether/<type>/, while registered */
 };
+
+/* The show() of every slot's ops_attr: the attached program's name, or nothing. */
+ssize_t aether_bpf_ops_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf);
 
 /*
  * The slot @_slot of subsystem @_type (a string), for programs of struct_ops type
@@ -48,6 +55,7 @@ struct aether_bpf_slot {
 		.type = (_type),						\
 		.name_off = offsetof(struct _ops, name),			\
 		.func_off = offsetof(struct _ops, _func),			\
+		.ops_attr = __ATTR(ops, 0444, aether_bpf_ops_show, NULL),	\
 	}
 
 /*
@@ -62,12 +70,6 @@ static inline void *aether_bpf_slot_get(struct aether_bpf_slot *slot, u64 *gen)
 		*gen = READ_ONCE(slot->generation);
 	return ops;
 }
-
-/*
- * aether_bpf_slot_show() - sysfs: the attached program's name, or nothing.
- * Returns the length written.
- */
-ssize_t aether_bpf_slot_show(struct aether_bpf_slot *slot, char *buf);
 
 /*
  * aether_bpf_slot_reg() - .reg of @slot's type: make @kdata the program @slot
@@ -141,20 +143,35 @@ int aether_bpf_check_member(const struct btf_type *t, const struct btf_member *m
 	}
 
 /*
- * aether_bpf_register() - register @_st_ops, defined by AETHER_BPF_STRUCT_OPS()
- * for struct @_type, whose programs attach to @_slot; log a failure. A macro,
- * because register_bpf_struct_ops() must name the struct to emit its BTF.
- * Process context. Returns 0 or the -errno of BTF. A type cannot be
- * unregistered: the kernel drops it with the module's BTF.
+ * aether_bpf_type_init() - register @_st_ops, defined by AETHER_BPF_STRUCT_OPS()
+ * for struct @_type, whose programs attach to @_slot; then create
+ * /sys/kernel/aether/<slot type>/ holding "ops" (the attached program's name) and
+ * the NULL-terminated @_attrs. A macro, because register_bpf_struct_ops() must
+ * name the struct to emit its BTF.
+ *
+ * Caller has created /sys/kernel/aether/. Process context. Returns 0 or a -errno
+ * from BTF or sysfs; a failure is logged. A struct_ops type cannot be
+ * unregistered: the kernel drops it with the module's BTF, and an attached
+ * program holds a reference on the module, so nothing outlives what it points at.
  */
-#define aether_bpf_register(_st_ops, _type, _slot)					\
+#define aether_bpf_type_init(_st_ops, _type, _slot, _attrs)				\
 	({										\
 		int __ret = register_bpf_struct_ops(_st_ops, _type);			\
 											\
-		if (__ret)								\
-			pr_err("%s: cannot register struct_ops %s: %d\n", (_slot)->type,	\
-			       #_type, __ret);						\
-		__ret;									\
+		__ret ? aether_bpf_type_failed(_slot, #_type, __ret) :			\
+			aether_bpf_type_add_dir(_slot, _attrs);				\
 	})
+
+/* For aether_bpf_type_init(): logs that struct @type failed with @ret, and returns it. */
+int aether_bpf_type_failed(struct aether_bpf_slot *slot, const char *type, int ret);
+
+/*
+ * For aether_bpf_type_init(): creates @slot's directory with its "ops" and
+ * @attrs. Returns 0 or sysfs's -errno, leaving nothing.
+ */
+int aether_bpf_type_add_dir(struct aether_bpf_slot *slot, struct attribute **attrs);
+
+/* aether_bpf_type_uninit() - remove what aether_bpf_type_init() made in sysfs. */
+void aether_bpf_type_uninit(struct aether_bpf_slot *slot);
 
 #endif /* AETHER_BPF_H */

@@ -49,8 +49,6 @@ static struct aether_bpf_slot aether_policy_slot =
 /* decide() calls that returned no pattern, and emits it refused: a program's bugs. */
 static atomic64_t aether_policy_errors;
 
-static struct kobject *aether_policy_kobj;
-
 __bpf_kfunc_start_defs();
 
 /*
@@ -161,12 +159,6 @@ AETHER_BPF_STRUCT_OPS(aether_policy_bpf_ops, aether_policy_ops, aether_policy_sl
 
 /* /sys/kernel/aether/policy/: which program decides, and its mistakes. */
 
-static ssize_t ops_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
-{
-	return aether_bpf_slot_show(&aether_policy_slot, buf);
-}
-static struct kobj_attribute aether_policy_attr_ops = __ATTR_RO_MODE(ops, 0444);
-
 static ssize_t errors_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
 	return sysfs_emit(buf, "%lld\n", atomic64_read(&aether_policy_errors));
@@ -174,33 +166,17 @@ static ssize_t errors_show(struct kobject *kobj, struct kobj_attribute *attr, ch
 static struct kobj_attribute aether_policy_attr_errors = __ATTR_RO_MODE(errors, 0400);
 
 static struct attribute *aether_policy_attrs[] = {
-	&aether_policy_attr_ops.attr,
 	&aether_policy_attr_errors.attr,
 	NULL,
 };
 
-static const struct attribute_group aether_policy_group = {
-	.attrs = aether_policy_attrs,
-};
-
 int aether_policy_init(void)
 {
-	int ret;
-
-	ret = aether_bpf_register(&aether_policy_bpf_ops, aether_policy_ops, &aether_policy_slot);
-	if (ret)
-		return ret;
-
-	aether_policy_kobj = aether_sysfs_add_dir("policy", &aether_policy_group);
-	if (IS_ERR(aether_policy_kobj)) {
-		ret = PTR_ERR(aether_policy_kobj);
-		aether_policy_kobj = NULL;
-	}
-	return ret;
+	return aether_bpf_type_init(&aether_policy_bpf_ops, aether_policy_ops, &aether_policy_slot,
+				    aether_policy_attrs);
 }
 
 void aether_policy_uninit(void)
 {
-	kobject_put(aether_policy_kobj);
-	aether_policy_kobj = NULL;
+	aether_bpf_type_uninit(&aether_policy_slot);
 }

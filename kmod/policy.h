@@ -16,6 +16,8 @@ struct inode;
  * As for xrp, the type cannot be unregistered; an attached program holds the module.
  */
 int aether_policy_init(void);
+
+/* aether_policy_uninit() - remove /sys/kernel/aether/policy/; the type stays, as above. */
 void aether_policy_uninit(void);
 
 /*

@@ -60,8 +60,6 @@ static atomic64_t aether_xrp_lookups;
 static atomic64_t aether_xrp_hops;
 static atomic64_t aether_xrp_errors;
 
-static struct kobject *aether_xrp_kobj;
-
 static inline struct aether_xrp_kctx *aether_xrp_kctx_of(struct aether_xrp_ctx *ctx)
 {
 	return container_of(ctx, struct aether_xrp_kctx, ctx);
@@ -326,12 +324,6 @@ out:
 
 /* /sys/kernel/aether/xrp/: which program is attached, and what lookups did. */
 
-static ssize_t ops_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
-{
-	return aether_bpf_slot_show(&aether_xrp_slot, buf);
-}
-static struct kobj_attribute aether_xrp_attr_ops = __ATTR_RO_MODE(ops, 0444);
-
 #define AETHER_XRP_COUNTER(_name)                                                           \
 	static ssize_t _name##_show(struct kobject *kobj, struct kobj_attribute *attr,      \
 				    char *buf)                                              \
@@ -345,35 +337,19 @@ AETHER_XRP_COUNTER(hops);
 AETHER_XRP_COUNTER(errors);
 
 static struct attribute *aether_xrp_attrs[] = {
-	&aether_xrp_attr_ops.attr,
 	&aether_xrp_attr_lookups.attr,
 	&aether_xrp_attr_hops.attr,
 	&aether_xrp_attr_errors.attr,
 	NULL,
 };
 
-static const struct attribute_group aether_xrp_group = {
-	.attrs = aether_xrp_attrs,
-};
-
 int aether_xrp_init(void)
 {
-	int ret;
-
-	ret = aether_bpf_register(&aether_xrp_bpf_ops, aether_xrp_ops, &aether_xrp_slot);
-	if (ret)
-		return ret;
-
-	aether_xrp_kobj = aether_sysfs_add_dir("xrp", &aether_xrp_group);
-	if (IS_ERR(aether_xrp_kobj)) {
-		ret = PTR_ERR(aether_xrp_kobj);
-		aether_xrp_kobj = NULL;
-	}
-	return ret;
+	return aether_bpf_type_init(&aether_xrp_bpf_ops, aether_xrp_ops, &aether_xrp_slot,
+				    aether_xrp_attrs);
 }
 
 void aether_xrp_uninit(void)
 {
-	kobject_put(aether_xrp_kobj);
-	aether_xrp_kobj = NULL;
+	aether_bpf_type_uninit(&aether_xrp_slot);
 }
