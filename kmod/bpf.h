@@ -46,13 +46,13 @@ struct aether_bpf_slot {
 ssize_t aether_bpf_ops_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf);
 
 /*
- * The slot @_slot of subsystem @_type (a string), for programs of struct_ops type
+ * The slot @_slot of subsystem @_sub (a string), for programs of struct_ops type
  * struct @_ops, which have a char name[AETHER_OPS_NAME_LEN] and must implement @_func.
  */
-#define AETHER_BPF_SLOT_INIT(_slot, _type, _ops, _func)				\
+#define AETHER_BPF_SLOT_INIT(_slot, _sub, _ops, _func)				\
 	{									\
 		.lock = __MUTEX_INITIALIZER((_slot).lock),			\
-		.type = (_type),						\
+		.type = (_sub),							\
 		.name_off = offsetof(struct _ops, name),			\
 		.func_off = offsetof(struct _ops, _func),			\
 		.ops_attr = __ATTR(ops, 0444, aether_bpf_ops_show, NULL),	\
