@@ -179,22 +179,6 @@ static u64 aether_blk_inflight_end(struct request *rq)
 	return 0;
 }
 
-/* Asks an attached eBPF policy about a read of @d. Returns 0, or -ENOENT if there is none. */
-static int aether_blk_policy(struct aether_blk_dev *d, u64 index, unsigned int len, u64 size,
-			     struct aether_core_decision *out, struct aether_core_result *res)
-{
-	struct aether_policy_ctx ctx = {
-		.stream = d->devt,
-		.index = index,
-		.prev = AETHER_POLICY_NO_PREV,
-		.size = size,
-		.len = len,
-		.source = AETHER_POLICY_BLOCK,
-	};
-
-	return aether_policy_decide(&ctx, out, res);
-}
-
 /*
  * Feeds one read of pages [@index, @index + @len) of a disk of @size pages to @d's
  * core, or to an attached eBPF policy instead, unless @d is busy.
@@ -203,8 +187,18 @@ static void aether_blk_core_access(struct aether_blk_dev *d, u64 index, unsigned
 {
 	struct aether_core_cpu *core = smp_load_acquire(&d->core);
 	struct aether_core_decision out[AETHER_CORE_MAX_DECISIONS];
+	struct aether_policy_access a = {
+		.ctx = {
+			.stream = d->devt,
+			.index = index,
+			.prev = AETHER_POLICY_NO_PREV,
+			.size = size,
+			.len = len,
+			.source = AETHER_POLICY_BLOCK,
+		},
+		.key = 0,	/* a disk is one stream of its own core */
+	};
 	struct aether_core_result res;
-	int gen = atomic_read(&aether_tunables.generation);
 	unsigned long flags;
 
 	if (!core)
@@ -213,13 +207,7 @@ static void aether_blk_core_access(struct aether_blk_dev *d, u64 index, unsigned
 		this_cpu_inc(d->cpu->count[AETHER_BLK_DECISIONS_SKIPPED]);
 		return;
 	}
-	if (d->generation != gen) {
-		aether_sysfs_core_config(&d->cfg);
-		aether_core_cpu_configure(core, &d->cfg);
-		d->generation = gen;
-	}
-	if (!aether_policy_attached() || aether_blk_policy(d, index, len, size, out, &res) != 0)
-		aether_core_cpu_access(core, 0, index, len, AETHER_CORE_NO_PREV, out, &res);
+	aether_policy_decide(core, &d->cfg, &d->generation, &a, out, &res);
 	d->pattern = res.pattern;
 	if (res.n)
 		d->last = out[res.n - 1];

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Every kernel-version conditional in aether.ko lives here, so the rest of the
- * module reads as plain code for one kernel.
+ * Kernel-version and architecture shims, and nothing else: every test of the
+ * kernel's version and every piece of code written for one architecture lives
+ * here, so the rest of the module reads as plain code for one kernel. What a
+ * stage shares with another belongs to that stage's header, not here.
  */
 #ifndef AETHER_COMPAT_H
 #define AETHER_COMPAT_H

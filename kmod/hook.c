@@ -10,7 +10,7 @@
  *    min_window_kb..max_window_kb; a stream that stops being one gets the device's
  *    default back;
  *  - strided, backward and correlated ranges, which Linux never reads ahead, are
- *    queued as explicit prefetches and read by a workqueue. Every prefetched page is
+ *    handed to the prefetch queue (kmod/prefetch.c). Every prefetched page is
  *    marked PG_readahead, so the reader's use of it comes back through the async
  *    hook, the core sees the stream continue, and it can tell hits from waste;
  *  - when such a marked page is reached in a stream that is not forward, the
@@ -44,12 +44,12 @@
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/trace_recursion.h>
-#include <linux/workqueue.h>
 
 #include "compat.h"
 #include "core.h"
 #include "hook.h"
 #include "policy.h"
+#include "prefetch.h"
 #include "stats.h"
 #include "sysfs.h"
 #include "trace.h"
@@ -66,108 +66,6 @@ struct aether_hook_cpu {
 	int generation;			/* of aether_tunables when it was */
 };
 static DEFINE_PER_CPU(struct aether_hook_cpu, aether_hook_cpus);
-
-static struct workqueue_struct *aether_hook_wq;
-static atomic_t aether_hook_inflight = ATOMIC_INIT(0);
-
-/* One access's explicit prefetches: ranges of @file, which it holds a reference to. */
-struct aether_hook_prefetch {
-	struct work_struct work;
-	struct file *file;
-	unsigned int n;
-	struct {
-		pgoff_t index;
-		unsigned long nr;
-	} range[AETHER_CORE_MAX_DECISIONS];
-};
-
-/*
- * How many of pages [@index, @index + @nr) of @mapping readahead may read: none
- * for a mapping that cannot read pages (as force_page_cache_ra()), and never past
- * the page holding the last byte (as do_page_cache_ra()).
- */
-static unsigned long aether_hook_readable(struct address_space *mapping, pgoff_t index,
-					  unsigned long nr)
-{
-	loff_t isize = i_size_read(mapping->host);
-	pgoff_t last;
-
-	if (isize <= 0 || (!mapping->a_ops->read_folio && !mapping->a_ops->readahead))
-		return 0;
-	last = (isize - 1) >> PAGE_SHIFT;
-	return index > last ? 0 : min_t(unsigned long, nr, last - index + 1);
-}
-
-/*
- * Reads one access's prefetches. Each page is read on its own so that each is
- * marked PG_readahead; the plug merges them back into as few requests as the
- * device allows. A private file_ra_state keeps the file's own readahead state
- * untouched.
- */
-static void aether_hook_prefetch_work(struct work_struct *work)
-{
-	struct aether_hook_prefetch *p = container_of(work, struct aether_hook_prefetch, work);
-	struct address_space *mapping = p->file->f_mapping;
-	struct file_ra_state ra = {};
-	struct blk_plug plug;
-	unsigned long nr;
-	unsigned int r;
-	pgoff_t i;
-
-	blk_start_plug(&plug);
-	for (r = 0; r < p->n; r++) {
-		nr = aether_hook_readable(mapping, p->range[r].index, p->range[r].nr);
-		if (!nr)
-			continue;
-		trace_aether_prefetch_issue(mapping->host, p->range[r].index, nr);
-		for (i = p->range[r].index; i < p->range[r].index + nr; i++) {
-			DEFINE_READAHEAD(ractl, p->file, &ra, mapping, i);
-
-			page_cache_ra_unbounded(&ractl, 1, 1);
-		}
-	}
-	blk_finish_plug(&plug);
-	fput(p->file);
-	kfree(p);
-	atomic_dec(&aether_hook_inflight);
-}
-
-/*
- * Starts a work item for one access's prefetches, or counts a drop when
- * prefetch_queue_depth items are already queued. Returns it, or NULL.
- */
-static struct aether_hook_prefetch *aether_hook_prefetch_start(struct file *file)
-{
-	unsigned int depth = READ_ONCE(aether_tunables.prefetch_queue_depth);
-	struct aether_hook_prefetch *p;
-
-	if (!file || !depth)
-		return NULL;
-	if (atomic_inc_return(&aether_hook_inflight) > depth)
-		goto drop;
-	p = kmalloc(sizeof(*p), GFP_NOWAIT | __GFP_NOWARN);
-	if (!p)
-		goto drop;
-	INIT_WORK(&p->work, aether_hook_prefetch_work);
-	p->file = get_file(file);
-	p->n = 0;
-	return p;
-drop:
-	atomic_dec(&aether_hook_inflight);
-	aether_stats_add(AETHER_STAT_QUEUE_DROPS, 1);
-	return NULL;
-}
-
-/* Adds pages [start, start + nr) to @p. Caller keeps @p->n below its capacity. */
-static void aether_hook_prefetch_add(struct aether_hook_prefetch *p, unsigned long long start,
-				     unsigned int nr)
-{
-	p->range[p->n].index = start;
-	p->range[p->n].nr = nr;
-	p->n++;
-	aether_stats_add(AETHER_STAT_PREFETCH_ISSUED, 1);
-	aether_stats_add(AETHER_STAT_PREFETCH_PAGES, nr);
-}
 
 /*
  * Grows a forward stream's readahead window toward @pages, within @cfg's bounds.
@@ -215,26 +113,9 @@ enum aether_hook_verdict {
 	AETHER_HOOK_EXACT,	/* sync: a random miss reads just the request */
 };
 
-/* Asks an attached eBPF policy about the access. Returns 0, or -ENOENT if there is none. */
-static int aether_hook_policy(struct readahead_control *ractl, unsigned long long key, pgoff_t index,
-			      unsigned long req, unsigned long long prev, enum aether_hook_kind kind,
-			      struct aether_core_decision *d, struct aether_core_result *res)
-{
-	struct aether_policy_ctx ctx = {
-		.stream = key,
-		.index = index,
-		.prev = prev,
-		.size = DIV_ROUND_UP_ULL(i_size_read(ractl->mapping->host), PAGE_SIZE),
-		.len = req,
-		.source = kind == AETHER_HOOK_SYNC ? AETHER_POLICY_SYNC_MISS : AETHER_POLICY_ASYNC_MARK,
-	};
-
-	return aether_policy_decide(&ctx, d, res);
-}
-
 /*
- * Feeds one access to this CPU's core, or to an attached eBPF policy instead,
- * and acts on the decisions.
+ * Feeds one access to this CPU's core, or to an attached eBPF policy instead
+ * (aether_policy_decide()), and acts on the decisions.
  *
  * Caller has preemption disabled. Returns what the kernel's readahead must do.
  */
@@ -243,13 +124,13 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 {
 	struct aether_hook_cpu *hc = this_cpu_ptr(&aether_hook_cpus);
 	struct aether_core_decision d[AETHER_CORE_MAX_DECISIONS];
-	struct aether_hook_prefetch *p = NULL;
+	struct aether_prefetch *p = NULL;
 	struct file_ra_state *ra = ractl->ra;
 	pgoff_t index = readahead_index(ractl);
 	struct aether_core_result res;
 	enum aether_mode mode = READ_ONCE(aether_tunables.mode);
-	int gen = atomic_read(&aether_tunables.generation);
 	unsigned long long key, prev = AETHER_CORE_NO_PREV;
+	struct aether_policy_access a;
 	bool kernel_marker = false;
 	loff_t prev_pos;
 	unsigned int i;
@@ -259,12 +140,6 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 		return AETHER_HOOK_KERNEL;
 	if (kind == AETHER_HOOK_SYNC)
 		aether_stats_add(AETHER_STAT_SYNC_MISSES, 1);
-
-	if (unlikely(hc->generation != gen)) {
-		aether_sysfs_core_config(&hc->cfg);
-		aether_core_cpu_configure(hc->core, &hc->cfg);
-		hc->generation = gen;
-	}
 
 	/*
 	 * The reader only shows itself at misses and at readahead marks, so tell the
@@ -283,11 +158,20 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 
 	/* Per open file: two readers of one file are two streams. */
 	key = (unsigned long)ra ^ ((unsigned long long)(unsigned long)ractl->mapping << 17);
+	a = (struct aether_policy_access){
+		.ctx = {
+			.stream = key,
+			.index = index,
+			.prev = prev,
+			.len = req,
+			.source = kind == AETHER_HOOK_SYNC ? AETHER_POLICY_SYNC_MISS : AETHER_POLICY_ASYNC_MARK,
+		},
+		.key = key,
+		.inode = ractl->mapping->host,
+	};
 	t0 = local_clock();
-	if (aether_policy_attached() && aether_hook_policy(ractl, key, index, req, prev, kind, d, &res) == 0)
+	if (aether_policy_decide(hc->core, &hc->cfg, &hc->generation, &a, d, &res) == AETHER_POLICY_BY_PROGRAM)
 		aether_stats_add(AETHER_STAT_POLICY_DECISIONS, res.n);
-	else
-		aether_core_cpu_access(hc->core, key, index, req, prev, d, &res);
 	aether_stats_latency(local_clock() - t0);
 	aether_stats_add(AETHER_STAT_DECISIONS, res.n);
 	aether_stats_add(AETHER_STAT_PREFETCH_HITS, res.used);
@@ -310,15 +194,10 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 			continue;
 		}
 		/* One work item, one plug, for everything this access prefetches. */
-		if (!p) {
-			p = aether_hook_prefetch_start(ractl->file);
-			if (!p)
-				break;
-		}
-		aether_hook_prefetch_add(p, d[i].start, d[i].length);
+		if (aether_prefetch_add(&p, ractl->file, d[i].start, d[i].length))
+			break;
 	}
-	if (p)
-		queue_work(aether_hook_wq, &p->work);
+	aether_prefetch_submit(p);
 	if (kind == AETHER_HOOK_ASYNC)
 		return !kernel_marker && res.pattern != AETHER_CORE_PATTERN_FORWARD ?
 		       AETHER_HOOK_SKIP : AETHER_HOOK_KERNEL;
@@ -365,7 +244,7 @@ static unsigned long aether_hook_exact_pages(struct address_space *mapping, pgof
 
 	if ((loff_t)READ_ONCE(mapping->nrpages) * 3 >= pages)
 		return 0;
-	return aether_hook_readable(mapping, index, req);
+	return aether_prefetch_readable(mapping, index, req);
 }
 
 /*
@@ -484,15 +363,9 @@ int aether_hook_init(void)
 		hc->core = aether_core_cpu_init(mem, streams, &hc->cfg);
 	}
 
-	aether_hook_wq = alloc_workqueue("aether_prefetch", WQ_HIGHPRI, 0);
-	if (!aether_hook_wq) {
-		ret = -ENOMEM;
-		goto err_cores;
-	}
-
 	ret = aether_hook_attach(&aether_hook_sync_ops, "page_cache_sync_ra");
 	if (ret)
-		goto err_wq;
+		goto err_cores;
 	ret = aether_hook_attach(&aether_hook_async_ops, "page_cache_async_ra");
 	if (ret)
 		goto err_sync;
@@ -500,8 +373,6 @@ int aether_hook_init(void)
 
 err_sync:
 	aether_hook_detach(&aether_hook_sync_ops);
-err_wq:
-	destroy_workqueue(aether_hook_wq);
 err_cores:
 	aether_hook_free_cores();
 	return ret;
@@ -509,10 +380,11 @@ err_cores:
 
 void aether_hook_uninit(void)
 {
-	/* No callback runs once these return; then no prefetch can be queued. */
+	/*
+	 * No callback runs once these return; then no prefetch can be submitted, and
+	 * aether_prefetch_uninit() can drain the queue.
+	 */
 	aether_hook_detach(&aether_hook_async_ops);
 	aether_hook_detach(&aether_hook_sync_ops);
-	/* Runs every queued prefetch, so each drops its file reference. */
-	destroy_workqueue(aether_hook_wq);
 	aether_hook_free_cores();
 }

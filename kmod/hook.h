@@ -6,7 +6,7 @@
  * aether_hook_init() - give every CPU a core and hook the page-cache readahead.
  *
  * Attaches ftrace callbacks to page_cache_sync_ra() and page_cache_async_ra().
- * Returns 0; -EINVAL if the "streams" module parameter is not a power of two in
+ * Caller has initialised the prefetch queue (aether_prefetch_init()). Returns 0; -EINVAL if the "streams" module parameter is not a power of two in
  * 8..65536; -ENOMEM; or the -errno of ftrace, e.g. -EBUSY when another module
  * (a livepatch) already redirects page_cache_async_ra(). Nothing is left behind
  * on failure.
@@ -14,10 +14,11 @@
 int aether_hook_init(void);
 
 /*
- * aether_hook_uninit() - detach the hooks, finish or drop queued prefetches, free.
+ * aether_hook_uninit() - detach the hooks and free the cores.
  *
- * Safe while reads are in flight: ftrace waits for callbacks that are running,
- * and the prefetch queue is drained before the cores are freed.
+ * Safe while reads are in flight: ftrace waits for callbacks that are running
+ * before the cores are freed. Once it returns no prefetch is submitted any more,
+ * so the caller may then drain the queue with aether_prefetch_uninit().
  */
 void aether_hook_uninit(void);
 

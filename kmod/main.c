@@ -17,6 +17,7 @@
 #include "dev.h"
 #include "hook.h"
 #include "policy.h"
+#include "prefetch.h"
 #include "stats.h"
 #include "sysfs.h"
 #include "xrp.h"
@@ -49,9 +50,13 @@ static int __init aether_init(void)
 	if (ret)
 		goto err_policy;
 
-	ret = aether_hook_init();
+	ret = aether_prefetch_init();
 	if (ret)
 		goto err_blk;
+
+	ret = aether_hook_init();
+	if (ret)
+		goto err_prefetch;
 
 	ret = aether_xrp_init();
 	if (ret)
@@ -68,6 +73,8 @@ err_xrp:
 	aether_xrp_uninit();
 err_hook:
 	aether_hook_uninit();
+err_prefetch:
+	aether_prefetch_uninit();
 err_blk:
 	aether_blk_uninit();
 err_policy:
@@ -88,6 +95,7 @@ static void __exit aether_exit(void)
 	aether_dev_uninit();
 	aether_xrp_uninit();
 	aether_hook_uninit();
+	aether_prefetch_uninit();
 	aether_blk_uninit();
 	aether_policy_uninit();
 	aether_bpf_uninit();

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * policy subsystem: a prefetch decision written in eBPF.
+ * policy subsystem: a prefetch decision written in eBPF, and the one place where
+ * every access is decided.
  *
- * While an aether_policy_ops program is attached, the readahead hook and the
- * block telemetry ask its decide() instead of the built-in core; detaching it
- * gives every later access back to the core. decide() sees one access
+ * The readahead hook and the block telemetry hand each access to
+ * aether_policy_decide(). While an aether_policy_ops program is attached, its
+ * decide() answers instead of the host's built-in core; detaching it gives every
+ * later access back to the core. decide() sees one access
  * (struct aether_policy_ctx), emits up to AETHER_POLICY_MAX_DECISIONS decisions
  * with the kfunc aether_policy_emit(), which checks each one, and returns the
  * pattern that steers the hook. What the hook then does with the decisions is
@@ -12,6 +14,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/fs.h>
 #include <linux/kobject.h>
 #include <linux/module.h>
 #include <linux/sysfs.h>
@@ -32,6 +35,7 @@ static_assert((int)AETHER_POLICY_STRIDE == (int)AETHER_CORE_PATTERN_STRIDE);
 static_assert((int)AETHER_POLICY_READAHEAD == (int)AETHER_CORE_ACTION_READAHEAD);
 static_assert((int)AETHER_POLICY_PREFETCH == (int)AETHER_CORE_ACTION_PREFETCH);
 static_assert((int)AETHER_POLICY_MAX_DECISIONS == (int)AETHER_CORE_MAX_DECISIONS);
+static_assert(AETHER_POLICY_NO_PREV == AETHER_CORE_NO_PREV);
 
 struct aether_policy_kctx {
 	struct aether_policy_ctx ctx;	/* what decide() is given; first, for container_of */
@@ -39,12 +43,11 @@ struct aether_policy_kctx {
 	unsigned int n;			/* of them filled */
 };
 
-struct aether_bpf_slot aether_policy_slot = AETHER_BPF_SLOT_INIT(aether_policy_slot, "policy");
+static struct aether_bpf_slot aether_policy_slot =
+	AETHER_BPF_SLOT_INIT(aether_policy_slot, "policy", aether_policy_ops, decide);
 
 /* decide() calls that returned no pattern, and emits it refused: a program's bugs. */
 static atomic64_t aether_policy_errors;
-
-static struct kobject *aether_policy_kobj;
 
 __bpf_kfunc_start_defs();
 
@@ -80,13 +83,28 @@ __bpf_kfunc int aether_policy_emit(struct aether_policy_ctx *ctx, u32 action, u6
 
 __bpf_kfunc_end_defs();
 
-int aether_policy_decide(const struct aether_policy_ctx *ctx, struct aether_core_decision *d,
-			 struct aether_core_result *res)
+/*
+ * Whether a program is attached now. A lock-free look, so that the hosts pay
+ * nothing for policies while none is attached; any context.
+ */
+static inline bool aether_policy_attached(void)
 {
-	struct aether_policy_kctx k = { .ctx = *ctx, .d = d };
+	return rcu_access_pointer(aether_policy_slot.ops) != NULL;
+}
+
+/*
+ * Lets the attached program decide for @a, as aether_policy_decide() says.
+ * Returns 0, or -ENOENT if none is attached (it may just have been detached).
+ */
+static int aether_policy_call(const struct aether_policy_access *a, struct aether_core_decision *d,
+			      struct aether_core_result *res)
+{
+	struct aether_policy_kctx k = { .ctx = a->ctx, .d = d };
 	struct aether_policy_ops *ops;
 	int pattern, ret = -ENOENT;
 
+	if (a->inode)
+		k.ctx.size = DIV_ROUND_UP_ULL(i_size_read(a->inode), PAGE_SIZE);
 	rcu_read_lock();
 	ops = aether_bpf_slot_get(&aether_policy_slot, NULL);
 	if (ops) {
@@ -106,39 +124,25 @@ int aether_policy_decide(const struct aether_policy_ctx *ctx, struct aether_core
 	return ret;
 }
 
+enum aether_policy_by aether_policy_decide(struct aether_core_cpu *core, struct aether_core_config *cfg,
+					   int *generation, const struct aether_policy_access *a,
+					   struct aether_core_decision *d, struct aether_core_result *res)
+{
+	int gen = atomic_read(&aether_tunables.generation);
+
+	if (unlikely(*generation != gen)) {
+		aether_sysfs_core_config(cfg);
+		aether_core_cpu_configure(core, cfg);
+		*generation = gen;
+	}
+	/* A racing detach is harmless: the call then finds no program and the core decides. */
+	if (aether_policy_attached() && aether_policy_call(a, d, res) == 0)
+		return AETHER_POLICY_BY_PROGRAM;
+	aether_core_cpu_access(core, a->key, a->ctx.index, a->ctx.len, a->ctx.prev, d, res);
+	return AETHER_POLICY_BY_CORE;
+}
+
 /* struct_ops plumbing. */
-
-static int aether_policy_ops_init(struct btf *btf)
-{
-	return 0;
-}
-
-static int aether_policy_ops_init_member(const struct btf_type *t, const struct btf_member *member,
-					 void *kdata, const void *udata)
-{
-	return aether_bpf_init_name(t, member, kdata, udata, offsetof(struct aether_policy_ops, name));
-}
-
-static int aether_policy_ops_reg(void *kdata, struct bpf_link *link)
-{
-	struct aether_policy_ops *ops = kdata;
-
-	if (!ops->decide)
-		return -EINVAL;
-	return aether_bpf_slot_attach(&aether_policy_slot, ops, ops->name);
-}
-
-static void aether_policy_ops_unreg(void *kdata, struct bpf_link *link)
-{
-	struct aether_policy_ops *ops = kdata;
-
-	aether_bpf_slot_detach(&aether_policy_slot, ops, ops->name);
-}
-
-static const struct bpf_verifier_ops aether_policy_verifier_ops = {
-	.get_func_proto = bpf_base_func_proto,
-	.is_valid_access = aether_bpf_is_valid_access,
-};
 
 /* Never called: the kernel needs a function of each member's type for CFI. */
 static int aether_policy_decide_stub(struct aether_policy_ctx *ctx)
@@ -150,25 +154,10 @@ static struct aether_policy_ops aether_policy_cfi_stubs = {
 	.decide = aether_policy_decide_stub,
 };
 
-static struct bpf_struct_ops aether_policy_bpf_ops = {
-	.verifier_ops = &aether_policy_verifier_ops,
-	.init = aether_policy_ops_init,
-	.check_member = aether_bpf_check_member,
-	.init_member = aether_policy_ops_init_member,
-	.reg = aether_policy_ops_reg,
-	.unreg = aether_policy_ops_unreg,
-	.cfi_stubs = &aether_policy_cfi_stubs,
-	.name = "aether_policy_ops",
-	.owner = THIS_MODULE,
-};
+AETHER_BPF_STRUCT_OPS(aether_policy_bpf_ops, aether_policy_ops, aether_policy_slot,
+		      aether_policy_cfi_stubs);
 
 /* /sys/kernel/aether/policy/: which program decides, and its mistakes. */
-
-static ssize_t ops_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
-{
-	return aether_bpf_slot_show(&aether_policy_slot, offsetof(struct aether_policy_ops, name), buf);
-}
-static struct kobj_attribute aether_policy_attr_ops = __ATTR_RO_MODE(ops, 0444);
 
 static ssize_t errors_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
@@ -177,35 +166,17 @@ static ssize_t errors_show(struct kobject *kobj, struct kobj_attribute *attr, ch
 static struct kobj_attribute aether_policy_attr_errors = __ATTR_RO_MODE(errors, 0400);
 
 static struct attribute *aether_policy_attrs[] = {
-	&aether_policy_attr_ops.attr,
 	&aether_policy_attr_errors.attr,
 	NULL,
 };
 
-static const struct attribute_group aether_policy_group = {
-	.attrs = aether_policy_attrs,
-};
-
 int aether_policy_init(void)
 {
-	int ret;
-
-	ret = register_bpf_struct_ops(&aether_policy_bpf_ops, aether_policy_ops);
-	if (ret) {
-		pr_err("policy: cannot register struct_ops aether_policy_ops: %d\n", ret);
-		return ret;
-	}
-
-	aether_policy_kobj = aether_sysfs_add_dir("policy", &aether_policy_group);
-	if (IS_ERR(aether_policy_kobj)) {
-		ret = PTR_ERR(aether_policy_kobj);
-		aether_policy_kobj = NULL;
-	}
-	return ret;
+	return aether_bpf_type_init(&aether_policy_bpf_ops, aether_policy_ops, &aether_policy_slot,
+				    aether_policy_attrs);
 }
 
 void aether_policy_uninit(void)
 {
-	kobject_put(aether_policy_kobj);
-	aether_policy_kobj = NULL;
+	aether_bpf_type_uninit(&aether_policy_slot);
 }

@@ -2,25 +2,11 @@
 #ifndef AETHER_POLICY_H
 #define AETHER_POLICY_H
 
-#include <linux/rcupdate.h>
-
-#include "bpf.h"
 #include "core.h"
 
-struct aether_policy_ctx;
+#include <uapi/aether.h>
 
-/* Where the attached aether_policy_ops program is; readers use the helpers below. */
-extern struct aether_bpf_slot aether_policy_slot;
-
-/*
- * Whether a policy program is attached now, for the hot paths to skip building a
- * context when none is. A racing detach is harmless: aether_policy_decide() then
- * returns -ENOENT and the core decides. Any context.
- */
-static inline bool aether_policy_attached(void)
-{
-	return rcu_access_pointer(aether_policy_slot.ops) != NULL;
-}
+struct inode;
 
 /*
  * aether_policy_init() - register the aether_policy_ops struct_ops type and create
@@ -30,17 +16,43 @@ static inline bool aether_policy_attached(void)
  * As for xrp, the type cannot be unregistered; an attached program holds the module.
  */
 int aether_policy_init(void);
+
+/* aether_policy_uninit() - remove /sys/kernel/aether/policy/; the type stays, as above. */
 void aether_policy_uninit(void);
 
 /*
- * aether_policy_decide() - let the attached policy program decide for one access.
- *
- * Fills up to AETHER_CORE_MAX_DECISIONS decisions in @d and @res as the core
- * would (a policy reports no history and no hits or waste). Caller has preemption
- * disabled; never sleeps. Returns 0, or -ENOENT when no policy is attached and
- * the built-in core must decide.
+ * One access, as a host (the readahead hook, the block telemetry) hands it to
+ * aether_policy_decide(): what a policy program would see, and what the host's
+ * core is fed (@key, ctx.index, ctx.len and ctx.prev).
  */
-int aether_policy_decide(const struct aether_policy_ctx *ctx, struct aether_core_decision *d,
-			 struct aether_core_result *res);
+struct aether_policy_access {
+	struct aether_policy_ctx ctx;	/* ctx.size is ignored if @inode is set */
+	unsigned long long key;		/* the stream, as the host's core knows it */
+	struct inode *inode;		/* the file read, whose size a policy sees; or NULL */
+};
+
+/* Who made an access's decisions. */
+enum aether_policy_by {
+	AETHER_POLICY_BY_CORE,		/* the host's built-in core */
+	AETHER_POLICY_BY_PROGRAM,	/* the attached aether_policy_ops program */
+};
+
+/*
+ * aether_policy_decide() - decide for one access @a: by the attached policy
+ * program if there is one, else by the host's @core.
+ *
+ * First @core is reconfigured from the tunables if they moved since *@generation,
+ * the generation it was last configured for; @cfg is what it was configured with,
+ * which the host may read. Then the attached program decides, or, when none is
+ * (checked without a lock, so that case costs nothing more), the core does.
+ * Fills up to AETHER_CORE_MAX_DECISIONS decisions in @d and @res (a policy reports
+ * no history and no hits or waste).
+ *
+ * Caller owns @core, @cfg and *@generation (its CPU with preemption disabled, or
+ * a lock) and has preemption disabled; never sleeps. Returns who decided.
+ */
+enum aether_policy_by aether_policy_decide(struct aether_core_cpu *core, struct aether_core_config *cfg,
+					   int *generation, const struct aether_policy_access *a,
+					   struct aether_core_decision *d, struct aether_core_result *res);
 
 #endif /* AETHER_POLICY_H */

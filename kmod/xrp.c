@@ -53,13 +53,12 @@ struct aether_xrp_kctx {
 	u32 next_len;
 };
 
-static struct aether_bpf_slot aether_xrp_slot = AETHER_BPF_SLOT_INIT(aether_xrp_slot, "xrp");
+static struct aether_bpf_slot aether_xrp_slot =
+	AETHER_BPF_SLOT_INIT(aether_xrp_slot, "xrp", aether_xrp_ops, step);
 
 static atomic64_t aether_xrp_lookups;
 static atomic64_t aether_xrp_hops;
 static atomic64_t aether_xrp_errors;
-
-static struct kobject *aether_xrp_kobj;
 
 static inline struct aether_xrp_kctx *aether_xrp_kctx_of(struct aether_xrp_ctx *ctx)
 {
@@ -127,38 +126,6 @@ __bpf_kfunc_end_defs();
 
 /* struct_ops plumbing. */
 
-static int aether_xrp_ops_init(struct btf *btf)
-{
-	return 0;
-}
-
-static int aether_xrp_ops_init_member(const struct btf_type *t, const struct btf_member *member,
-				      void *kdata, const void *udata)
-{
-	return aether_bpf_init_name(t, member, kdata, udata, offsetof(struct aether_xrp_ops, name));
-}
-
-static int aether_xrp_ops_reg(void *kdata, struct bpf_link *link)
-{
-	struct aether_xrp_ops *ops = kdata;
-
-	if (!ops->step)
-		return -EINVAL;
-	return aether_bpf_slot_attach(&aether_xrp_slot, ops, ops->name);
-}
-
-static void aether_xrp_ops_unreg(void *kdata, struct bpf_link *link)
-{
-	struct aether_xrp_ops *ops = kdata;
-
-	aether_bpf_slot_detach(&aether_xrp_slot, ops, ops->name);
-}
-
-static const struct bpf_verifier_ops aether_xrp_verifier_ops = {
-	.get_func_proto = bpf_base_func_proto,
-	.is_valid_access = aether_bpf_is_valid_access,
-};
-
 /* Never called: the kernel needs a function of each member's type for CFI. */
 static int aether_xrp_step_stub(struct aether_xrp_ctx *ctx)
 {
@@ -169,17 +136,7 @@ static struct aether_xrp_ops aether_xrp_cfi_stubs = {
 	.step = aether_xrp_step_stub,
 };
 
-static struct bpf_struct_ops aether_xrp_bpf_ops = {
-	.verifier_ops = &aether_xrp_verifier_ops,
-	.init = aether_xrp_ops_init,
-	.check_member = aether_bpf_check_member,
-	.init_member = aether_xrp_ops_init_member,
-	.reg = aether_xrp_ops_reg,
-	.unreg = aether_xrp_ops_unreg,
-	.cfi_stubs = &aether_xrp_cfi_stubs,
-	.name = "aether_xrp_ops",
-	.owner = THIS_MODULE,
-};
+AETHER_BPF_STRUCT_OPS(aether_xrp_bpf_ops, aether_xrp_ops, aether_xrp_slot, aether_xrp_cfi_stubs);
 
 /* The lookup. */
 
@@ -367,12 +324,6 @@ out:
 
 /* /sys/kernel/aether/xrp/: which program is attached, and what lookups did. */
 
-static ssize_t ops_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
-{
-	return aether_bpf_slot_show(&aether_xrp_slot, offsetof(struct aether_xrp_ops, name), buf);
-}
-static struct kobj_attribute aether_xrp_attr_ops = __ATTR_RO_MODE(ops, 0444);
-
 #define AETHER_XRP_COUNTER(_name)                                                           \
 	static ssize_t _name##_show(struct kobject *kobj, struct kobj_attribute *attr,      \
 				    char *buf)                                              \
@@ -386,37 +337,19 @@ AETHER_XRP_COUNTER(hops);
 AETHER_XRP_COUNTER(errors);
 
 static struct attribute *aether_xrp_attrs[] = {
-	&aether_xrp_attr_ops.attr,
 	&aether_xrp_attr_lookups.attr,
 	&aether_xrp_attr_hops.attr,
 	&aether_xrp_attr_errors.attr,
 	NULL,
 };
 
-static const struct attribute_group aether_xrp_group = {
-	.attrs = aether_xrp_attrs,
-};
-
 int aether_xrp_init(void)
 {
-	int ret;
-
-	ret = register_bpf_struct_ops(&aether_xrp_bpf_ops, aether_xrp_ops);
-	if (ret) {
-		pr_err("xrp: cannot register struct_ops aether_xrp_ops: %d\n", ret);
-		return ret;
-	}
-
-	aether_xrp_kobj = aether_sysfs_add_dir("xrp", &aether_xrp_group);
-	if (IS_ERR(aether_xrp_kobj)) {
-		ret = PTR_ERR(aether_xrp_kobj);
-		aether_xrp_kobj = NULL;
-	}
-	return ret;
+	return aether_bpf_type_init(&aether_xrp_bpf_ops, aether_xrp_ops, &aether_xrp_slot,
+				    aether_xrp_attrs);
 }
 
 void aether_xrp_uninit(void)
 {
-	kobject_put(aether_xrp_kobj);
-	aether_xrp_kobj = NULL;
+	aether_bpf_type_uninit(&aether_xrp_slot);
 }

@@ -14,6 +14,8 @@ struct aether_xrp_lookup;
  * reference on the module, so nothing outlives what it points at.
  */
 int aether_xrp_init(void);
+
+/* aether_xrp_uninit() - remove /sys/kernel/aether/xrp/; the type stays, as above. */
 void aether_xrp_uninit(void);
 
 /*
