@@ -6,7 +6,7 @@
 #include <set>
 #include <vector>
 
-#include "../../ublk/cache.cpp"
+#include "cache.hpp"
 #include "core_sim.hpp"
 
 namespace {
