@@ -25,6 +25,7 @@
 #include "registry.hpp"
 #include "stats_file.hpp"
 #include "util/errors.hpp"
+#include "util/size.hpp"
 
 namespace aether::ctl {
 
@@ -202,17 +203,19 @@ std::string server_path()
 	return "aether-ublk";
 }
 
-// What `ublk add` hands to aether-ublk: empty is left to its default.
+// What `ublk add` hands to aether-ublk: empty (size: 0) is left to its default.
 struct AddOptions {
-	std::string file, size, cache_mb, latency_us, policy, queues, depth;
+	std::string file, cache_mb, latency_us, policy, queues, depth;
+	uint64_t size = 0; // bytes; parse_size() never gives 0
 };
 
 // Starts aether-ublk in its own session and waits for the device path it prints once
 // the device is live. Its stderr goes to <run dir>/ublk<N>.log.
 int run_add(Context &ctx, const AddOptions &o)
 {
+	const std::string size = o.size ? std::to_string(o.size) : "";
 	std::vector<std::string> args{server_path(), "--file", o.file};
-	for (auto [flag, value] : {std::pair{"--size", &o.size}, {"--cache-mb", &o.cache_mb},
+	for (auto [flag, value] : {std::pair{"--size", &size}, {"--cache-mb", &o.cache_mb},
 				  {"--latency-us", &o.latency_us}, {"--policy", &o.policy},
 				  {"--queues", &o.queues}, {"--depth", &o.depth}})
 		if (!value->empty())
@@ -332,7 +335,7 @@ void add_ublk(CLI::App &app, Context &ctx)
 	auto o = std::make_shared<AddOptions>();
 	CLI::App *add = ublk->add_subcommand("add", "Start an aether-ublk server in the background; prints /dev/ublkbN once it is live");
 	add->add_option("--file", o->file, "Backing file or block device")->required();
-	add->add_option("--size", o->size, "Bytes of the file to expose (default: all of it)");
+	util::size_option(*add, "--size", o->size, "Bytes of the file to expose (default: all of it)");
 	add->add_option("--cache-mb", o->cache_mb, "DRAM cache in MiB (default: none)");
 	add->add_option("--latency-us", o->latency_us, "Latency added to every backend read");
 	add->add_option("--policy", o->policy, "Prefetch policy: off, hft, gaming or adaptive")
