@@ -1,7 +1,7 @@
-// aether-ctl ublk: start, stop, list and watch aether-ublk devices. Each server keeps
-// its stats in <run dir>/ublk<N>.stats (see ublk/stats.hpp); this reads them without
-// asking the server anything, so it works the same for a server that is busy or dead.
-#include <algorithm>
+// aether-ctl ublk: start, stop, list and watch aether-ublk devices. The ublk library
+// finds them and their servers through the stats files the servers keep in
+// <run dir>/ublk<N>.stats (see ublk/registry.hpp), without asking a server anything,
+// so this works the same for a server that is busy or dead.
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -16,15 +16,16 @@
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
-#include <thread>
 #include <unistd.h>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
-#include "ctrl.hpp"
+#include "registry.hpp"
 #include "stats_file.hpp"
+#include "util/errors.hpp"
+#include "util/size.hpp"
 
 namespace aether::ctl {
 
@@ -32,84 +33,49 @@ namespace {
 
 namespace fs = std::filesystem;
 using aether::ublk::kStatNames;
+using aether::ublk::ServedDevice;
 using aether::ublk::Stat;
 using aether::ublk::StatsFile;
-using aether::ublk::StatsView;
-
-struct UblkDevice {
-	uint32_t id;
-	StatsView view;
-	bool live; // its server is running
-};
-
-// Whether process @pid is an aether-ublk server.
-bool server_alive(int32_t pid)
-{
-	if (pid <= 0 || (kill(pid, 0) < 0 && errno == ESRCH))
-		return false;
-	std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
-	std::string name;
-	return std::getline(comm, name) && name == "aether-ublk";
-}
-
-// The device ids with a stats file, ascending.
-std::vector<uint32_t> device_ids()
-{
-	std::vector<uint32_t> ids;
-	std::error_code ec;
-	for (const auto &e : fs::directory_iterator(ublk::run_dir(), ec)) {
-		const std::string n = e.path().filename().string();
-		uint64_t id;
-		if (n.size() > 10 && n.rfind("ublk", 0) == 0 && n.ends_with(".stats") &&
-		    parse_decimal(n.substr(4, n.size() - 10), id) && id <= UINT32_MAX)
-			ids.push_back(static_cast<uint32_t>(id));
-	}
-	std::sort(ids.begin(), ids.end());
-	return ids;
-}
 
 // Opens device @id's stats. Returns nothing, with the reason on ctx.err, if it has none.
-std::optional<UblkDevice> open_device(Context &ctx, uint32_t id)
+std::optional<ServedDevice> open_device(Context &ctx, uint32_t id)
 {
-	UblkDevice d{id, {}, false};
+	ServedDevice d;
 	std::string why;
-	const int ret = d.view.open(ublk::stats_path(id), &why);
+	const int ret = ublk::open_device(id, d, &why);
 	if (ret == -ENOENT) {
-		ctx.err << "aether-ctl: no aether-ublk device " << id << " (" << ublk::stats_path(id)
-			<< " does not exist); 'aether-ctl ublk list' shows them\n";
+		fail(ctx, "no aether-ublk device " + std::to_string(id) + " (" + ublk::stats_path(id) +
+				  " does not exist); 'aether-ctl ublk list' shows them");
 		return std::nullopt;
 	}
 	if (ret < 0) {
-		ctx.err << "aether-ctl: " << why << "\n";
+		fail(ctx, why);
 		return std::nullopt;
 	}
-	d.live = server_alive(d.view.file().h.pid);
 	return d;
 }
 
 // Every device with a stats file; unreadable ones are reported and skipped.
-std::vector<UblkDevice> all_devices(Context &ctx)
+std::vector<ServedDevice> all_devices(Context &ctx)
 {
-	std::vector<UblkDevice> devs;
-	for (uint32_t id : device_ids())
+	std::vector<ServedDevice> devs;
+	for (uint32_t id : ublk::device_ids())
 		if (auto d = open_device(ctx, id))
 			devs.push_back(std::move(*d));
 	return devs;
 }
 
 // Devices @ids, or every device if @ids is empty. Returns nothing, with the reason on
-// ctx.err and ctx.exit_code set, if one of @ids has no stats.
-std::optional<std::vector<UblkDevice>> select_devices(Context &ctx, const std::vector<uint32_t> &ids)
+// ctx.err, if one of @ids has no stats.
+std::optional<std::vector<ServedDevice>> select_devices(Context &ctx, const std::vector<uint32_t> &ids)
 {
 	if (ids.empty())
 		return all_devices(ctx);
-	std::vector<UblkDevice> devs;
+	std::vector<ServedDevice> devs;
 	for (uint32_t id : ids) {
 		auto d = open_device(ctx, id);
-		if (!d) {
-			ctx.exit_code = kExitFailure;
+		if (!d)
 			return std::nullopt;
-		}
 		devs.push_back(std::move(*d));
 	}
 	return devs;
@@ -120,7 +86,7 @@ std::string fixed_string(const char *s, size_t n)
 	return std::string(s, strnlen(s, n));
 }
 
-nlohmann::json info_json(const UblkDevice &d)
+nlohmann::json info_json(const ServedDevice &d)
 {
 	const auto &h = d.view.file().h;
 	return {{"id", d.id},
@@ -143,20 +109,20 @@ std::string mib(uint64_t bytes)
 	return s.str();
 }
 
-void run_list(Context &ctx, bool json)
+int run_list(Context &ctx, bool json)
 {
 	auto devs = all_devices(ctx);
 	if (json) {
 		nlohmann::json a = nlohmann::json::array();
-		for (const UblkDevice &d : devs)
+		for (const ServedDevice &d : devs)
 			a.push_back(info_json(d));
 		ctx.out << a.dump(2) << "\n";
-		return;
+		return kExitOk;
 	}
 	ctx.out << std::left << std::setw(13) << "DEVICE" << std::setw(8) << "PID" << std::setw(6) << "STATE"
 		<< std::right << std::setw(8) << "SIZE" << std::setw(8) << "CACHE" << std::setw(9) << "LAT_US"
 		<< "  " << std::left << std::setw(9) << "POLICY" << "FILE\n";
-	for (const UblkDevice &d : devs) {
+	for (const ServedDevice &d : devs) {
 		const auto &h = d.view.file().h;
 		ctx.out << std::left << std::setw(13) << "/dev/ublkb" + std::to_string(d.id) << std::setw(8) << h.pid
 			<< std::setw(6) << (d.live ? "live" : "dead") << std::right << std::setw(8) << mib(h.dev_bytes)
@@ -166,52 +132,37 @@ void run_list(Context &ctx, bool json)
 	}
 	if (devs.empty())
 		ctx.out << "(no aether-ublk devices; start one with 'aether-ctl ublk add --file PATH')\n";
-}
-
-// Bucket k of the read latency histogram, as "[lo, hi) us".
-std::string bucket_name(unsigned k)
-{
-	if (k == 0)
-		return "<1us";
-	if (k + 1 == ublk::kLatencyBuckets)
-		return ">=" + std::to_string(1ull << (k - 1)) + "us";
-	return std::to_string(1ull << (k - 1)) + "-" + std::to_string(1ull << k) + "us";
+	return kExitOk;
 }
 
 // The bucket holding the @pct-th percentile of @counts, or "-" with no samples.
-std::string percentile_bucket(const uint64_t *counts, uint64_t total, unsigned pct)
+std::string percentile_bucket(const uint64_t (&counts)[ublk::kLatencyBuckets], unsigned pct)
 {
-	uint64_t seen = 0;
-	for (unsigned k = 0; total && k < ublk::kLatencyBuckets; k++) {
-		seen += counts[k];
-		if (seen * 100 >= total * pct)
-			return bucket_name(k);
-	}
-	return "-";
+	const int k = ublk::latency_percentile(counts, pct);
+	return k < 0 ? "-" : ublk::latency_bucket_name(static_cast<unsigned>(k));
 }
 
-void run_stats(Context &ctx, const std::vector<uint32_t> &ids, bool json)
+int run_stats(Context &ctx, const std::vector<uint32_t> &ids, bool json)
 {
 	auto devs = select_devices(ctx, ids);
 	if (!devs)
-		return;
+		return kExitFailure;
 	nlohmann::json a = nlohmann::json::array();
-	for (const UblkDevice &d : *devs) {
+	for (const ServedDevice &d : *devs) {
 		const StatsFile &f = d.view.file();
 		nlohmann::ordered_json lat = nlohmann::ordered_json::object();
 		nlohmann::json j = info_json(d);
 		for (size_t i = 0; i < static_cast<size_t>(Stat::kCount); i++)
 			j[kStatNames[i]] = f.c.get(static_cast<Stat>(i));
-		uint64_t counts[ublk::kLatencyBuckets], total = 0;
+		uint64_t counts[ublk::kLatencyBuckets];
 		for (unsigned k = 0; k < ublk::kLatencyBuckets; k++) {
 			counts[k] = f.c.read_latency[k].load(std::memory_order_relaxed);
-			total += counts[k];
 			if (counts[k])
-				lat[bucket_name(k)] = counts[k];
+				lat[ublk::latency_bucket_name(k)] = counts[k];
 		}
 		j["read_latency"] = nlohmann::json::parse(lat.dump()); // the text keeps latency order
-		j["read_latency_p50"] = percentile_bucket(counts, total, 50);
-		j["read_latency_p99"] = percentile_bucket(counts, total, 99);
+		j["read_latency_p50"] = percentile_bucket(counts, 50);
+		j["read_latency_p99"] = percentile_bucket(counts, 99);
 		if (json) {
 			a.push_back(j);
 			continue;
@@ -236,6 +187,7 @@ void run_stats(Context &ctx, const std::vector<uint32_t> &ids, bool json)
 		ctx.out << a.dump(2) << "\n";
 	else if (devs->empty())
 		ctx.out << "(no aether-ublk devices)\n";
+	return kExitOk;
 }
 
 // The aether-ublk to start: $AETHER_UBLK, else the one next to this aether-ctl, else
@@ -246,21 +198,24 @@ std::string server_path()
 		return p;
 	std::error_code ec;
 	const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-	if (!ec && fs::exists(self.parent_path() / "aether-ublk"))
+	if (!ec && fs::exists(self.parent_path() / "aether-ublk", ec))
 		return self.parent_path() / "aether-ublk";
 	return "aether-ublk";
 }
 
+// What `ublk add` hands to aether-ublk: empty (size: 0) is left to its default.
 struct AddOptions {
-	std::string file, size, cache_mb, latency_us, policy, queues, depth;
+	std::string file, cache_mb, latency_us, policy, queues, depth;
+	uint64_t size = 0; // bytes; parse_size() never gives 0
 };
 
 // Starts aether-ublk in its own session and waits for the device path it prints once
 // the device is live. Its stderr goes to <run dir>/ublk<N>.log.
-void run_add(Context &ctx, const AddOptions &o)
+int run_add(Context &ctx, const AddOptions &o)
 {
+	const std::string size = o.size ? std::to_string(o.size) : "";
 	std::vector<std::string> args{server_path(), "--file", o.file};
-	for (auto [flag, value] : {std::pair{"--size", &o.size}, {"--cache-mb", &o.cache_mb},
+	for (auto [flag, value] : {std::pair{"--size", &size}, {"--cache-mb", &o.cache_mb},
 				  {"--latency-us", &o.latency_us}, {"--policy", &o.policy},
 				  {"--queues", &o.queues}, {"--depth", &o.depth}})
 		if (!value->empty())
@@ -270,11 +225,8 @@ void run_add(Context &ctx, const AddOptions &o)
 	const std::string log = ublk::run_dir() + "/ublk-add-" + std::to_string(getpid()) + ".log";
 	const int log_fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	int out[2];
-	if (log_fd < 0 || pipe2(out, O_CLOEXEC) < 0) {
-		ctx.err << "aether-ctl: " << log << ": " << std::strerror(errno) << "\n";
-		ctx.exit_code = kExitFailure;
-		return;
-	}
+	if (log_fd < 0 || pipe2(out, O_CLOEXEC) < 0)
+		return fail(ctx, log + ": " + util::errstr(errno));
 	std::vector<char *> argv;
 	for (std::string &a : args)
 		argv.push_back(a.data());
@@ -290,6 +242,7 @@ void run_add(Context &ctx, const AddOptions &o)
 		dprintf(2, "aether-ctl: cannot run %s: %s\n", argv[0], std::strerror(errno));
 		_exit(127);
 	}
+	const int fork_err = errno;
 	close(out[1]);
 	close(log_fd);
 	std::string line;
@@ -302,7 +255,7 @@ void run_add(Context &ctx, const AddOptions &o)
 	if (pid > 0 && line.rfind("/dev/ublkb", 0) == 0) {
 		fs::rename(log, ublk::run_dir() + "/ublk" + line.substr(10) + ".log", ec);
 		ctx.out << line << "\n";
-		return;
+		return kExitOk;
 	}
 	int status = 0;
 	if (pid > 0) {
@@ -312,9 +265,8 @@ void run_add(Context &ctx, const AddOptions &o)
 	std::ifstream why(log);
 	ctx.err << why.rdbuf();
 	fs::remove(log, ec);
-	ctx.err << "aether-ctl: aether-ublk did not start a device"
-		<< (pid < 0 ? std::string(": fork: ") + std::strerror(errno) : "") << "\n";
-	ctx.exit_code = kExitFailure;
+	return fail(ctx, std::string("aether-ublk did not start a device") +
+				 (pid < 0 ? ": fork: " + util::errstr(fork_err) : ""));
 }
 
 // Stops device @d: SIGTERM to a live server, which removes the device and its stats
@@ -322,64 +274,49 @@ void run_add(Context &ctx, const AddOptions &o)
 // stats file. A live server gets @timeout_s seconds (0: as long as it takes); one
 // still running then is left alone, since only it knows which writes are not yet
 // durable. Returns true if the device is gone.
-bool del_device(Context &ctx, UblkDevice &d, unsigned timeout_s)
+bool del_device(Context &ctx, const ServedDevice &d, unsigned timeout_s)
 {
 	const int32_t pid = d.view.file().h.pid;
-	const std::string stats = ublk::stats_path(d.id);
-	std::error_code ec;
-	if (d.live) {
-		kill(pid, SIGTERM);
-		const auto start = std::chrono::steady_clock::now();
-		bool told = false;
-		while (server_alive(pid)) {
-			std::this_thread::sleep_for(std::chrono::milliseconds(20));
-			const auto waited = std::chrono::steady_clock::now() - start;
-			if (timeout_s && waited >= std::chrono::seconds(timeout_s)) {
-				ctx.err << "aether-ctl: aether-ublk (pid " << pid << ") has not stopped /dev/ublkb" << d.id
-					<< " after " << timeout_s << " s; it is still running and was sent SIGTERM. Wait for it,"
-					<< " or kill -9 it: writes it acknowledged are in the backing file, but only"
-					<< " flushed ones are sure to be durable\n";
-				return false;
-			}
-			if (!told && waited > std::chrono::seconds(2)) {
-				ctx.err << "aether-ctl: waiting for aether-ublk (pid " << pid << ") to flush and remove /dev/ublkb"
-					<< d.id << "...\n";
-				told = true;
-			}
-		}
-		if (fs::exists(stats, ec)) {
-			ctx.err << "aether-ctl: the server of /dev/ublkb" << d.id << " exited without removing it; see "
-				<< ublk::run_dir() << "/ublk" << d.id << ".log\n";
-			return false;
-		}
-		return true;
-	}
-	// A killed server leaves the ublk device stopped but not deleted.
-	ublk::Ctrl ctrl;
-	int ret = ctrl.open();
-	if (ret == 0)
-		ret = ctrl.del_dev(d.id);
-	if (ret < 0 && ret != -ENODEV) {
-		ctx.err << "aether-ctl: DEL_DEV of ublk device " << d.id << ": " << std::strerror(-ret) << "\n";
+	std::string why;
+	if (!d.live) {
+		if (ublk::delete_orphan(d.id, &why) == 0)
+			return true;
+		fail(ctx, why);
 		return false;
 	}
-	fs::remove(stats, ec);
+	const std::string dev = "/dev/ublkb" + std::to_string(d.id);
+	const auto slow = [&] {
+		ctx.err << "aether-ctl: waiting for aether-ublk (pid " << pid << ") to flush and remove " << dev
+			<< "...\n";
+	};
+	if (ublk::stop_server(pid, std::chrono::seconds(timeout_s), slow) < 0) {
+		fail(ctx, "aether-ublk (pid " + std::to_string(pid) + ") has not stopped " + dev + " after " +
+				  std::to_string(timeout_s) + " s; it is still running and was sent SIGTERM. Wait for it," +
+				  " or kill -9 it: writes it acknowledged are in the backing file, but only" +
+				  " flushed ones are sure to be durable");
+		return false;
+	}
+	std::error_code ec;
+	if (fs::exists(ublk::stats_path(d.id), ec)) {
+		fail(ctx, "the server of " + dev + " exited without removing it; see " + ublk::run_dir() + "/ublk" +
+				  std::to_string(d.id) + ".log");
+		return false;
+	}
 	return true;
 }
 
-void run_del(Context &ctx, const std::vector<uint32_t> &ids, bool all, unsigned timeout_s)
+int run_del(Context &ctx, const std::vector<uint32_t> &ids, bool all, unsigned timeout_s)
 {
-	if (all == !ids.empty()) {
-		ctx.err << "aether-ctl: ublk del takes device ids or --all\n";
-		ctx.exit_code = kExitUsage;
-		return;
-	}
+	if (all == !ids.empty())
+		return usage_error(ctx, "ublk del takes device ids or --all");
 	auto devs = select_devices(ctx, ids);
 	if (!devs)
-		return;
-	for (UblkDevice &d : *devs)
+		return kExitFailure;
+	int ret = kExitOk;
+	for (const ServedDevice &d : *devs)
 		if (!del_device(ctx, d, timeout_s))
-			ctx.exit_code = kExitFailure;
+			ret = kExitFailure;
+	return ret;
 }
 
 } // namespace
@@ -398,14 +335,14 @@ void add_ublk(CLI::App &app, Context &ctx)
 	auto o = std::make_shared<AddOptions>();
 	CLI::App *add = ublk->add_subcommand("add", "Start an aether-ublk server in the background; prints /dev/ublkbN once it is live");
 	add->add_option("--file", o->file, "Backing file or block device")->required();
-	add->add_option("--size", o->size, "Bytes of the file to expose (default: all of it)");
+	util::size_option(*add, "--size", o->size, "Bytes of the file to expose (default: all of it)");
 	add->add_option("--cache-mb", o->cache_mb, "DRAM cache in MiB (default: none)");
 	add->add_option("--latency-us", o->latency_us, "Latency added to every backend read");
 	add->add_option("--policy", o->policy, "Prefetch policy: off, hft, gaming or adaptive")
 		->check(CLI::IsMember({"off", "hft", "gaming", "adaptive"}));
 	add->add_option("--queues", o->queues, "Queues, each with a thread and an io_uring");
 	add->add_option("--depth", o->depth, "Requests in flight per queue");
-	add->callback([&ctx, o] { run_add(ctx, *o); });
+	add->callback([&ctx, o] { ctx.exit_code = run_add(ctx, *o); });
 
 	auto ids = std::make_shared<std::vector<uint32_t>>();
 	auto all = std::make_shared<bool>(false);
@@ -414,18 +351,18 @@ void add_ublk(CLI::App &app, Context &ctx)
 	del->add_flag("--all", *all, "Every aether-ublk device");
 	auto timeout = std::make_shared<unsigned>(0);
 	del->add_option("--timeout", *timeout, "Give up on a server still running after this many seconds, leaving it be (default 0: wait)");
-	del->callback([&ctx, ids, all, timeout] { run_del(ctx, *ids, *all, *timeout); });
+	del->callback([&ctx, ids, all, timeout] { ctx.exit_code = run_del(ctx, *ids, *all, *timeout); });
 
 	auto json = std::make_shared<bool>(false);
 	CLI::App *list = ublk->add_subcommand("list", "One line per device: server, state, size, cache, policy, file");
 	list->add_flag("--json", *json, "JSON instead of a table");
-	list->callback([&ctx, json] { run_list(ctx, *json); });
+	list->callback([&ctx, json] { ctx.exit_code = run_list(ctx, *json); });
 
 	auto stat_ids = std::make_shared<std::vector<uint32_t>>();
 	CLI::App *stats = ublk->add_subcommand("stats", "Counters and read latency of one device, or of all");
 	stats->add_option("ids", *stat_ids, "Device ids (default: all)")->check(CLI::Range(0u, UINT32_MAX));
 	stats->add_flag("--json", *json, "JSON instead of text");
-	stats->callback([&ctx, stat_ids, json] { run_stats(ctx, *stat_ids, *json); });
+	stats->callback([&ctx, stat_ids, json] { ctx.exit_code = run_stats(ctx, *stat_ids, *json); });
 }
 
 } // namespace aether::ctl

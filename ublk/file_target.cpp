@@ -1,7 +1,6 @@
 // The file target: a regular file or block device, read and written through
 // io_uring with registered files and buffers, O_DIRECT where the file allows it.
 #include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <linux/falloc.h>
 #include <linux/fs.h>
@@ -11,6 +10,8 @@
 
 #include "target.hpp"
 #include "user_data.hpp"
+#include "util/errors.hpp"
+#include "util/file.hpp"
 
 namespace aether::ublk {
 namespace {
@@ -20,27 +21,19 @@ constexpr int kBackingIndex = 1;
 
 enum FileOp : uint8_t { kRead, kWrite, kFlush, kDiscard, kZeroes, kZeroesPunch };
 
-std::string errstr(int err)
-{
-	return std::strerror(err);
-}
-
 int file_init(Target &t, const TargetSetup &s, std::string *why)
 {
-	const int flags = (s.access == TargetSetup::Access::kReadOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC;
-	int fd = ::open(s.path.c_str(), flags | O_DIRECT);
-	const bool direct = fd >= 0;
-	if (fd < 0 && errno == EINVAL) // the filesystem has no O_DIRECT: use the page cache
-		fd = ::open(s.path.c_str(), flags);
+	const int flags = s.access == TargetSetup::Access::kReadOnly ? O_RDONLY : O_RDWR;
+	util::Direct direct = util::Direct::kNo;
+	const int fd = util::open_direct(s.path, flags, &direct);
 	if (fd < 0) {
-		const int err = errno;
-		*why = s.path + ": " + errstr(err);
-		return -err;
+		*why = s.path + ": " + util::errstr(fd);
+		return fd;
 	}
 	struct stat st;
 	if (fstat(fd, &st) < 0) {
 		const int err = errno;
-		*why = s.path + ": " + errstr(err);
+		*why = s.path + ": " + util::errstr(err);
 		::close(fd);
 		return -err;
 	}
@@ -50,7 +43,7 @@ int file_init(Target &t, const TargetSetup &s, std::string *why)
 	} else if (S_ISBLK(st.st_mode)) {
 		if (ioctl(fd, BLKGETSIZE64, &avail) < 0) {
 			const int err = errno;
-			*why = s.path + ": BLKGETSIZE64: " + errstr(err);
+			*why = s.path + ": BLKGETSIZE64: " + util::errstr(err);
 			::close(fd);
 			return -err;
 		}
@@ -63,7 +56,7 @@ int file_init(Target &t, const TargetSetup &s, std::string *why)
 	// disk) says, and every request is a multiple of the device's logical block.
 	uint32_t lb = s.logical_block ? s.logical_block : 512;
 	struct statx stx;
-	if (direct && statx(fd, "", AT_EMPTY_PATH, STATX_DIOALIGN, &stx) == 0 && (stx.stx_mask & STATX_DIOALIGN) &&
+	if (direct == util::Direct::kYes && statx(fd, "", AT_EMPTY_PATH, STATX_DIOALIGN, &stx) == 0 && (stx.stx_mask & STATX_DIOALIGN) &&
 	    stx.stx_dio_offset_align > lb) {
 		if (s.logical_block || stx.stx_dio_offset_align > 4096) {
 			*why = s.path + " needs " + std::to_string(stx.stx_dio_offset_align) +

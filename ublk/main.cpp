@@ -18,6 +18,7 @@
 #include "queue.hpp"
 #include "stats_file.hpp"
 #include "target.hpp"
+#include "util/size.hpp"
 
 namespace {
 
@@ -28,7 +29,7 @@ struct Options {
 	uint64_t size = 0;
 	unsigned queues = 1;
 	unsigned depth = 64;
-	uint32_t max_io = 512 * 1024;
+	uint64_t max_io = 512 * 1024;
 	uint32_t logical_block = 0; // 0: as the backing store needs
 	uint32_t physical_block = 4096;
 	bool read_only = false;
@@ -51,6 +52,21 @@ int die(const std::string &msg, int ret = 1)
 {
 	std::fprintf(stderr, "aether-ublk: %s\n", msg.c_str());
 	return ret;
+}
+
+// A check for a size option: the size, read as parse_size() reads it, must be bytes
+// that @range accepts, and is refused in @range's words otherwise.
+CLI::Validator size_in(const CLI::Range &range)
+{
+	return CLI::Validator(
+		[range](std::string &s) {
+			uint64_t bytes = 0;
+			if (std::string why = aether::util::parse_size(s, bytes); !why.empty())
+				return why;
+			std::string text = std::to_string(bytes);
+			return range(text);
+		},
+		range.get_description());
 }
 
 bool power_of_two(uint64_t v)
@@ -86,7 +102,7 @@ ublk_params make_params(const Options &o, const Target &t)
 	p.basic.physical_bs_shift = static_cast<uint8_t>(__builtin_ctz(o.physical_block));
 	p.basic.io_min_shift = p.basic.logical_bs_shift;
 	p.basic.io_opt_shift = p.basic.physical_bs_shift;
-	p.basic.max_sectors = o.max_io >> 9;
+	p.basic.max_sectors = static_cast<uint32_t>(o.max_io >> 9);
 	p.basic.dev_sectors = t.dev_size >> 9;
 	if (t.discard) {
 		p.types |= UBLK_PARAM_TYPE_DISCARD;
@@ -130,7 +146,7 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs)
 	ublksrv_ctrl_dev_info info{};
 	info.nr_hw_queues = static_cast<uint16_t>(o.queues);
 	info.queue_depth = static_cast<uint16_t>(o.depth);
-	info.max_io_buf_bytes = o.max_io;
+	info.max_io_buf_bytes = static_cast<uint32_t>(o.max_io);
 	info.dev_id = o.dev_id < 0 ? UINT32_MAX : static_cast<uint32_t>(o.dev_id);
 	info.ublksrv_pid = getpid();
 	ret = ctrl.add_dev(&info);
@@ -170,7 +186,8 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs)
 	}
 	for (unsigned q = 0; q < o.queues; q++)
 		threads.emplace_back([&, q] {
-			const QueueSetup s{char_fd, static_cast<uint16_t>(q), static_cast<uint16_t>(o.depth), o.max_io, &dev};
+			const QueueSetup s{char_fd, static_cast<uint16_t>(q), static_cast<uint16_t>(o.depth),
+					  static_cast<uint32_t>(o.max_io), &dev};
 			// A queue that cannot go on would leave its requests unserved: stop the
 			// whole device (the main thread takes SIGTERM) and report why.
 			if (run_queue(s, ready, failed, &why[q]) < 0 && !failed)
@@ -217,13 +234,13 @@ int main(int argc, char **argv)
 		     "removes the device and makes every acknowledged write durable. Needs root and\n"
 		     "the ublk_drv module."};
 	app.add_option("--file", o.file, "Backing file or block device")->required();
-	app.add_option("--size", o.size, "Bytes of the file to expose (default: all of it)");
+	aether::util::size_option(app, "--size", o.size, "Bytes of the file to expose (default: all of it)");
 	app.add_option("--queues", o.queues, "Hardware queues, each with its own thread and io_uring")
 		->check(CLI::Range(1, 64))->capture_default_str();
 	app.add_option("--depth", o.depth, "Requests in flight per queue")
 		->check(CLI::Range(1, UBLK_MAX_QUEUE_DEPTH))->capture_default_str();
-	app.add_option("--max-io", o.max_io, "Largest request in bytes: a multiple of 4096 up to 1 MiB")
-		->check(CLI::Range(4096, 1 << 20))->capture_default_str();
+	aether::util::size_option(app, "--max-io", o.max_io, "Largest request in bytes: a multiple of 4096 up to 1 MiB")
+		->check(size_in(CLI::Range(4096, 1 << 20)))->default_str(std::to_string(o.max_io));
 	app.add_option("--logical-block", o.logical_block, "Logical block size: 512, 1024, 2048 or 4096 (default: 512, or the backing store's direct I/O alignment)")
 		->check(CLI::IsMember({512, 1024, 2048, 4096}));
 	app.add_option("--physical-block", o.physical_block, "Physical block size: a power of two, at least the logical block, up to 64 KiB")

@@ -97,4 +97,26 @@ int StatsView::open(const std::string &path, std::string *why)
 	return 0;
 }
 
+std::string latency_bucket_name(unsigned k)
+{
+	if (k == 0)
+		return "<1us";
+	if (k + 1 == kLatencyBuckets)
+		return ">=" + std::to_string(1ull << (k - 1)) + "us";
+	return std::to_string(1ull << (k - 1)) + "-" + std::to_string(1ull << k) + "us";
+}
+
+int latency_percentile(const uint64_t (&counts)[kLatencyBuckets], unsigned pct)
+{
+	uint64_t total = 0, seen = 0;
+	for (uint64_t n : counts)
+		total += n;
+	for (unsigned k = 0; total && k < kLatencyBuckets; k++) {
+		seen += counts[k];
+		if (seen * 100 >= total * pct)
+			return static_cast<int>(k);
+	}
+	return -1;
+}
+
 } // namespace aether::ublk

@@ -44,4 +44,12 @@ private:
 	const StatsFile *f_ = nullptr;
 };
 
+// The name of bucket @k of the read latency histogram (see kLatencyBuckets): "<1us",
+// "LO-HIus", or ">=LOus" for the last.
+std::string latency_bucket_name(unsigned k);
+
+// The bucket of @counts, a snapshot of the read latency histogram, that holds its
+// @pct-th percentile, or -1 if it counted nothing.
+int latency_percentile(const uint64_t (&counts)[kLatencyBuckets], unsigned pct);
+
 } // namespace aether::ublk

@@ -7,7 +7,7 @@ cleanup() {
 	rm -rf "$ublk_work"
 }
 trap cleanup EXIT
-plan 20
+plan 22
 modprobe ublk_drv
 mkdir -p "$ublk_work"
 truncate -s 64M "$ublk_work/backing"
@@ -36,6 +36,13 @@ check "stats counted the 128 reads ($reads), the second pass's 64 from the cache
 expect 0 "ublk stats --json" aether-ctl ublk stats --json
 check "the JSON has the device's counters and latency histogram" \
 	sh -c "grep -q '\"device\": \"$dev\"' /tmp/ctl.out && grep -Eq '\"reads\": [0-9]+' /tmp/ctl.out && grep -q '\"read_latency\": {' /tmp/ctl.out"
+
+# --size takes the spellings every size option takes: 64M of a 128 MiB file.
+truncate -s 128M "$ublk_work/big"
+expect 0 "ublk add --size 64M" aether-ctl ublk add --file "$ublk_work/big" --size 64M
+sized=$(cat /tmp/ctl.out)
+check "its device ($sized) has 67108864 bytes" test "$(blockdev --getsize64 "$sized")" = 67108864
+aether-ctl ublk del "${sized#/dev/ublkb}"
 
 before=$(devices)
 expect 1 "ublk add with a missing backing file fails" aether-ctl ublk add --file "$ublk_work/missing"

@@ -1,38 +1,17 @@
-// aether-ctl ublk list and stats read aether-ublk's stats files, and reject bad ones and bad requests.
-#include <cstdlib>
-#include <filesystem>
+// aether-ctl ublk list, stats and del read aether-ublk's stats files, and reject bad ones and bad requests.
+#include <cstdio>
 #include <fstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "ctl_run.hpp"
+#include "ctl_ublk.hpp"
 #include "stats_file.hpp"
 
 namespace {
 
-using aether::test::run_ctl;
+using aether::test::CtlUblkTest;
 using aether::ublk::Stat;
-
-// aether-ctl ublk against a scratch run directory instead of /run/aether.
-class CtlUblkTest : public ::testing::Test {
-protected:
-	void SetUp() override
-	{
-		dir_ = aether::test::scratch_dir();
-		std::filesystem::create_directories(dir_);
-		setenv("AETHER_RUN_DIR", dir_.c_str(), 1);
-	}
-	void TearDown() override
-	{
-		unsetenv("AETHER_RUN_DIR");
-		std::filesystem::remove_all(dir_);
-	}
-	int run(std::vector<std::string> args) { return run_ctl(std::move(args), out_, err_); }
-
-	std::filesystem::path dir_;
-	std::ostringstream out_, err_;
-};
 
 TEST_F(CtlUblkTest, ListWithNoDevicesSaysHowToStartOne)
 {
@@ -110,12 +89,6 @@ TEST_F(CtlUblkTest, DelTimeoutIsWholeSeconds)
 {
 	EXPECT_EQ(run({"ublk", "del", "--timeout", "soon", "1"}), 2);
 	EXPECT_EQ(run({"ublk", "del", "--timeout", "-1", "1"}), 2);
-}
-
-TEST_F(CtlUblkTest, AddNeedsAFileAndAKnownPolicy)
-{
-	EXPECT_EQ(run({"ublk", "add"}), 2);
-	EXPECT_EQ(run({"ublk", "add", "--file", "x", "--policy", "fastest"}), 2);
 }
 
 } // namespace

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "../../ublk/user_data.hpp"
+#include "user_data.hpp"
 
 namespace {
 

@@ -1,0 +1,69 @@
+// aether-ublk's cache stays coherent with writes: a retired write makes racing fills and demand data stale, and overwrites or drops what it touched.
+#include <gtest/gtest.h>
+
+#include "stats.hpp"
+#include "ublk_cache.hpp"
+
+namespace {
+
+using namespace aether::test; // the cache, its blocks and the fixture
+using aether::ublk::Stat;
+
+TEST_F(CacheTest, AWriteRetiredDuringAFillDiscardsIt)
+{
+	Cache::Fill f[1];
+	ASSERT_EQ(cache.reserve(30, 1, f, 1), 1u);
+	const auto data = block_of(2);
+	cache.write_end(cache.write_begin(30 * kCacheBlock, kCacheBlock), data.data(), kCacheBlock);
+	land(f[0], 1); // the fill read the old block
+	cache.fill_done(f[0].id, kCacheBlock, wake);
+	EXPECT_EQ(read(30, 1), Cache::Lookup::kMiss);
+	EXPECT_EQ(cache.counters().get(Stat::kPrefetchStale), 1u);
+}
+
+TEST_F(CacheTest, WriteThroughInstallsWholeBlocksAndDropsPartialOnes)
+{
+	const auto data = block_of(5, 2);
+	cache.write_end(cache.write_begin(40 * kCacheBlock, 2 * kCacheBlock), data.data(), 2 * kCacheBlock);
+	ASSERT_EQ(read(40, 2), Cache::Lookup::kHit);
+	EXPECT_EQ(stamp_of(buf.data() + kCacheBlock), 5u);
+	// 512 bytes into block 41: it can no longer be served from the cache.
+	cache.write_end(cache.write_begin(41 * kCacheBlock + 512, 512), data.data(), 512);
+	EXPECT_EQ(read(40, 1), Cache::Lookup::kHit);
+	EXPECT_EQ(read(41, 1), Cache::Lookup::kMiss);
+}
+
+TEST_F(CacheTest, OverlappingWritesInFlightInstallNeither)
+{
+	const auto a = block_of(1), b = block_of(2);
+	const uint32_t ta = cache.write_begin(50 * kCacheBlock, kCacheBlock);
+	const uint32_t tb = cache.write_begin(50 * kCacheBlock, kCacheBlock);
+	cache.write_end(ta, a.data(), kCacheBlock);
+	cache.write_end(tb, b.data(), kCacheBlock);
+	EXPECT_EQ(read(50, 1), Cache::Lookup::kMiss);
+}
+
+TEST_F(CacheTest, FailedOrDataLessWritesDropBlocks)
+{
+	const auto d = block_of(3);
+	cache.write_end(cache.write_begin(0, kCacheBlock), d.data(), kCacheBlock);
+	ASSERT_EQ(read(0, 1), Cache::Lookup::kHit);
+	cache.write_end(cache.write_begin(0, kCacheBlock), d.data(), -EIO);
+	EXPECT_EQ(read(0, 1), Cache::Lookup::kMiss);
+	cache.write_end(cache.write_begin(0, kCacheBlock), d.data(), kCacheBlock);
+	cache.write_end(cache.write_begin(0, 1ull << 40), nullptr, 0); // discard of everything
+	EXPECT_EQ(read(0, 1), Cache::Lookup::kMiss);
+}
+
+TEST_F(CacheTest, DemandDataIsInstalledOnlyIfNoWriteRetiredMeanwhile)
+{
+	const auto old_data = block_of(1), new_data = block_of(2);
+	const uint64_t e = cache.epoch();
+	cache.write_end(cache.write_begin(60 * kCacheBlock, 512), new_data.data(), 512);
+	cache.populate(60, 1, old_data.data(), e);
+	EXPECT_EQ(read(60, 1), Cache::Lookup::kMiss);
+	cache.populate(60, 1, old_data.data(), cache.epoch());
+	EXPECT_EQ(read(60, 1), Cache::Lookup::kHit);
+}
+
+} // namespace

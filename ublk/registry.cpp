@@ -1,0 +1,90 @@
+// The aether-ublk devices of this host (see registry.hpp).
+#include "registry.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "ctrl.hpp"
+#include "util/errors.hpp"
+
+namespace aether::ublk {
+
+namespace fs = std::filesystem;
+
+bool server_alive(int32_t pid)
+{
+	if (pid <= 0 || (kill(pid, 0) < 0 && errno == ESRCH))
+		return false;
+	std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+	std::string name;
+	return std::getline(comm, name) && name == "aether-ublk";
+}
+
+std::vector<uint32_t> device_ids()
+{
+	std::vector<uint32_t> ids;
+	std::error_code ec;
+	for (const auto &e : fs::directory_iterator(run_dir(), ec)) {
+		// ublk<N>.stats, N in decimal.
+		const std::string n = e.path().filename().string();
+		if (n.size() <= 10 || n.rfind("ublk", 0) != 0 || !n.ends_with(".stats"))
+			continue;
+		const char *first = n.data() + 4, *last = n.data() + n.size() - 6;
+		uint32_t id;
+		const auto [end, err] = std::from_chars(first, last, id);
+		if (err == std::errc() && end == last)
+			ids.push_back(id);
+	}
+	std::sort(ids.begin(), ids.end());
+	return ids;
+}
+
+int open_device(uint32_t id, ServedDevice &d, std::string *why)
+{
+	d.id = id;
+	const int ret = d.view.open(stats_path(id), why);
+	if (ret < 0)
+		return ret;
+	d.live = server_alive(d.view.file().h.pid);
+	return 0;
+}
+
+int stop_server(int32_t pid, std::chrono::seconds timeout, const std::function<void()> &slow)
+{
+	kill(pid, SIGTERM);
+	const auto start = std::chrono::steady_clock::now();
+	bool told = false;
+	while (server_alive(pid)) {
+		std::this_thread::sleep_for(std::chrono::milliseconds(20));
+		const auto waited = std::chrono::steady_clock::now() - start;
+		if (timeout.count() && waited >= timeout)
+			return -ETIMEDOUT;
+		if (!told && waited > std::chrono::seconds(2)) {
+			slow();
+			told = true;
+		}
+	}
+	return 0;
+}
+
+int delete_orphan(uint32_t id, std::string *why)
+{
+	Ctrl ctrl;
+	int ret = ctrl.open();
+	if (ret == 0)
+		ret = ctrl.del_dev(id);
+	if (ret < 0 && ret != -ENODEV) {
+		*why = "DEL_DEV of ublk device " + std::to_string(id) + ": " + util::errstr(ret);
+		return ret;
+	}
+	std::error_code ec;
+	fs::remove(stats_path(id), ec);
+	return 0;
+}
+
+} // namespace aether::ublk
