@@ -7,28 +7,30 @@
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "knobs.hpp"
 
 namespace aether::ctl {
 
 namespace {
 
-// The counters of one disk's directory: their file names, and their indices in
-// Device::counts.
-constexpr const char *kCounters[] = {
-	"reads", "writes", "read_bytes", "write_bytes", "readahead_bytes",
-	"sequential_reads", "errors", "decisions", "decisions_skipped",
-};
-enum Counter : size_t {
-	kReads, kWrites, kReadBytes, kWriteBytes, kReadaheadBytes,
-	kSequentialReads, kErrors, kDecisions, kDecisionsSkipped, kNrCounters,
-};
-static_assert(kNrCounters == sizeof(kCounters) / sizeof(kCounters[0]));
+constexpr size_t kNrCounters = std::size(kDiskCounterNames);
+
+// The index of counter @name in kDiskCounterNames, which Device::counts follows. A
+// name the module's list lacks is no constant, so it does not compile.
+consteval size_t counter(std::string_view name)
+{
+	for (size_t i = 0; i < kNrCounters; i++)
+		if (name == kDiskCounterNames[i])
+			return i;
+	throw "not one of AETHER_DISK_COUNTERS";
+}
 
 struct Device {
 	std::string devt; // "major:minor", the directory's name
@@ -42,7 +44,7 @@ std::string read_device(const Sysfs &fs, Device &d)
 {
 	const std::string dir = "devices/" + d.devt + "/";
 	for (size_t i = 0; i < kNrCounters; i++)
-		if (std::string err = read_counter(fs, dir + kCounters[i], d.counts[i]); !err.empty())
+		if (std::string err = read_counter(fs, dir + kDiskCounterNames[i], d.counts[i]); !err.empty())
 			return err;
 	for (auto [file, field] : {std::pair{"name", &d.name}, {"pattern", &d.pattern}, {"decision", &d.decision}}) {
 		AttrRead r = fs.read(dir + file);
@@ -100,7 +102,7 @@ nlohmann::json to_json(const Device &d)
 {
 	nlohmann::json j = {{"device", d.devt}, {"name", d.name}, {"pattern", d.pattern}, {"decision", d.decision}};
 	for (size_t i = 0; i < kNrCounters; i++)
-		j[kCounters[i]] = d.counts[i];
+		j[kDiskCounterNames[i]] = d.counts[i];
 	j["latency_ns"] = histogram_json(d.latency);
 	return j;
 }
@@ -113,12 +115,12 @@ void print_table(std::ostream &out, const std::vector<Device> &devs)
 	    << std::setw(14) << "MEDIAN_LAT" << "  " << std::left << std::setw(9) << "PATTERN"
 	    << "DECISION\n";
 	for (const Device &d : devs) {
-		const uint64_t reads = d.counts[kReads];
+		const uint64_t reads = d.counts[counter("reads")];
 		out << std::left << std::setw(9) << d.devt << std::setw(10) << d.name << std::right
-		    << std::setw(10) << reads << std::setw(10) << d.counts[kWrites] << std::setw(10)
-		    << mib(d.counts[kReadBytes]) << std::setw(10) << mib(d.counts[kReadaheadBytes])
-		    << std::setw(10) << mib(d.counts[kWriteBytes]) << std::setw(6)
-		    << (reads ? std::to_string(d.counts[kSequentialReads] * 100 / reads) : "-")
+		    << std::setw(10) << reads << std::setw(10) << d.counts[counter("writes")] << std::setw(10)
+		    << mib(d.counts[counter("read_bytes")]) << std::setw(10) << mib(d.counts[counter("readahead_bytes")])
+		    << std::setw(10) << mib(d.counts[counter("write_bytes")]) << std::setw(6)
+		    << (reads ? std::to_string(d.counts[counter("sequential_reads")] * 100 / reads) : "-")
 		    << std::setw(14) << median_bucket(d.latency) << "  " << std::left << std::setw(9)
 		    << d.pattern << d.decision << "\n";
 	}

@@ -1,4 +1,4 @@
-// aether.ko's tunables and counters, and the module's input rules for each.
+// aether.ko's tunables, with their help and the module's input rules for each.
 #include "knobs.hpp"
 
 #include <array>
@@ -10,26 +10,25 @@ namespace aether::ctl {
 
 namespace {
 
-// Kept in step with kmod/sysfs.c, whose rules are the ones that count.
-constexpr std::array kKnobs{
-	Knob{"enabled", "1 runs the hooks, 0 leaves the kernel's readahead alone (0 or 1)", KnobKind::kNumber, 0, 1, 1},
-	Knob{"mode", "off, observe (count only), hft, gaming or adaptive", KnobKind::kMode},
-	Knob{"min_window_kb", "smallest readahead window set, KiB: a multiple of 4 in 4..65536", KnobKind::kNumber,
-	     4, 65536, 4},
-	Knob{"max_window_kb", "largest readahead window set, KiB: a multiple of 4 in 4..65536", KnobKind::kNumber,
-	     4, 65536, 4},
-	Knob{"prefetch_queue_depth", "explicit prefetches in flight before new ones are dropped: 0..4096 (0: none)",
-	     KnobKind::kNumber, 0, 4096, 1},
-	Knob{"target_accuracy", "share of prefetched pages that should be used, percent: 1..100", KnobKind::kNumber,
-	     1, 100, 1},
-};
+// What each tunable does and accepts, for `aether-ctl get --help`: one for each
+// entry of AETHER_TUNABLES, named after it, so a tunable without help does not
+// compile.
+namespace help {
+constexpr const char *enabled = "1 runs the hooks, 0 leaves the kernel's readahead alone (0 or 1)";
+constexpr const char *mode = "off, observe (count only), hft, gaming or adaptive";
+constexpr const char *min_window_kb = "smallest readahead window set, KiB: a multiple of 4 in 4..65536";
+constexpr const char *max_window_kb = "largest readahead window set, KiB: a multiple of 4 in 4..65536";
+constexpr const char *prefetch_queue_depth =
+	"explicit prefetches in flight before new ones are dropped: 0..4096 (0: none)";
+constexpr const char *target_accuracy = "share of prefetched pages that should be used, percent: 1..100";
+} // namespace help
 
-constexpr std::array kModes{"off", "observe", "hft", "gaming", "adaptive"};
-
-constexpr std::array kStats{
-	"decisions",	   "windows_grown",   "windows_shrunk", "prefetch_issued", "prefetch_pages",
-	"prefetch_hits",   "prefetch_wasted", "queue_drops",	"sync_misses",	   "policy_decisions",
-};
+// The module's rules, from the same list as kmod/sysfs.c's.
+#define AETHER_CTL_NUMBER(name, min, max, align) Knob{#name, help::name, KnobKind::kNumber, min, max, align},
+#define AETHER_CTL_MODE(name) Knob{#name, help::name, KnobKind::kMode},
+constexpr std::array kKnobs{AETHER_TUNABLES(AETHER_CTL_NUMBER, AETHER_CTL_MODE)};
+#undef AETHER_CTL_NUMBER
+#undef AETHER_CTL_MODE
 
 } // namespace
 
@@ -59,10 +58,13 @@ std::string validate_knob(const Knob &knob, std::string_view value)
 	if (knob.kind == KnobKind::kMode) {
 		if (!value.empty() && value.back() == '\n')
 			value.remove_suffix(1);
-		for (const char *m : kModes)
+		std::string modes;
+		for (const char *m : kModeNames) {
 			if (value == m)
 				return {};
-		return std::string(knob.name) + " must be one of off, observe, hft, gaming, adaptive";
+			modes += (modes.empty() ? "" : ", ") + std::string(m);
+		}
+		return std::string(knob.name) + " must be one of " + modes;
 	}
 	uint64_t v = 0;
 	if (parse_decimal(value, v) && v >= knob.min && v <= knob.max && v % knob.align == 0)
@@ -70,11 +72,6 @@ std::string validate_knob(const Knob &knob, std::string_view value)
 	return std::string(knob.name) + " must be " +
 	       (knob.align > 1 ? "a multiple of " + std::to_string(knob.align) + " in " : "a whole number in ") +
 	       std::to_string(knob.min) + ".." + std::to_string(knob.max);
-}
-
-std::span<const char *const> stat_names()
-{
-	return kStats;
 }
 
 } // namespace aether::ctl

@@ -19,14 +19,14 @@ namespace aether::ctl {
 namespace {
 
 struct Sample {
-	std::vector<uint64_t> counts; // in stat_names() order
+	std::vector<uint64_t> counts; // in kStatNames order
 	Histogram latency;
 };
 
 // Returns an empty string and fills @s, or says what could not be read.
 std::string read_sample(const Sysfs &fs, Sample &s)
 {
-	for (const char *name : stat_names()) {
+	for (const char *name : kStatNames) {
 		uint64_t v = 0;
 		if (std::string err = read_counter(fs, std::string("stats/") + name, v); !err.empty())
 			return err;
@@ -37,9 +37,8 @@ std::string read_sample(const Sysfs &fs, Sample &s)
 
 void print_text(std::ostream &out, const Sample &s, const Sample *prev, unsigned interval)
 {
-	const auto names = stat_names();
 	for (size_t i = 0; i < s.counts.size(); i++) {
-		out << "  " << names[i] << std::string(18 - std::strlen(names[i]), ' ') << s.counts[i];
+		out << "  " << kStatNames[i] << std::string(18 - std::strlen(kStatNames[i]), ' ') << s.counts[i];
 		if (prev)
 			out << "  (+" << (s.counts[i] - prev->counts[i]) / interval << "/s)";
 		out << "\n";
@@ -56,9 +55,8 @@ void print_text(std::ostream &out, const Sample &s, const Sample *prev, unsigned
 nlohmann::json to_json(const Sample &s)
 {
 	nlohmann::json j = nlohmann::json::object();
-	const auto names = stat_names();
 	for (size_t i = 0; i < s.counts.size(); i++)
-		j[names[i]] = s.counts[i];
+		j[kStatNames[i]] = s.counts[i];
 	j["decision_latency_ns"] = histogram_json(s.latency);
 	return j;
 }

@@ -7,7 +7,8 @@
  * many reads started where the previous one ended, failed requests and a log2
  * histogram of issue-to-completion latency. Each disk's reads, in issue order, are
  * also its LBA stream: a core of its own says what it makes of it, and the last
- * pattern and decision are shown. Nothing here changes any I/O.
+ * pattern and decision are kept. blk_sysfs.c shows it all under
+ * /sys/kernel/aether/devices/. Nothing here changes any I/O.
  *
  * The probes never sleep or wait. Counters are per CPU; a disk is claimed in a
  * fixed table with one cmpxchg; the disk's core is behind a spinlock that the
@@ -20,17 +21,16 @@
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
 #include <linux/hash.h>
-#include <linux/kobject.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
-#include <linux/sysfs.h>
 #include <linux/timekeeping.h>
 #include <linux/tracepoint.h>
 #include <linux/workqueue.h>
 
 #include "blk.h"
+#include "blk_sysfs.h"
 #include "compat.h"
 #include "core.h"
 #include "policy.h"
@@ -39,60 +39,20 @@
 
 #include <uapi/aether.h>
 
-/* Disks watched at once; later ones are counted in untracked_requests only. */
-#define AETHER_BLK_MAX_DEVS 64
 /* A disk is one LBA stream; the core's smallest stream table is plenty. */
 #define AETHER_BLK_STREAMS 8
 /* Requests whose issue time is remembered; more in flight go unmeasured. */
 #define AETHER_BLK_INFLIGHT_ORDER 10
 #define AETHER_BLK_INFLIGHT_PROBES 8
 
-#define AETHER_BLK_SYSFS_MODE 0400
-
-/* Per-device counters; the sysfs file names, in this order. */
-enum aether_blk_stat {
-	AETHER_BLK_READS,
-	AETHER_BLK_WRITES,
-	AETHER_BLK_READ_BYTES,
-	AETHER_BLK_WRITE_BYTES,
-	AETHER_BLK_READAHEAD_BYTES,
-	AETHER_BLK_SEQUENTIAL_READS,
-	AETHER_BLK_ERRORS,
-	AETHER_BLK_DECISIONS,
-	AETHER_BLK_DECISIONS_SKIPPED,
-	AETHER_BLK_STAT_NR,
-};
-
-struct aether_blk_cpu {
-	u64 count[AETHER_BLK_STAT_NR];
-	u64 latency[AETHER_STATS_LAT_BUCKETS];
-};
-
-struct aether_blk_dev {
-	dev_t devt;			/* 0 while free; set once by cmpxchg */
-	int named;			/* name is written (release/acquire) */
-	char name[DISK_NAME_LEN];
-	struct aether_blk_cpu __percpu *cpu;
-	atomic64_t next_sector;		/* where the last read issued ended */
-	struct aether_core_cpu *core;	/* published by the work item (release/acquire) */
-	struct kobject *kobj;		/* created by the work item */
-
-	spinlock_t lock;		/* guards the fields below and the core's state */
-	struct aether_core_config cfg;
-	int generation;
-	enum aether_core_pattern pattern;
-	struct aether_core_decision last;	/* valid when last.length */
-};
-
 struct aether_blk_inflight {
 	struct request *rq;
 	u64 issued_ns;
 };
 
-static struct aether_blk_dev aether_blk_devs[AETHER_BLK_MAX_DEVS];
+struct aether_blk_dev aether_blk_devs[AETHER_BLK_MAX_DEVS];
+atomic64_t aether_blk_untracked_requests = ATOMIC64_INIT(0);
 static struct aether_blk_inflight aether_blk_inflight[1 << AETHER_BLK_INFLIGHT_ORDER];
-static atomic64_t aether_blk_untracked_requests = ATOMIC64_INIT(0);
-static struct kobject *aether_blk_kobj;
 static struct tracepoint *aether_blk_tp_issue, *aether_blk_tp_complete;
 
 static void aether_blk_publish(struct work_struct *work);
@@ -274,158 +234,10 @@ static void aether_blk_complete(void *data, struct request *rq, blk_status_t err
 		this_cpu_inc(d->cpu->count[AETHER_BLK_ERRORS]);
 }
 
-/* Returns the device whose directory is @kobj, or NULL. */
-static struct aether_blk_dev *aether_blk_dev_of(struct kobject *kobj)
-{
-	unsigned int i;
-
-	for (i = 0; i < AETHER_BLK_MAX_DEVS; i++)
-		if (READ_ONCE(aether_blk_devs[i].kobj) == kobj)
-			return &aether_blk_devs[i];
-	return NULL;
-}
-
-struct aether_blk_attr {
-	struct kobj_attribute attr;
-	enum aether_blk_stat stat;
-};
-
-static ssize_t aether_blk_stat_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
-{
-	struct aether_blk_attr *a = container_of(attr, struct aether_blk_attr, attr);
-	struct aether_blk_dev *d = aether_blk_dev_of(kobj);
-
-	if (!d)
-		return -ENODEV;
-	return sysfs_emit(buf, "%llu\n",
-			  aether_stats_sum(d->cpu, offsetof(struct aether_blk_cpu, count[a->stat])));
-}
-
-#define AETHER_BLK_STAT(_name, _stat)                                                   \
-	static struct aether_blk_attr aether_blk_attr_##_name = {                        \
-		.attr = __ATTR(_name, AETHER_BLK_SYSFS_MODE, aether_blk_stat_show, NULL), \
-		.stat = (_stat),                                                         \
-	}
-
-AETHER_BLK_STAT(reads, AETHER_BLK_READS);
-AETHER_BLK_STAT(writes, AETHER_BLK_WRITES);
-AETHER_BLK_STAT(read_bytes, AETHER_BLK_READ_BYTES);
-AETHER_BLK_STAT(write_bytes, AETHER_BLK_WRITE_BYTES);
-AETHER_BLK_STAT(readahead_bytes, AETHER_BLK_READAHEAD_BYTES);
-AETHER_BLK_STAT(sequential_reads, AETHER_BLK_SEQUENTIAL_READS);
-AETHER_BLK_STAT(errors, AETHER_BLK_ERRORS);
-AETHER_BLK_STAT(decisions, AETHER_BLK_DECISIONS);
-AETHER_BLK_STAT(decisions_skipped, AETHER_BLK_DECISIONS_SKIPPED);
-
-static ssize_t name_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
-{
-	struct aether_blk_dev *d = aether_blk_dev_of(kobj);
-
-	return d ? sysfs_emit(buf, "%s\n", d->name) : -ENODEV;
-}
-static struct kobj_attribute aether_blk_attr_name = __ATTR(name, AETHER_BLK_SYSFS_MODE, name_show, NULL);
-
-static const char *const aether_blk_patterns[] = {
-	[AETHER_CORE_PATTERN_NONE] = "none",
-	[AETHER_CORE_PATTERN_FORWARD] = "forward",
-	[AETHER_CORE_PATTERN_BACKWARD] = "backward",
-	[AETHER_CORE_PATTERN_STRIDE] = "stride",
-};
-
-/*
- * Copies what the core last made of the reads of the disk whose directory is
- * @kobj: its pattern and last decision. Returns 0, or -ENODEV for no such disk.
- */
-static int aether_blk_last(struct kobject *kobj, enum aether_core_pattern *pattern,
-			   struct aether_core_decision *last)
-{
-	struct aether_blk_dev *d = aether_blk_dev_of(kobj);
-	unsigned long flags;
-
-	if (!d)
-		return -ENODEV;
-	spin_lock_irqsave(&d->lock, flags);
-	*pattern = d->pattern;
-	*last = d->last;
-	spin_unlock_irqrestore(&d->lock, flags);
-	return 0;
-}
-
-/* "none", "forward", "backward" or "stride". */
-static ssize_t pattern_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
-{
-	struct aether_core_decision last;
-	enum aether_core_pattern p;
-	int ret = aether_blk_last(kobj, &p, &last);
-
-	if (ret)
-		return ret;
-	return sysfs_emit(buf, "%s\n", p < ARRAY_SIZE(aether_blk_patterns) ? aether_blk_patterns[p] : "none");
-}
-static struct kobj_attribute aether_blk_attr_pattern =
-	__ATTR(pattern, AETHER_BLK_SYSFS_MODE, pattern_show, NULL);
-
-/* "none", or "<readahead|prefetch> <first page> <pages> <confidence percent>". */
-static ssize_t decision_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
-{
-	struct aether_core_decision last;
-	enum aether_core_pattern p;
-	int ret = aether_blk_last(kobj, &p, &last);
-
-	if (ret)
-		return ret;
-	if (!last.length)
-		return sysfs_emit(buf, "none\n");
-	return sysfs_emit(buf, "%s %llu %u %u\n",
-			  last.action == AETHER_CORE_ACTION_PREFETCH ? "prefetch" : "readahead",
-			  last.start, last.length, (unsigned int)((last.confidence * 100ULL) >> 16));
-}
-static struct kobj_attribute aether_blk_attr_decision =
-	__ATTR(decision, AETHER_BLK_SYSFS_MODE, decision_show, NULL);
-
-/* Completion latency, in aether_stats_emit_latency()'s lines. */
-static ssize_t latency_ns_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
-{
-	struct aether_blk_dev *d = aether_blk_dev_of(kobj);
-
-	if (!d)
-		return -ENODEV;
-	return aether_stats_emit_latency(buf, d->cpu, offsetof(struct aether_blk_cpu, latency));
-}
-static struct kobj_attribute aether_blk_attr_latency_ns =
-	__ATTR(latency_ns, AETHER_BLK_SYSFS_MODE, latency_ns_show, NULL);
-
-static struct attribute *aether_blk_attrs[] = {
-	&aether_blk_attr_name.attr,
-	&aether_blk_attr_reads.attr.attr,
-	&aether_blk_attr_writes.attr.attr,
-	&aether_blk_attr_read_bytes.attr.attr,
-	&aether_blk_attr_write_bytes.attr.attr,
-	&aether_blk_attr_readahead_bytes.attr.attr,
-	&aether_blk_attr_sequential_reads.attr.attr,
-	&aether_blk_attr_errors.attr.attr,
-	&aether_blk_attr_decisions.attr.attr,
-	&aether_blk_attr_decisions_skipped.attr.attr,
-	&aether_blk_attr_pattern.attr,
-	&aether_blk_attr_decision.attr,
-	&aether_blk_attr_latency_ns.attr,
-	NULL,
-};
-
-static const struct attribute_group aether_blk_group = {
-	.attrs = aether_blk_attrs,
-};
-
-static ssize_t untracked_requests_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%lld\n", atomic64_read(&aether_blk_untracked_requests));
-}
-static struct kobj_attribute aether_blk_attr_untracked_requests =
-	__ATTR(untracked_requests, AETHER_BLK_SYSFS_MODE, untracked_requests_show, NULL);
-
 /*
  * Work item: gives every newly claimed disk its core and its directory. A disk
  * whose allocation fails keeps its counters and is retried on the next claim.
+ * Being one work item, it also serialises aether_blk_sysfs_add().
  */
 static void aether_blk_publish(struct work_struct *work)
 {
@@ -434,8 +246,6 @@ static void aether_blk_publish(struct work_struct *work)
 
 	for (i = 0; i < AETHER_BLK_MAX_DEVS; i++) {
 		struct aether_blk_dev *d = &aether_blk_devs[i];
-		struct kobject *kobj;
-		char dir[24];
 		void *mem;
 
 		if (!READ_ONCE(d->devt) || !smp_load_acquire(&d->named))
@@ -448,18 +258,7 @@ static void aether_blk_publish(struct work_struct *work)
 			aether_sysfs_core_config(&d->cfg);
 			smp_store_release(&d->core, aether_core_cpu_init(mem, AETHER_BLK_STREAMS, &d->cfg));
 		}
-		if (d->kobj)
-			continue;
-		snprintf(dir, sizeof(dir), "%u:%u", MAJOR(d->devt), MINOR(d->devt));
-		kobj = kobject_create_and_add(dir, aether_blk_kobj);
-		if (!kobj)
-			continue;
-		/* Published first, so the files find their device from the moment they exist. */
-		WRITE_ONCE(d->kobj, kobj);
-		if (sysfs_create_group(kobj, &aether_blk_group)) {
-			WRITE_ONCE(d->kobj, NULL);
-			kobject_put(kobj);
-		}
+		aether_blk_sysfs_add(d);
 	}
 }
 
@@ -489,17 +288,14 @@ static void aether_blk_free(void)
 {
 	unsigned int i;
 
-	/* Removing a directory waits for its readers; then nothing reads any device. */
-	for (i = 0; i < AETHER_BLK_MAX_DEVS; i++)
-		kobject_put(aether_blk_devs[i].kobj);
+	/* Removing the directories waits for their readers; then nothing reads any device. */
+	aether_blk_sysfs_uninit();
 	for (i = 0; i < AETHER_BLK_MAX_DEVS; i++) {
 		struct aether_blk_dev *d = &aether_blk_devs[i];
 
 		kvfree(d->core);
 		free_percpu(d->cpu);
 	}
-	/* Takes untracked_requests with it. */
-	kobject_put(aether_blk_kobj);
 }
 
 int aether_blk_init(void)
@@ -518,12 +314,7 @@ int aether_blk_init(void)
 			goto err_free;
 		}
 	}
-	aether_blk_kobj = kobject_create_and_add("devices", aether_sysfs_root());
-	if (!aether_blk_kobj) {
-		ret = -ENOMEM;
-		goto err_free;
-	}
-	ret = sysfs_create_file(aether_blk_kobj, &aether_blk_attr_untracked_requests.attr);
+	ret = aether_blk_sysfs_init();
 	if (ret)
 		goto err_free;
 

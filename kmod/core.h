@@ -8,6 +8,8 @@
 #ifndef AETHER_CORE_H
 #define AETHER_CORE_H
 
+#include <uapi/aether_names.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -32,12 +34,12 @@ unsigned long aether_core_selftest(void);
 /* Returns the number of golden vectors aether_core_selftest() checks. */
 unsigned long aether_core_vector_count(void);
 
-/* The core's presets, in the order of aether::Preset. */
+/* The core's presets: AETHER_CORE_PRESET_<NAME> for each of uapi's AETHER_PRESETS. */
+#define AETHER_CORE_PRESET_ENUM(NAME, name, Camel, value) AETHER_CORE_PRESET_##NAME = (value),
 enum aether_core_preset {
-	AETHER_CORE_PRESET_HFT = 0,
-	AETHER_CORE_PRESET_GAMING = 1,
-	AETHER_CORE_PRESET_ADAPTIVE = 2,
+	AETHER_PRESETS(AETHER_CORE_PRESET_ENUM)
 };
+#undef AETHER_CORE_PRESET_ENUM
 
 /* What one CPU's core is configured with. Windows are in pages. */
 struct aether_core_config {
@@ -47,18 +49,27 @@ struct aether_core_config {
 	unsigned int target_accuracy;	/* percent, 1..100 */
 };
 
-/* What the core made of one stream's access, beside its decisions. */
+/*
+ * What the core made of one stream's access, beside its decisions:
+ * AETHER_CORE_PATTERN_<NAME> for each of uapi's AETHER_PATTERNS. NONE means no
+ * sub-stream continued: random so far.
+ */
+#define AETHER_CORE_PATTERN_ENUM(NAME, name, Camel, value) AETHER_CORE_PATTERN_##NAME = (value),
 enum aether_core_pattern {
-	AETHER_CORE_PATTERN_NONE = 0,	/* no sub-stream continued: random so far */
-	AETHER_CORE_PATTERN_FORWARD = 1,
-	AETHER_CORE_PATTERN_BACKWARD = 2,
-	AETHER_CORE_PATTERN_STRIDE = 3,
+	AETHER_PATTERNS(AETHER_CORE_PATTERN_ENUM)
 };
+#undef AETHER_CORE_PATTERN_ENUM
 
+/*
+ * A decision's action: AETHER_CORE_ACTION_<NAME> for each of uapi's
+ * AETHER_ACTIONS (READAHEAD extends a sequential stream, PREFETCH fetches a
+ * non-sequential range).
+ */
+#define AETHER_CORE_ACTION_ENUM(NAME, name, Camel, value) AETHER_CORE_ACTION_##NAME = (value),
 enum aether_core_action {
-	AETHER_CORE_ACTION_READAHEAD = 1,	/* extend a sequential stream */
-	AETHER_CORE_ACTION_PREFETCH = 2,	/* fetch a non-sequential range */
+	AETHER_ACTIONS(AETHER_CORE_ACTION_ENUM)
 };
+#undef AETHER_CORE_ACTION_ENUM
 
 struct aether_core_decision {
 	unsigned long long start;	/* first page */

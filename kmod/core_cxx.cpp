@@ -29,17 +29,9 @@ using Slot = aether::StreamSlot<StreamState>;
 // Enough "after X comes Y" links for the files one CPU is reading at once.
 constexpr size_t kCorrEntries = 1024;
 
-// core.h's enums are the core's, value for value, so they convert by cast.
+// core.h's presets, patterns and actions and the core's are built from the same
+// uapi lists (aether_names.h), value for value, so they convert by cast.
 static_assert(AETHER_CORE_MAX_DECISIONS == aether::kMaxDecisions);
-static_assert(AETHER_CORE_PRESET_HFT == static_cast<int>(aether::Preset::kHft) &&
-	      AETHER_CORE_PRESET_GAMING == static_cast<int>(aether::Preset::kGaming) &&
-	      AETHER_CORE_PRESET_ADAPTIVE == static_cast<int>(aether::Preset::kAdaptive));
-static_assert(AETHER_CORE_PATTERN_NONE == static_cast<int>(aether::Pattern::kNone) &&
-	      AETHER_CORE_PATTERN_FORWARD == static_cast<int>(aether::Pattern::kForward) &&
-	      AETHER_CORE_PATTERN_BACKWARD == static_cast<int>(aether::Pattern::kBackward) &&
-	      AETHER_CORE_PATTERN_STRIDE == static_cast<int>(aether::Pattern::kStride));
-static_assert(AETHER_CORE_ACTION_READAHEAD == static_cast<int>(aether::Action::kReadahead) &&
-	      AETHER_CORE_ACTION_PREFETCH == static_cast<int>(aether::Action::kPrefetch));
 
 aether::Params to_params(const aether_core_config &cfg) noexcept
 {

@@ -13,24 +13,6 @@
 
 struct aether_stats_cpu __percpu *aether_stats;
 
-static const char *const aether_stats_names[AETHER_STAT_NR] = {
-	[AETHER_STAT_DECISIONS] = "decisions",
-	[AETHER_STAT_WINDOWS_GROWN] = "windows_grown",
-	[AETHER_STAT_WINDOWS_SHRUNK] = "windows_shrunk",
-	[AETHER_STAT_PREFETCH_ISSUED] = "prefetch_issued",
-	[AETHER_STAT_PREFETCH_PAGES] = "prefetch_pages",
-	[AETHER_STAT_PREFETCH_HITS] = "prefetch_hits",
-	[AETHER_STAT_PREFETCH_WASTED] = "prefetch_wasted",
-	[AETHER_STAT_QUEUE_DROPS] = "queue_drops",
-	[AETHER_STAT_SYNC_MISSES] = "sync_misses",
-	[AETHER_STAT_POLICY_DECISIONS] = "policy_decisions",
-};
-
-const char *aether_stats_name(enum aether_stat stat)
-{
-	return aether_stats_names[stat];
-}
-
 u64 aether_stats_sum(const void __percpu *base, size_t offset)
 {
 	u64 sum = 0;

@@ -7,24 +7,20 @@
 #include <linux/percpu.h>
 #include <linux/types.h>
 
+#include <uapi/aether_names.h>
+
 /*
  * Event counters, per CPU so that counting never takes a lock or bounces a cache
- * line between the CPUs that do I/O. The names are the sysfs file names under
+ * line between the CPUs that do I/O: AETHER_STAT_<NAME> for each of uapi's
+ * AETHER_STATS, which says what each counts. sysfs shows them under
  * /sys/kernel/aether/stats/, in this order.
  */
+#define AETHER_STAT_ENUM(NAME, name) AETHER_STAT_##NAME,
 enum aether_stat {
-	AETHER_STAT_DECISIONS,		/* decisions the core returned */
-	AETHER_STAT_WINDOWS_GROWN,	/* readahead windows made larger than the kernel's */
-	AETHER_STAT_WINDOWS_SHRUNK,	/* readahead windows made smaller than the kernel's */
-	AETHER_STAT_PREFETCH_ISSUED,	/* explicit prefetches queued */
-	AETHER_STAT_PREFETCH_PAGES,	/* pages in those prefetches */
-	AETHER_STAT_PREFETCH_HITS,	/* prefetched pages later read */
-	AETHER_STAT_PREFETCH_WASTED,	/* prefetched pages retired unread */
-	AETHER_STAT_QUEUE_DROPS,	/* prefetches dropped because the queue was full */
-	AETHER_STAT_SYNC_MISSES,	/* demand reads that had to wait for the device */
-	AETHER_STAT_POLICY_DECISIONS,	/* of the decisions, those an eBPF policy made */
+	AETHER_STATS(AETHER_STAT_ENUM)
 	AETHER_STAT_NR,
 };
+#undef AETHER_STAT_ENUM
 
 /* Latency buckets: bucket i counts latencies in [2^i, 2^(i+1)) ns; the last is open. */
 #define AETHER_STATS_LAT_BUCKETS 32
@@ -35,9 +31,6 @@ struct aether_stats_cpu {
 };
 
 extern struct aether_stats_cpu __percpu *aether_stats;
-
-/* The sysfs name of counter @stat. */
-const char *aether_stats_name(enum aether_stat stat);
 
 /* Adds @n to counter @stat on this CPU. Any context; never sleeps. */
 static inline void aether_stats_add(enum aether_stat stat, u64 n)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sysfs subsystem: /sys/kernel/aether/, its tunables and stats/.
+ * sysfs subsystem: /sys/kernel/aether/, its tunables and stats/. Their names and
+ * the tunables' ranges are uapi's lists (AETHER_TUNABLES, AETHER_MODES and
+ * AETHER_STATS in aether_names.h), from which the tables here are built.
  *
  * Every store parses strictly and range-checks before it changes anything, so a bad
  * write returns -EINVAL and leaves the old value. Bad input is the writer's
@@ -44,12 +46,12 @@ void aether_sysfs_core_config(struct aether_core_config *cfg)
 	const struct aether_tunables *t = &aether_tunables;
 
 	switch (READ_ONCE(t->mode)) {
-	case AETHER_MODE_HFT:
-		cfg->preset = AETHER_CORE_PRESET_HFT;
+#define AETHER_SYSFS_PRESET_CASE(NAME, name, Camel, value)	\
+	case AETHER_MODE_##NAME:				\
+		cfg->preset = AETHER_CORE_PRESET_##NAME;	\
 		break;
-	case AETHER_MODE_GAMING:
-		cfg->preset = AETHER_CORE_PRESET_GAMING;
-		break;
+	AETHER_PRESETS(AETHER_SYSFS_PRESET_CASE)
+#undef AETHER_SYSFS_PRESET_CASE
 	default:
 		cfg->preset = AETHER_CORE_PRESET_ADAPTIVE;
 		break;
@@ -63,13 +65,11 @@ void aether_sysfs_core_config(struct aether_core_config *cfg)
 static DEFINE_MUTEX(aether_sysfs_lock);
 static struct kobject *aether_sysfs_kobj;
 
+#define AETHER_SYSFS_MODE_NAME(NAME, name, ...) [AETHER_MODE_##NAME] = #name,
 static const char *const aether_sysfs_modes[] = {
-	[AETHER_MODE_OFF] = "off",
-	[AETHER_MODE_OBSERVE] = "observe",
-	[AETHER_MODE_HFT] = "hft",
-	[AETHER_MODE_GAMING] = "gaming",
-	[AETHER_MODE_ADAPTIVE] = "adaptive",
+	AETHER_MODES(AETHER_SYSFS_MODE_NAME)
 };
+#undef AETHER_SYSFS_MODE_NAME
 
 /* Caller holds aether_sysfs_lock and has just changed a tunable. */
 static void aether_sysfs_changed(void)
@@ -148,7 +148,18 @@ static ssize_t aether_sysfs_uint_store(struct kobject *kobj, struct kobj_attribu
 	return count;
 }
 
-#define AETHER_SYSFS_UINT(_name, _min, _max, _align, ...)                                     \
+/*
+ * The tunables a tunable bounds, for each of AETHER_TUNABLES' numbers: windows
+ * are min <= max. A number added to the list needs a line here.
+ */
+#define AETHER_SYSFS_BOUND_enabled
+#define AETHER_SYSFS_BOUND_min_window_kb .le = &aether_tunables.max_window_kb,
+#define AETHER_SYSFS_BOUND_max_window_kb .ge = &aether_tunables.min_window_kb,
+#define AETHER_SYSFS_BOUND_prefetch_queue_depth
+#define AETHER_SYSFS_BOUND_target_accuracy
+
+/* One struct aether_sysfs_uint per number of AETHER_TUNABLES, with its range. */
+#define AETHER_SYSFS_UINT(_name, _min, _max, _align)                                          \
 	static struct aether_sysfs_uint aether_sysfs_##_name = {                              \
 		.attr = __ATTR(_name, AETHER_SYSFS_TUNABLE_MODE, aether_sysfs_uint_show,      \
 			       aether_sysfs_uint_store),                                      \
@@ -156,33 +167,29 @@ static ssize_t aether_sysfs_uint_store(struct kobject *kobj, struct kobj_attribu
 		.min = (_min),                                                                \
 		.max = (_max),                                                                \
 		.align = (_align),                                                            \
-		__VA_ARGS__                                                                   \
-	}
+		AETHER_SYSFS_BOUND_##_name                                                    \
+	};
+#define AETHER_SYSFS_NO_ATTR(_name)
+AETHER_TUNABLES(AETHER_SYSFS_UINT, AETHER_SYSFS_NO_ATTR)
+#undef AETHER_SYSFS_UINT
+#undef AETHER_SYSFS_NO_ATTR
 
-AETHER_SYSFS_UINT(enabled, 0, 1, 1);
-/* Windows are whole pages, from one page to 64 MiB, and min <= max. */
-AETHER_SYSFS_UINT(min_window_kb, 4, 65536, 4, .le = &aether_tunables.max_window_kb);
-AETHER_SYSFS_UINT(max_window_kb, 4, 65536, 4, .ge = &aether_tunables.min_window_kb);
-/* 0 turns explicit prefetches off; windows are still tuned. */
-AETHER_SYSFS_UINT(prefetch_queue_depth, 0, 4096, 1);
-AETHER_SYSFS_UINT(target_accuracy, 1, 100, 1);
-
+/* The version, then the tunables in AETHER_TUNABLES' order. */
+#define AETHER_SYSFS_UINT_ATTR(_name, _min, _max, _align) &aether_sysfs_##_name.attr.attr,
+#define AETHER_SYSFS_MODE_ATTR(_name) &aether_sysfs_##_name.attr,
 static struct attribute *aether_sysfs_attrs[] = {
 	&aether_sysfs_version.attr,
-	&aether_sysfs_enabled.attr.attr,
-	&aether_sysfs_mode.attr,
-	&aether_sysfs_min_window_kb.attr.attr,
-	&aether_sysfs_max_window_kb.attr.attr,
-	&aether_sysfs_prefetch_queue_depth.attr.attr,
-	&aether_sysfs_target_accuracy.attr.attr,
+	AETHER_TUNABLES(AETHER_SYSFS_UINT_ATTR, AETHER_SYSFS_MODE_ATTR)
 	NULL,
 };
+#undef AETHER_SYSFS_UINT_ATTR
+#undef AETHER_SYSFS_MODE_ATTR
 
 static const struct attribute_group aether_sysfs_group = {
 	.attrs = aether_sysfs_attrs,
 };
 
-/* stats/: one read-only file per counter, named as enum aether_stat. */
+/* stats/: one read-only file per counter of AETHER_STATS, which knows its counter. */
 struct aether_sysfs_stat {
 	struct kobj_attribute attr;
 	enum aether_stat stat;
@@ -195,22 +202,14 @@ static ssize_t aether_sysfs_stat_show(struct kobject *kobj, struct kobj_attribut
 	return sysfs_emit(buf, "%llu\n", aether_stats_read(s->stat));
 }
 
-#define AETHER_SYSFS_STAT(_name, _stat)                                                       \
+/* One struct aether_sysfs_stat per counter of AETHER_STATS. */
+#define AETHER_SYSFS_STAT(_NAME, _name)                                                       \
 	static struct aether_sysfs_stat aether_sysfs_stat_##_name = {                         \
 		.attr = __ATTR(_name, AETHER_SYSFS_STAT_MODE, aether_sysfs_stat_show, NULL),  \
-		.stat = (_stat),                                                              \
-	}
-
-AETHER_SYSFS_STAT(decisions, AETHER_STAT_DECISIONS);
-AETHER_SYSFS_STAT(windows_grown, AETHER_STAT_WINDOWS_GROWN);
-AETHER_SYSFS_STAT(windows_shrunk, AETHER_STAT_WINDOWS_SHRUNK);
-AETHER_SYSFS_STAT(prefetch_issued, AETHER_STAT_PREFETCH_ISSUED);
-AETHER_SYSFS_STAT(prefetch_pages, AETHER_STAT_PREFETCH_PAGES);
-AETHER_SYSFS_STAT(prefetch_hits, AETHER_STAT_PREFETCH_HITS);
-AETHER_SYSFS_STAT(prefetch_wasted, AETHER_STAT_PREFETCH_WASTED);
-AETHER_SYSFS_STAT(queue_drops, AETHER_STAT_QUEUE_DROPS);
-AETHER_SYSFS_STAT(sync_misses, AETHER_STAT_SYNC_MISSES);
-AETHER_SYSFS_STAT(policy_decisions, AETHER_STAT_POLICY_DECISIONS);
+		.stat = AETHER_STAT_##_NAME,                                                  \
+	};
+AETHER_STATS(AETHER_SYSFS_STAT)
+#undef AETHER_SYSFS_STAT
 
 /* The decision-latency histogram, in aether_stats_emit_latency()'s lines. */
 static ssize_t decision_latency_ns_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
@@ -220,20 +219,14 @@ static ssize_t decision_latency_ns_show(struct kobject *kobj, struct kobj_attrib
 static struct kobj_attribute aether_sysfs_decision_latency_ns =
 	__ATTR(decision_latency_ns, AETHER_SYSFS_STAT_MODE, decision_latency_ns_show, NULL);
 
+/* The counters in AETHER_STATS' order, then the histogram. */
+#define AETHER_SYSFS_STAT_ATTR(_NAME, _name) &aether_sysfs_stat_##_name.attr.attr,
 static struct attribute *aether_sysfs_stat_attrs[] = {
-	&aether_sysfs_stat_decisions.attr.attr,
-	&aether_sysfs_stat_windows_grown.attr.attr,
-	&aether_sysfs_stat_windows_shrunk.attr.attr,
-	&aether_sysfs_stat_prefetch_issued.attr.attr,
-	&aether_sysfs_stat_prefetch_pages.attr.attr,
-	&aether_sysfs_stat_prefetch_hits.attr.attr,
-	&aether_sysfs_stat_prefetch_wasted.attr.attr,
-	&aether_sysfs_stat_queue_drops.attr.attr,
-	&aether_sysfs_stat_sync_misses.attr.attr,
-	&aether_sysfs_stat_policy_decisions.attr.attr,
+	AETHER_STATS(AETHER_SYSFS_STAT_ATTR)
 	&aether_sysfs_decision_latency_ns.attr,
 	NULL,
 };
+#undef AETHER_SYSFS_STAT_ATTR
 
 static const struct attribute_group aether_sysfs_stats_group = {
 	.name = "stats",

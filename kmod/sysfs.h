@@ -5,45 +5,50 @@
 #include <linux/atomic.h>
 #include <linux/types.h>
 
+#include <uapi/aether_names.h>
+
 #include "core.h"
 
 struct kobject;
 
-/* What the module does with the streams it sees; the sysfs names, in this order. */
+/*
+ * What the module does with the streams it sees: AETHER_MODE_<NAME> for each of
+ * uapi's AETHER_MODES, whose names sysfs's `mode` shows and takes. Off leaves
+ * the kernel's readahead alone, observe runs the core and counts but changes
+ * nothing, and each preset acts with the core's preset of its name.
+ */
+#define AETHER_MODE_ENUM(NAME, name, ...) AETHER_MODE_##NAME,
 enum aether_mode {
-	AETHER_MODE_OFF,	/* hooks return at once: the kernel's readahead alone */
-	AETHER_MODE_OBSERVE,	/* run the core and count, change nothing */
-	AETHER_MODE_HFT,	/* act with the conservative preset */
-	AETHER_MODE_GAMING,	/* act with the aggressive preset */
-	AETHER_MODE_ADAPTIVE,	/* act with the balanced preset */
+	AETHER_MODES(AETHER_MODE_ENUM)
 };
+#undef AETHER_MODE_ENUM
 
 /*
- * The tunables under /sys/kernel/aether/. Writers hold the sysfs mutex and bump
- * @generation after every change; the hot path reads each field with READ_ONCE()
- * and rebuilds its per-CPU core when @generation moves. Windows are in KiB.
+ * The tunables under /sys/kernel/aether/, one field each, as uapi's
+ * AETHER_TUNABLES lists them (with their ranges). Writers hold the sysfs mutex
+ * and bump @generation after every change; the hot path reads each field with
+ * READ_ONCE() and rebuilds its per-CPU core when @generation moves.
  */
+#define AETHER_TUNABLE_NUMBER_FIELD(name, min, max, align) unsigned int name;
+#define AETHER_TUNABLE_MODE_FIELD(name) enum aether_mode name;
 struct aether_tunables {
-	unsigned int enabled;		/* 0 or 1 */
-	enum aether_mode mode;
-	unsigned int min_window_kb;
-	unsigned int max_window_kb;
-	unsigned int prefetch_queue_depth;
-	unsigned int target_accuracy;	/* percent */
+	AETHER_TUNABLES(AETHER_TUNABLE_NUMBER_FIELD, AETHER_TUNABLE_MODE_FIELD)
 	atomic_t generation;
 };
+#undef AETHER_TUNABLE_NUMBER_FIELD
+#undef AETHER_TUNABLE_MODE_FIELD
 
 extern struct aether_tunables aether_tunables;
 
-/* True when @mode changes what the kernel reads, not only counts. */
+/* True when @mode changes what the kernel reads, not only counts: it is a preset. */
 static inline bool aether_mode_acts(enum aether_mode mode)
 {
-	return mode >= AETHER_MODE_HFT;
+	return mode > AETHER_MODE_OBSERVE;
 }
 
 /*
  * aether_sysfs_core_config() - what a core must be configured with for the
- * tunables now: the preset of the mode (adaptive for off and observe, which act on
+ * tunables now: the mode's preset (adaptive for off and observe, which act on
  * nothing) and the windows in pages. Any context; never fails.
  */
 void aether_sysfs_core_config(struct aether_core_config *cfg);

@@ -15,6 +15,19 @@
 
 #include "core.h"
 
+/*
+ * The names of uapi's AETHER_PATTERNS and AETHER_ACTIONS, as __print_symbolic()
+ * takes them: "{ value, name }" pairs separated by commas, with none after the
+ * last. Each pair comes with a leading comma, which AETHER_TRACE_SYMBOLS() drops
+ * from the first. Guarded: define_trace.h reads this file more than once.
+ */
+#ifndef AETHER_TRACE_SYMBOLS
+#define AETHER_TRACE_PATTERN(NAME, name, Camel, value) , { AETHER_CORE_PATTERN_##NAME, #name }
+#define AETHER_TRACE_ACTION(NAME, name, Camel, value) , { AETHER_CORE_ACTION_##NAME, #name }
+#define AETHER_TRACE_DROP_FIRST(first, rest...) rest
+#define AETHER_TRACE_SYMBOLS(pairs...) AETHER_TRACE_DROP_FIRST(pairs)
+#endif
+
 TRACE_EVENT(aether_decision,
 	TP_PROTO(const struct inode *inode, unsigned long index, unsigned long req,
 		 enum aether_core_pattern pattern, const struct aether_core_decision *d),
@@ -43,12 +56,8 @@ TRACE_EVENT(aether_decision,
 	),
 	TP_printk("dev=%u:%u ino=%lu index=%lu req=%lu pattern=%s action=%s start=%llu length=%u confidence=%u%%",
 		  MAJOR(__entry->dev), MINOR(__entry->dev), __entry->ino, __entry->index, __entry->req,
-		  __print_symbolic(__entry->pattern, { AETHER_CORE_PATTERN_NONE, "none" },
-				   { AETHER_CORE_PATTERN_FORWARD, "forward" },
-				   { AETHER_CORE_PATTERN_BACKWARD, "backward" },
-				   { AETHER_CORE_PATTERN_STRIDE, "stride" }),
-		  __print_symbolic(__entry->action, { AETHER_CORE_ACTION_READAHEAD, "readahead" },
-				   { AETHER_CORE_ACTION_PREFETCH, "prefetch" }),
+		  __print_symbolic(__entry->pattern, AETHER_TRACE_SYMBOLS(AETHER_PATTERNS(AETHER_TRACE_PATTERN))),
+		  __print_symbolic(__entry->action, AETHER_TRACE_SYMBOLS(AETHER_ACTIONS(AETHER_TRACE_ACTION))),
 		  __entry->start, __entry->length,
 		  (unsigned int)(((unsigned long long)__entry->confidence * 100) >> 16))
 );

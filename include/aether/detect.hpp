@@ -4,6 +4,7 @@
 
 #include "aether/params.hpp"
 #include "aether/types.hpp"
+#include "uapi/aether_names.h"
 
 namespace aether {
 
@@ -11,12 +12,15 @@ namespace aether {
 // sequential readers of one file) each get a tracker.
 inline constexpr u32 kTrackers = 6;
 
-enum class Pattern : u8 {
-	kNone = 0,      // seen once, no relation yet
-	kForward = 1,   // each access starts where the previous one ended (or in its tail)
-	kBackward = 2,  // each access ends where the previous one started (or in its head)
-	kStride = 3,    // constant start-to-start delta (either sign), not contiguous
-};
+// What a sub-stream looks like, as uapi's AETHER_PATTERNS lists them (sysfs, the
+// tracepoints and struct_ops policies use the same values):
+//   kNone      seen once, no relation yet;
+//   kForward   each access starts where the previous one ended (or in its tail);
+//   kBackward  each access ends where the previous one started (or in its head);
+//   kStride    constant start-to-start delta (either sign), not contiguous.
+#define AETHER_CORE_PATTERN(NAME, name, Camel, value) k##Camel = (value),
+enum class Pattern : u8 { AETHER_PATTERNS(AETHER_CORE_PATTERN) };
+#undef AETHER_CORE_PATTERN
 
 // One sub-stream.
 struct Tracker {

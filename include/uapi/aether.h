@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note OR MIT */
 /*
  * The C ABI between aether.ko and user space: /dev/aether's ioctls and the
- * struct_ops types that eBPF programs implement. Read by the module, by
- * aether-ctl, by the tests and by the programs in bpf/. It only ever grows:
+ * struct_ops types that eBPF programs implement, and (from aether_names.h) the
+ * names of its sysfs files and of the patterns and actions. Read by the module,
+ * by aether-ctl, by the tests and by the programs in bpf/. It only ever grows:
  * a field, once here, keeps its offset and meaning.
  */
 #ifndef _UAPI_AETHER_H
@@ -10,6 +11,8 @@
 
 #include <linux/ioctl.h>
 #include <linux/types.h>
+
+#include "aether_names.h"
 
 /* The misc device, root only. */
 #define AETHER_DEV_NAME "aether"
@@ -114,19 +117,29 @@ enum aether_policy_source {
 	AETHER_POLICY_BLOCK = 2,      /* a disk read was issued (block telemetry: shown, never acted on) */
 };
 
-/* What decide() returns: what the stream looks like, which steers the hook. */
+/*
+ * What decide() returns: what the stream looks like, which steers the hook.
+ * AETHER_POLICY_<NAME> for each of AETHER_PATTERNS: NONE (random or unknown, the
+ * kernel's own readahead stays), FORWARD (sequential: READAHEAD decisions grow
+ * the window), BACKWARD and STRIDE (the policy prefetches; the kernel's async
+ * readahead is skipped).
+ */
+#define AETHER_POLICY_PATTERN_ENUM(NAME, name, Camel, value) AETHER_POLICY_##NAME = (value),
 enum aether_policy_pattern {
-	AETHER_POLICY_NONE = 0,     /* random or unknown: the kernel's own readahead stays */
-	AETHER_POLICY_FORWARD = 1,  /* sequential: READAHEAD decisions grow the window */
-	AETHER_POLICY_BACKWARD = 2, /* the policy prefetches; the kernel's async readahead is skipped */
-	AETHER_POLICY_STRIDE = 3,   /* likewise */
+	AETHER_PATTERNS(AETHER_POLICY_PATTERN_ENUM)
 };
+#undef AETHER_POLICY_PATTERN_ENUM
 
-/* A decision's action, as aether_policy_emit() takes it. */
+/*
+ * A decision's action, as aether_policy_emit() takes it: AETHER_POLICY_<NAME>
+ * for each of AETHER_ACTIONS. READAHEAD extends a sequential stream's window to
+ * @len pages; PREFETCH reads pages [@start, @start + @len).
+ */
+#define AETHER_POLICY_ACTION_ENUM(NAME, name, Camel, value) AETHER_POLICY_##NAME = (value),
 enum aether_policy_action {
-	AETHER_POLICY_READAHEAD = 1, /* extend a sequential stream's window to @len pages */
-	AETHER_POLICY_PREFETCH = 2,  /* read pages [@start, @start + @len) */
+	AETHER_ACTIONS(AETHER_POLICY_ACTION_ENUM)
 };
+#undef AETHER_POLICY_ACTION_ENUM
 
 /* The most decisions one decide() may emit, and the longest one, in pages. */
 #define AETHER_POLICY_MAX_DECISIONS 4

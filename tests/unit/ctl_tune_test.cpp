@@ -30,7 +30,7 @@ protected:
 		put("prefetch_queue_depth", "64");
 		put("target_accuracy", "75");
 		unsigned n = 1;
-		for (const char *s : aether::ctl::stat_names())
+		for (const char *s : aether::ctl::kStatNames)
 			put(std::string("stats/") + s, std::to_string(n++));
 		put("stats/decision_latency_ns", "0 0\n2 5\n4 0\n");
 	}
@@ -106,7 +106,7 @@ TEST_F(CtlTune, StatsJsonHasEveryCounterAndTheHistogram)
 	ASSERT_EQ(run({"stats", "--json"}), 0) << err_.str();
 	auto j = nlohmann::json::parse(out_.str());
 	unsigned n = 1;
-	for (const char *s : aether::ctl::stat_names())
+	for (const char *s : aether::ctl::kStatNames)
 		EXPECT_EQ(j[s], n++) << s;
 	ASSERT_EQ(j["decision_latency_ns"].size(), 3u);
 	EXPECT_EQ(j["decision_latency_ns"][1]["from_ns"], 2);
