@@ -210,12 +210,6 @@ std::string set_tunables(bpf_object *obj, const std::vector<std::string> &set)
 	return {};
 }
 
-int fail(Context &ctx, const std::string &what)
-{
-	ctx.err << "aether-ctl: bpf " << what << "\n";
-	return kExitFailure;
-}
-
 // Where unpin() stopped.
 enum class UnpinStep { kOpen, kDetach, kUnlink };
 
@@ -257,7 +251,7 @@ int load(Context &ctx, const LoadOptions &o)
 		return kExitUsage;
 	}
 	if (is_file && ::access(o.program.c_str(), R_OK) != 0)
-		return fail(ctx, "load: cannot read " + o.program + ": " + errstr(errno));
+		return fail(ctx, "bpf load: cannot read " + o.program + ": " + errstr(errno));
 	// What the user gave is checked first, whatever the machine has: the object,
 	// its struct_ops maps and the tunables. Then the environment, then the kernel.
 	LibbpfOutput out(ctx.err, o.verbose);
@@ -271,7 +265,7 @@ int load(Context &ctx, const LoadOptions &o)
 		obj.reset(bpf_object__open_file(o.program.c_str(), nullptr));
 	}
 	if (!obj)
-		return fail(ctx, "load: cannot open " + o.program + " as a BPF object: " + errstr(errno));
+		return fail(ctx, "bpf load: cannot open " + o.program + " as a BPF object: " + errstr(errno));
 
 	// Only struct_ops maps attach to aether.ko; anything else would load and do
 	// nothing, which is worse than a clear refusal.
@@ -283,30 +277,30 @@ int load(Context &ctx, const LoadOptions &o)
 			ops.push_back(m);
 	}
 	if (ops.empty())
-		return fail(ctx, "load: " + o.program +
+		return fail(ctx, "bpf load: " + o.program +
 				     " has no struct_ops map (a struct aether_xrp_ops or aether_policy_ops in "
 				     "SEC(\".struct_ops.link\"))");
 	if (std::string why = set_tunables(obj.get(), o.set); !why.empty())
-		return fail(ctx, "load: " + why);
+		return fail(ctx, "bpf load: " + why);
 
 	if (std::string why = check_bpffs(); !why.empty())
-		return fail(ctx, "load: " + why);
+		return fail(ctx, "bpf load: " + why);
 	if (!require_loaded(ctx))
 		return kExitFailure;
 	for (bpf_map *map : ops) {
 		const fs::path pin = fs::path(kPinDir) / bpf_map__name(map);
 		if (fs::exists(pin))
-			return fail(ctx, std::string("load: a program named '") + bpf_map__name(map) +
+			return fail(ctx, std::string("bpf load: a program named '") + bpf_map__name(map) +
 					     "' is already loaded; 'aether-ctl bpf unload " + bpf_map__name(map) +
 					     "' first");
 	}
 
 	if (int err = bpf_object__load(obj.get()); err)
-		return fail(ctx, "load: the kernel refused " + o.program + ": " + errstr(-err) +
+		return fail(ctx, "bpf load: the kernel refused " + o.program + ": " + errstr(-err) +
 				     (-err == EACCES || -err == EINVAL ? " (the verifier's log is above)" : ""));
 
 	if (::mkdir(kPinDir, 0700) != 0 && errno != EEXIST)
-		return fail(ctx, std::string("load: cannot create ") + kPinDir + ": " + errstr(errno));
+		return fail(ctx, std::string("bpf load: cannot create ") + kPinDir + ": " + errstr(errno));
 	std::vector<fs::path> pinned;
 	for (bpf_map *map : ops) {
 		const fs::path pin = fs::path(kPinDir) / bpf_map__name(map);
@@ -323,7 +317,7 @@ int load(Context &ctx, const LoadOptions &o)
 			std::string why = errstr(-err);
 			if (-err == EBUSY)
 				why += ": another program of this struct_ops type is attached (see 'aether-ctl bpf list')";
-			return fail(ctx, std::string("load: cannot attach '") + bpf_map__name(map) + "': " + why);
+			return fail(ctx, std::string("bpf load: cannot attach '") + bpf_map__name(map) + "': " + why);
 		}
 		pinned.push_back(pin);
 	}
@@ -335,17 +329,17 @@ int load(Context &ctx, const LoadOptions &o)
 int unload(Context &ctx, const std::string &name)
 {
 	if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..")
-		return fail(ctx, "unload: '" + name + "' is not a program name (see 'aether-ctl bpf list')");
+		return fail(ctx, "bpf unload: '" + name + "' is not a program name (see 'aether-ctl bpf list')");
 	const fs::path pin = fs::path(kPinDir) / name;
 	UnpinStep step;
 	if (const int e = unpin(pin, &step); e) {
 		if (step == UnpinStep::kOpen && e == ENOENT)
-			return fail(ctx, "unload: no program '" + name + "' is loaded (see 'aether-ctl bpf list')");
+			return fail(ctx, "bpf unload: no program '" + name + "' is loaded (see 'aether-ctl bpf list')");
 		if (step == UnpinStep::kOpen)
-			return fail(ctx, "unload: cannot open " + pin.string() + ": " + errstr(e));
+			return fail(ctx, "bpf unload: cannot open " + pin.string() + ": " + errstr(e));
 		if (step == UnpinStep::kDetach)
-			return fail(ctx, "unload: cannot detach '" + name + "': " + errstr(e));
-		return fail(ctx, "unload: detached '" + name + "' but cannot remove " + pin.string() + ": " + errstr(e));
+			return fail(ctx, "bpf unload: cannot detach '" + name + "': " + errstr(e));
+		return fail(ctx, "bpf unload: detached '" + name + "' but cannot remove " + pin.string() + ": " + errstr(e));
 	}
 	ctx.out << "unloaded " << name << "\n";
 	return kExitOk;
@@ -389,7 +383,7 @@ std::vector<Pinned> pinned_programs()
 int list(Context &ctx, bool json)
 {
 	if (std::string why = check_bpffs(); !why.empty())
-		return fail(ctx, "list: " + why);
+		return fail(ctx, "bpf list: " + why);
 	const std::vector<Pinned> progs = pinned_programs();
 	// What the module itself calls, which may have been attached by other tools.
 	std::string xrp_ops, policy_ops;
