@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "btree.hpp"
+#include "xrp_btree_user.hpp"
 #include "cli.hpp"
 #include <uapi/aether.h>
 

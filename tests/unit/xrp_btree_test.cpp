@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "btree.hpp"
+#include "xrp_btree_user.hpp"
 #include "ctl_run.hpp"
 
 namespace {
