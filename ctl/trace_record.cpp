@@ -142,11 +142,9 @@ int record(Context &ctx, const RecordOptions &o)
 		return fail(ctx, "trace record: writing " + o.out + " failed: " + std::strerror(errno));
 	ctx.err << "aether-ctl: trace record: " << c.reads + c.writes << " requests (" << c.reads << " reads, "
 		<< c.writes << " writes) in " << static_cast<uint64_t>(secs) << " s to " << o.out << "\n";
-	if (dropped) {
-		ctx.err << "aether-ctl: trace record: " << dropped
-			<< " requests were not recorded: the ring buffer was full; the trace is incomplete\n";
-		return kExitFailure;
-	}
+	if (dropped)
+		return fail(ctx, "trace record: " + std::to_string(dropped) +
+					 " requests were not recorded: the ring buffer was full; the trace is incomplete");
 	return kExitOk;
 }
 
@@ -154,8 +152,7 @@ int record(Context &ctx, const RecordOptions &o)
 
 void add_trace(CLI::App &app, Context &ctx)
 {
-	CLI::App *trace = app.add_subcommand("trace", "Record block I/O traces for 'aether-ctl replay'");
-	trace->require_subcommand(1);
+	CLI::App *trace = add_command_group(app, "trace", "Record block I/O traces for 'aether-ctl replay'", "");
 	auto o = std::make_shared<RecordOptions>();
 	CLI::App *rec = trace->add_subcommand(
 		"record", "Record every read and write request DEV starts (block_rq_issue, via eBPF) as the "
