@@ -15,10 +15,8 @@ namespace {
 int get(Context &ctx, const std::string &name, bool json)
 {
 	const Knob *only = nullptr;
-	if (!name.empty() && !(only = find_knob(name))) {
-		ctx.err << "aether-ctl: " << unknown_knob(name) << "\n";
-		return kExitUsage;
-	}
+	if (!name.empty() && !(only = find_knob(name)))
+		return usage_error(ctx, unknown_knob(name), UsageHint::kNone);
 	if (!require_loaded(ctx))
 		return kExitFailure;
 
@@ -27,10 +25,8 @@ int get(Context &ctx, const std::string &name, bool json)
 		if (only && only != &k)
 			continue;
 		AttrRead r = ctx.sysfs.read(k.name);
-		if (!r.ok()) {
-			ctx.err << "aether-ctl: " << ctx.sysfs.read_error(k.name, r.error) << "\n";
-			return kExitFailure;
-		}
+		if (!r.ok())
+			return fail(ctx, ctx.sysfs.read_error(k.name, r.error));
 		if (json)
 			j[k.name] = r.value;
 		else if (only)

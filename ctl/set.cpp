@@ -1,11 +1,12 @@
 // aether-ctl set: change one of aether.ko's tunables.
-#include <cstring>
+#include <cerrno>
 #include <memory>
 #include <ostream>
 #include <string>
 
 #include "cli.hpp"
 #include "knobs.hpp"
+#include "util/errors.hpp"
 
 namespace aether::ctl {
 
@@ -14,27 +15,22 @@ namespace {
 int set(Context &ctx, const std::string &name, const std::string &value)
 {
 	const Knob *k = find_knob(name);
-	if (!k) {
-		ctx.err << "aether-ctl: " << unknown_knob(name) << "\n";
-		return kExitUsage;
-	}
-	if (std::string why = validate_knob(*k, value); !why.empty()) {
-		ctx.err << "aether-ctl: invalid value '" << value << "': " << why << "\n";
-		return kExitUsage;
-	}
+	if (!k)
+		return usage_error(ctx, unknown_knob(name), UsageHint::kNone);
+	if (std::string why = validate_knob(*k, value); !why.empty())
+		return usage_error(ctx, "invalid value '" + value + "': " + why, UsageHint::kNone);
 	if (!require_loaded(ctx))
 		return kExitFailure;
-	if (int e = ctx.sysfs.write(k->name, value)) {
-		ctx.err << "aether-ctl: aether.ko refused " << k->name << " = " << value << ": "
-			<< std::strerror(e);
-		if (e == EINVAL && (name == "min_window_kb" || name == "max_window_kb"))
-			ctx.err << " (min_window_kb may not exceed max_window_kb)";
-		else if (e == EACCES || e == EPERM)
-			ctx.err << " (tunables are root's: run as root)";
-		ctx.err << "; it is unchanged\n";
-		return kExitFailure;
-	}
-	return kExitOk;
+	const int e = ctx.sysfs.write(k->name, value);
+	if (!e)
+		return kExitOk;
+	std::string hint;
+	if (e == EINVAL && (name == "min_window_kb" || name == "max_window_kb"))
+		hint = " (min_window_kb may not exceed max_window_kb)";
+	else if (e == EACCES || e == EPERM)
+		hint = " (tunables are root's: run as root)";
+	return fail(ctx, "aether.ko refused " + std::string(k->name) + " = " + value + ": " + util::errstr(e) + hint +
+				 "; it is unchanged");
 }
 
 } // namespace

@@ -23,10 +23,8 @@ int status(Context &ctx, Format format)
 	}
 
 	AttrRead version = fs.read("version");
-	if (!version.ok()) {
-		ctx.err << "aether-ctl: " << fs.read_error("version", version.error) << "\n";
-		return kExitFailure;
-	}
+	if (!version.ok())
+		return fail(ctx, fs.read_error("version", version.error));
 
 	if (format == Format::kJson) {
 		nlohmann::json j = {

@@ -72,46 +72,40 @@ struct RingBufferCloser {
 	void operator()(ring_buffer *rb) const { ring_buffer__free(rb); }
 };
 
-int fail(Context &ctx, const std::string &what)
-{
-	ctx.err << "aether-ctl: trace record: " << what << "\n";
-	return kExitFailure;
-}
-
 int record(Context &ctx, const RecordOptions &o)
 {
 	struct stat st {};
 	if (::stat(o.dev.c_str(), &st) != 0)
-		return fail(ctx, "cannot stat " + o.dev + ": " + std::strerror(errno));
+		return fail(ctx, "trace record: cannot stat " + o.dev + ": " + std::strerror(errno));
 	if (!S_ISBLK(st.st_mode))
-		return fail(ctx, o.dev + " is not a block device");
+		return fail(ctx, "trace record: " + o.dev + " is not a block device");
 	const unsigned maj = major(st.st_rdev), min = minor(st.st_rdev);
 
 	// Never clobber a trace someone kept: an existing file needs --force. Checked
 	// here for the message; the O_EXCL open below is what makes it hold.
 	if (!o.force && ::access(o.out.c_str(), F_OK) == 0)
-		return fail(ctx, "cannot create " + o.out + ": " + std::strerror(EEXIST) + " (--force overwrites it)");
+		return fail(ctx, "trace record: cannot create " + o.out + ": " + std::strerror(EEXIST) + " (--force overwrites it)");
 
 	// The program and its ring buffer first, so a failure leaves no file behind.
 	std::unique_ptr<lba_trace, SkelCloser> skel(lba_trace__open());
 	if (!skel)
-		return fail(ctx, std::string("cannot open the BPF program: ") + std::strerror(errno));
+		return fail(ctx, std::string("trace record: cannot open the BPF program: ") + std::strerror(errno));
 	skel->rodata->target_dev = AETHER_LBA_DEV(maj, min);
 	if (int err = lba_trace__load(skel.get()); err)
-		return fail(ctx, std::string("the kernel refused the BPF program: ") + std::strerror(-err) +
+		return fail(ctx, std::string("trace record: the kernel refused the BPF program: ") + std::strerror(-err) +
 				     (-err == EPERM ? " (run as root)" : ""));
 	if (int err = lba_trace__attach(skel.get()); err)
-		return fail(ctx, std::string("cannot attach to block:block_rq_issue: ") + std::strerror(-err));
+		return fail(ctx, std::string("trace record: cannot attach to block:block_rq_issue: ") + std::strerror(-err));
 	Counts c;
 	std::unique_ptr<ring_buffer, RingBufferCloser> rb(
 		ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &c, nullptr));
 	if (!rb)
-		return fail(ctx, std::string("cannot open the ring buffer: ") + std::strerror(errno));
+		return fail(ctx, std::string("trace record: cannot open the ring buffer: ") + std::strerror(errno));
 
 	// Events that arrive before the file exists wait in the ring buffer.
 	const int fd = ::open(o.out.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (o.force ? O_TRUNC : O_EXCL), 0644);
 	if (fd < 0)
-		return fail(ctx, "cannot create " + o.out + ": " + std::strerror(errno) +
+		return fail(ctx, "trace record: cannot create " + o.out + ": " + std::strerror(errno) +
 				     (errno == EEXIST ? " (--force overwrites it)" : ""));
 	c.out = ::fdopen(fd, "w");
 
@@ -145,14 +139,12 @@ int record(Context &ctx, const RecordOptions &o)
 	::sigaction(SIGTERM, &old_term, nullptr);
 	const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 	if (std::fclose(c.out) != 0 || c.write_failed)
-		return fail(ctx, "writing " + o.out + " failed: " + std::strerror(errno));
+		return fail(ctx, "trace record: writing " + o.out + " failed: " + std::strerror(errno));
 	ctx.err << "aether-ctl: trace record: " << c.reads + c.writes << " requests (" << c.reads << " reads, "
 		<< c.writes << " writes) in " << static_cast<uint64_t>(secs) << " s to " << o.out << "\n";
-	if (dropped) {
-		ctx.err << "aether-ctl: trace record: " << dropped
-			<< " requests were not recorded: the ring buffer was full; the trace is incomplete\n";
-		return kExitFailure;
-	}
+	if (dropped)
+		return fail(ctx, "trace record: " + std::to_string(dropped) +
+					 " requests were not recorded: the ring buffer was full; the trace is incomplete");
 	return kExitOk;
 }
 
@@ -160,8 +152,7 @@ int record(Context &ctx, const RecordOptions &o)
 
 void add_trace(CLI::App &app, Context &ctx)
 {
-	CLI::App *trace = app.add_subcommand("trace", "Record block I/O traces for 'aether-ctl replay'");
-	trace->require_subcommand(1);
+	CLI::App *trace = add_command_group(app, "trace", "Record block I/O traces for 'aether-ctl replay'", "");
 	auto o = std::make_shared<RecordOptions>();
 	CLI::App *rec = trace->add_subcommand(
 		"record", "Record every read and write request DEV starts (block_rq_issue, via eBPF) as the "

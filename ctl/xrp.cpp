@@ -3,7 +3,6 @@
 // with one pread per hop, the baseline (bpf/xrp_btree.h has the format).
 #include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
 #include <memory>
@@ -13,8 +12,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "btree.hpp"
+#include "xrp_btree_user.hpp"
 #include "cli.hpp"
+#include "util/errors.hpp"
 #include <uapi/aether.h>
 
 namespace aether::ctl {
@@ -29,7 +29,7 @@ struct MkbtreeOptions {
 	bool json = false;
 };
 
-void run_mkbtree(Context &ctx, const MkbtreeOptions &o)
+int run_mkbtree(Context &ctx, const MkbtreeOptions &o)
 {
 	BtreeBuild b;
 	b.path = o.dev;
@@ -39,21 +39,19 @@ void run_mkbtree(Context &ctx, const MkbtreeOptions &o)
 	b.overwrite = o.force ? Overwrite::kForce : Overwrite::kRefuseData;
 	aether_btree_super sb{};
 	std::string why;
-	if (btree_build(b, &sb, &why) < 0) {
-		ctx.err << "aether-ctl: xrp mkbtree: " << why << "\n";
-		ctx.exit_code = kExitFailure;
-		return;
-	}
+	if (btree_build(b, &sb, &why) < 0)
+		return fail(ctx, "xrp mkbtree: " + why);
 	if (o.json) {
 		ctx.out << nlohmann::json{{"device", o.dev},   {"keys", sb.nkeys},     {"seed", sb.seed},
 					  {"fanout", sb.fanout}, {"depth", sb.depth},     {"nodes", sb.nnodes},
 					  {"root", sb.root},     {"bytes", (sb.nnodes + 1) * AETHER_BTREE_BLOCK}}
 				   .dump(2)
 			<< "\n";
-		return;
+		return kExitOk;
 	}
 	ctx.out << o.dev << ": " << sb.nkeys << " keys (seed " << sb.seed << "), depth " << sb.depth << ", fanout "
 		<< sb.fanout << ", " << sb.nnodes << " nodes of 4 KiB, root at byte " << sb.root << "\n";
+	return kExitOk;
 }
 
 struct GetOptions {
@@ -82,67 +80,57 @@ std::vector<uint64_t> sample_keys(const aether_btree_super &sb, uint64_t n, uint
 	return v;
 }
 
-// Opens /dev/aether for the in-kernel lookup. Returns the fd, or -1 with the
+// Opens /dev/aether for the in-kernel lookup. Returns the fd, or -errno with the
 // reason in *@why.
-int open_aether(Context &ctx, std::string *why)
+int open_aether(const Sysfs &sysfs, std::string *why)
 {
 	const std::string path = std::string("/dev/") + AETHER_DEV_NAME;
 	const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
 	if (fd >= 0)
 		return fd;
 	const int e = errno;
-	if (e == ENOENT && !ctx.sysfs.loaded())
+	if (e == ENOENT && !sysfs.loaded())
 		*why = "aether.ko is not loaded; load it with 'insmod build/kmod/aether.ko'";
 	else if (e == EACCES || e == EPERM)
 		*why = path + " is root only";
 	else
-		*why = "cannot open " + path + ": " + std::strerror(e);
-	return -1;
+		*why = "cannot open " + path + ": " + util::errstr(e);
+	return -e;
 }
 
 // The in-kernel walk needs xrp_btree's step; any other program would answer
-// something else entirely.
-bool check_xrp_ops(Context &ctx, std::string *why)
+// something else entirely. Returns 0, or -ENOENT with the reason in *@why.
+int check_xrp_ops(const Sysfs &sysfs, std::string *why)
 {
-	const AttrRead ops = ctx.sysfs.read("xrp/ops");
+	const AttrRead ops = sysfs.read("xrp/ops");
 	if (!ops.ok() || ops.value.empty()) {
 		*why = "no aether_xrp_ops program is attached; 'aether-ctl bpf load xrp_btree' attaches one";
-		return false;
+		return -ENOENT;
 	}
 	if (ops.value != "xrp_btree") {
 		*why = "the attached aether_xrp_ops program is '" + ops.value +
 		       "', not xrp_btree; 'aether-ctl bpf list' shows what is loaded";
-		return false;
+		return -ENOENT;
 	}
-	return true;
+	return 0;
 }
 
-void run_get(Context &ctx, const GetOptions &o)
+int run_get(Context &ctx, const GetOptions &o)
 {
-	if (o.keys.empty() == !o.sample) {
-		ctx.err << "aether-ctl: xrp get: give either KEYS or --sample N\n";
-		ctx.exit_code = kExitUsage;
-		return;
-	}
+	if (o.keys.empty() == !o.sample)
+		return usage_error(ctx, "xrp get: give either KEYS or --sample N", UsageHint::kNone);
 	BtreeReader tree;
 	std::string why;
-	if (tree.open(o.dev, &why) < 0) {
-		ctx.err << "aether-ctl: xrp get: " << why << "\n";
-		ctx.exit_code = kExitFailure;
-		return;
-	}
-	if (!o.user && !require_loaded(ctx)) {
-		ctx.exit_code = kExitFailure;
-		return;
-	}
+	if (tree.open(o.dev, &why) < 0)
+		return fail(ctx, "xrp get: " + why);
+	if (!o.user && !require_loaded(ctx))
+		return kExitFailure;
 	int xrp_fd = -1;
-	if (!o.user && (!check_xrp_ops(ctx, &why) || (xrp_fd = open_aether(ctx, &why)) < 0)) {
-		ctx.err << "aether-ctl: xrp get: " << why << "\n";
-		ctx.exit_code = kExitFailure;
-		return;
-	}
+	if (!o.user && (check_xrp_ops(ctx.sysfs, &why) < 0 || (xrp_fd = open_aether(ctx.sysfs, &why)) < 0))
+		return fail(ctx, "xrp get: " + why);
 	const std::vector<uint64_t> keys = o.sample ? sample_keys(tree.super(), o.sample, o.sample_seed) : o.keys;
 	nlohmann::json a = nlohmann::json::array();
+	int rc = kExitOk;
 	bool missing = false;
 	uint64_t hops = 0, done = 0;
 	const auto t0 = std::chrono::steady_clock::now();
@@ -150,8 +138,7 @@ void run_get(Context &ctx, const GetOptions &o)
 		BtreeResult r;
 		const int ret = o.user ? tree.lookup(key, &r, &why) : tree.lookup_kernel(xrp_fd, key, &r, &why);
 		if (ret < 0) {
-			ctx.err << "aether-ctl: xrp get: key " << key << ": " << why << "\n";
-			ctx.exit_code = kExitFailure;
+			rc = fail(ctx, "xrp get: key " + std::to_string(key) + ": " + why);
 			break;
 		}
 		const bool found = r.how == BtreeResult::How::kFound;
@@ -177,28 +164,27 @@ void run_get(Context &ctx, const GetOptions &o)
 		ctx.err << "xrp get: " << done << " lookups (" << (o.user ? "user space, pread per hop" : "in the kernel")
 			<< "), " << hops << " hops, " << ns / 1000 << " us: "
 			<< (ns ? done * 1000000000ull / static_cast<uint64_t>(ns) : 0) << " lookups/s\n";
-	if (ctx.exit_code != kExitOk)
-		return;
+	if (rc != kExitOk)
+		return rc;
 	if (o.json)
 		ctx.out << a.dump(2) << "\n";
 	// As grep does: a key that is not there is an answer, but not success.
-	if (missing)
-		ctx.exit_code = kExitFailure;
+	return missing ? kExitFailure : kExitOk;
 }
 
 } // namespace
 
 void add_xrp(CLI::App &app, Context &ctx)
 {
-	CLI::App *xrp = app.add_subcommand("xrp", "XRP demo: an on-disk B+tree walked by chained reads");
-	xrp->require_subcommand(1);
-	xrp->footer("Examples:\n"
-		    "  aether-ctl xrp mkbtree /dev/loop0 --keys 100000 --seed 7\n"
-		    "  aether-ctl xrp mkbtree /dev/loop0 --keys 10000 --fanout 8   a deeper tree (depth 5)\n"
-		    "  aether-ctl bpf load xrp_btree && aether-ctl xrp get /dev/loop0 123456789\n"
-		    "  aether-ctl xrp get --user /dev/loop0 123456789 987654321   one pread per hop\n"
-		    "  aether-ctl xrp get /dev/loop0 --sample 10000   half its own keys, half absent ones\n"
-		    "The format (4 KiB nodes, 64-bit keys and values) is documented in bpf/xrp_btree.h.");
+	CLI::App *xrp = add_command_group(
+		app, "xrp", "XRP demo: an on-disk B+tree walked by chained reads",
+		"Examples:\n"
+		"  aether-ctl xrp mkbtree /dev/loop0 --keys 100000 --seed 7\n"
+		"  aether-ctl xrp mkbtree /dev/loop0 --keys 10000 --fanout 8   a deeper tree (depth 5)\n"
+		"  aether-ctl bpf load xrp_btree && aether-ctl xrp get /dev/loop0 123456789\n"
+		"  aether-ctl xrp get --user /dev/loop0 123456789 987654321   one pread per hop\n"
+		"  aether-ctl xrp get /dev/loop0 --sample 10000   half its own keys, half absent ones\n"
+		"The format (4 KiB nodes, 64-bit keys and values) is documented in bpf/xrp_btree.h.");
 
 	auto mk = std::make_shared<MkbtreeOptions>();
 	CLI::App *mkbtree = xrp->add_subcommand(
@@ -211,7 +197,7 @@ void add_xrp(CLI::App &app, Context &ctx)
 		->check(CLI::Range(2u, static_cast<unsigned>(AETHER_BTREE_FANOUT)));
 	mkbtree->add_flag("--force", mk->force, "Overwrite DEV even if it holds data");
 	mkbtree->add_flag("--json", mk->json, "Describe the tree in JSON");
-	mkbtree->callback([&ctx, mk] { run_mkbtree(ctx, *mk); });
+	mkbtree->callback([&ctx, mk] { ctx.exit_code = run_mkbtree(ctx, *mk); });
 
 	auto get = std::make_shared<GetOptions>();
 	CLI::App *g = xrp->add_subcommand(
@@ -233,7 +219,7 @@ void add_xrp(CLI::App &app, Context &ctx)
 	g->add_flag("--timing", get->timing,
 		    "Also print, on stderr, how long the lookups took and lookups per second (output and key "
 		    "generation excluded)");
-	g->callback([&ctx, get] { run_get(ctx, *get); });
+	g->callback([&ctx, get] { ctx.exit_code = run_get(ctx, *get); });
 }
 
 } // namespace aether::ctl

@@ -1,6 +1,7 @@
-// The XRP demo's on-disk B+tree (format: bpf/xrp_btree.h) as user space sees it:
-// building one on a file or block device, and looking keys up with one pread per
-// hop, the baseline the in-kernel chain is measured against.
+// The XRP demo's on-disk B+tree (format: xrp_btree.h) as user space sees it, the
+// half of xrp_btree.bpf.c that aether-ctl xrp runs: building a tree on a file or
+// block device, and looking keys up with one pread per hop, the baseline the
+// in-kernel chain is measured against, or with one AETHER_IOC_XRP_LOOKUP.
 #pragma once
 
 #include <cstdint>

@@ -39,9 +39,20 @@ struct Context {
 // Prints "aether-ctl: @what" to ctx.err and returns kExitFailure: the operation failed.
 int fail(Context &ctx, const std::string &what);
 
-// Prints "aether-ctl: @what" and the pointer to --help to ctx.err, and returns
-// kExitUsage: the command line is wrong in a way CLI11's checks could not see.
-int usage_error(Context &ctx, const std::string &what);
+// Whether usage_error() points the user at --help: not when @what already lists
+// what would be accepted.
+enum class UsageHint { kPointToHelp, kNone };
+
+// Prints "aether-ctl: @what" and, unless @hint says not to, the pointer to --help to
+// ctx.err, and returns kExitUsage: the command line is wrong in a way CLI11's checks
+// could not see.
+int usage_error(Context &ctx, const std::string &what, UsageHint hint = UsageHint::kPointToHelp);
+
+// Adds subcommand @name to @app: a group of subcommands, one of which must be
+// given, described by @help and, after its options, by @footer (its examples).
+// Returns it, for the caller to add the group's subcommands.
+CLI::App *add_command_group(CLI::App &app, const std::string &name, const std::string &help,
+			    const std::string &footer);
 
 // The build's `git describe`, the same string aether.ko reports.
 const char *build_version();

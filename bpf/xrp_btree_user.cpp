@@ -1,5 +1,5 @@
-// The XRP demo's B+tree in user space (see btree.hpp).
-#include "btree.hpp"
+// The XRP demo's B+tree in user space (see xrp_btree_user.hpp).
+#include "xrp_btree_user.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -12,7 +12,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/errors.hpp"
+#include "util/file.hpp"
+
 namespace aether::ctl {
+
+using util::errstr;
+
 namespace {
 
 uint64_t splitmix64(uint64_t x)
@@ -21,11 +27,6 @@ uint64_t splitmix64(uint64_t x)
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
 	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
 	return x ^ (x >> 31);
-}
-
-std::string errstr(int err)
-{
-	return std::strerror(err);
 }
 
 // One zeroed, block-aligned buffer of @T, as O_DIRECT needs; null if out of memory.
@@ -79,16 +80,6 @@ int device_size(int fd, uint64_t *size)
 		return ioctl(fd, BLKGETSIZE64, size) < 0 ? -errno : 0;
 	*size = static_cast<uint64_t>(st.st_size);
 	return 0;
-}
-
-// Opens @path with @flags, and O_DIRECT when its filesystem has it. Returns the
-// fd or -errno.
-int open_direct(const std::string &path, int flags)
-{
-	int fd = ::open(path.c_str(), flags | O_DIRECT | O_CLOEXEC);
-	if (fd < 0 && errno == EINVAL)
-		fd = ::open(path.c_str(), flags | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
 }
 
 bool all_zero(const void *buf, size_t len)
@@ -280,7 +271,7 @@ int BtreeReader::open(const std::string &path, std::string *why)
 	node_ = alloc_block<aether_btree_node>();
 	if (!super_ || !node_)
 		return -ENOMEM;
-	fd_ = open_direct(path, O_RDONLY);
+	fd_ = util::open_direct(path, O_RDONLY);
 	if (fd_ < 0) {
 		*why = path + ": " + errstr(-fd_);
 		return fd_;

@@ -11,11 +11,22 @@ int fail(Context &ctx, const std::string &what)
 	return kExitFailure;
 }
 
-int usage_error(Context &ctx, const std::string &what)
+int usage_error(Context &ctx, const std::string &what, UsageHint hint)
 {
-	ctx.err << "aether-ctl: " << what << "\n"
-		<< "Run 'aether-ctl --help' for usage.\n";
+	ctx.err << "aether-ctl: " << what << "\n";
+	if (hint == UsageHint::kPointToHelp)
+		ctx.err << "Run 'aether-ctl --help' for usage.\n";
 	return kExitUsage;
+}
+
+CLI::App *add_command_group(CLI::App &app, const std::string &name, const std::string &help,
+			    const std::string &footer)
+{
+	CLI::App *group = app.add_subcommand(name, help);
+	group->require_subcommand(1);
+	if (!footer.empty())
+		group->footer(footer);
+	return group;
 }
 
 bool require_loaded(Context &ctx)
