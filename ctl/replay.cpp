@@ -1,26 +1,27 @@
-// aether-ctl replay: simulate prefetch policies over a block I/O trace and compare them.
+// aether-ctl replay: simulate prefetch baselines over a block I/O trace and compare them.
+// The simulator itself is the library in ctl/replay/; this file is its command line.
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
-#include <cstdio>
+#include <exception>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "cli.hpp"
-#include "sim.hpp"
-#include "trace.hpp"
+#include "replay/baselines.hpp"
+#include "replay/report.hpp"
+#include "replay/simulate.hpp"
+#include "replay/trace.hpp"
 #include "util/size.hpp"
 
 namespace aether::ctl {
 
 using util::format_size;
 using util::parse_size;
+using util::size_validator;
 
 namespace {
 
@@ -34,14 +35,8 @@ struct Options {
 	bool object = false;
 	std::string cache;
 	std::vector<std::string> sweep;
-	std::vector<std::string> policies;
+	std::vector<std::string> baselines; // --policy
 	bool json = false;
-};
-
-struct Row {
-	PolicyKind policy;
-	u64 cache_bytes;
-	Metrics m;
 };
 
 // Progress for runs long enough to wonder about (past half a second), and only for a
@@ -58,12 +53,12 @@ public:
 		if (shown_)
 			err_ << "\r\033[K" << std::flush;
 	}
-	void step(size_t i, PolicyKind policy, u64 cache)
+	void step(size_t i, Baseline baseline, u64 cache)
 	{
 		if (!on_ || std::chrono::steady_clock::now() - start_ < std::chrono::milliseconds(500))
 			return;
 		shown_ = true;
-		err_ << "\r\033[Kreplay: " << i + 1 << "/" << runs_ << " " << policy_name(policy) << " @ "
+		err_ << "\r\033[Kreplay: " << i + 1 << "/" << runs_ << " " << baseline_name(baseline) << " @ "
 		     << format_size(cache) << std::flush;
 	}
 
@@ -75,51 +70,6 @@ private:
 	const std::chrono::steady_clock::time_point start_;
 };
 
-void print_text(std::ostream &out, const Options &o, const Trace &trace, SimMode mode,
-		const std::vector<Row> &rows)
-{
-	out << "trace: " << o.trace << " (" << format_name(trace.format) << ")  mode: " << mode_name(mode)
-	    << "  requests: " << trace.requests.size() << "  reads: " << trace.reads << "\n";
-	char line[160];
-	std::snprintf(line, sizeof(line), "%-9s %6s %8s %10s %10s %15s %11s\n", "policy", "cache", "hit %",
-		      "accuracy %", "coverage %", "prefetched MiB", "demand MiB");
-	out << line;
-	constexpr double kMiB = 1024.0 * 1024.0;
-	for (const Row &r : rows) {
-		std::snprintf(line, sizeof(line), "%-9s %6s %8.2f %10.2f %10.2f %15.1f %11.1f\n",
-			      policy_name(r.policy), format_size(r.cache_bytes).c_str(), 100 * r.m.hit_ratio(),
-			      100 * r.m.accuracy(), 100 * r.m.coverage(),
-			      static_cast<double>(r.m.prefetched_bytes) / kMiB,
-			      static_cast<double>(r.m.demand_bytes) / kMiB);
-		out << line;
-	}
-}
-
-void print_json(std::ostream &out, const Options &o, const Trace &trace, SimMode mode,
-		const std::vector<Row> &rows)
-{
-	// Ordered, so the keys read in the documented order.
-	nlohmann::ordered_json results = nlohmann::ordered_json::array();
-	for (const Row &r : rows)
-		results.push_back({
-			{"policy", policy_name(r.policy)},
-			{"cache_bytes", r.cache_bytes},
-			{"hit_ratio", r.m.hit_ratio()},
-			{"accuracy", r.m.accuracy()},
-			{"coverage", r.m.coverage()},
-			{"prefetched_bytes", r.m.prefetched_bytes},
-			{"demand_bytes", r.m.demand_bytes},
-		});
-	nlohmann::ordered_json j = {
-		{"trace", o.trace},
-		{"mode", mode_name(mode)},
-		{"requests", trace.requests.size()},
-		{"reads", trace.reads},
-		{"results", std::move(results)},
-	};
-	out << j.dump(2) << "\n";
-}
-
 int replay(Context &ctx, const Options &o, Output output)
 {
 	const SimMode mode = o.object ? SimMode::kObject : SimMode::kBlock;
@@ -127,30 +77,26 @@ int replay(Context &ctx, const Options &o, Output output)
 	// The options were validated by CLI11; what is left are checks across them.
 	std::vector<u64> sizes;
 	for (const std::string &s : o.sweep.empty() ? std::vector<std::string>{o.cache} : o.sweep) {
-		const char *option = o.sweep.empty() ? "--cache" : "--sweep";
+		const std::string option = o.sweep.empty() ? "--cache" : "--sweep";
 		u64 bytes = kDefaultCacheBytes;
 		if (!s.empty())
 			if (const std::string error = parse_size(s, bytes); !error.empty())
-				throw CLI::ValidationError(option, error);
+				return usage_error(ctx, option + ": " + error);
 		if (mode == SimMode::kBlock && bytes < kPageBytes)
-			throw CLI::ValidationError(option, "cache size " + s + " is smaller than one 4 KiB page");
+			return usage_error(ctx, option + ": cache size " + s + " is smaller than one 4 KiB page");
 		sizes.push_back(bytes);
 	}
-	std::vector<PolicyKind> policies;
-	for (const std::string &name : o.policies) {
-		const PolicyKind kind = *parse_policy(name);
-		if (std::find(policies.begin(), policies.end(), kind) == policies.end())
-			policies.push_back(kind);
+	std::vector<Baseline> baselines;
+	for (const std::string &name : o.baselines) {
+		const Baseline baseline = *parse_baseline(name);
+		if (std::find(baselines.begin(), baselines.end(), baseline) == baselines.end())
+			baselines.push_back(baseline);
 	}
-	if (policies.empty())
-		policies.assign(std::begin(kAllPolicies), std::end(kAllPolicies));
+	if (baselines.empty())
+		baselines.assign(std::begin(kAllBaselines), std::end(kAllBaselines));
 
-	TraceFormat format = TraceFormat::kAuto;
-	if (o.format == "cloudphysics")
-		format = TraceFormat::kCloudPhysics;
-	else if (o.format == "generic")
-		format = TraceFormat::kGeneric;
-
+	// --format is empty (detect it) or a name CLI11 checked.
+	const TraceFormat format = parse_format(o.format).value_or(TraceFormat::kAuto);
 	Trace trace;
 	try {
 		trace = read_trace(o.trace, format);
@@ -159,26 +105,30 @@ int replay(Context &ctx, const Options &o, Output output)
 		return kExitFailure;
 	}
 
-	std::vector<Row> rows;
-	Progress progress(ctx, sizes.size() * policies.size());
-	for (u64 cache : sizes) {
-		for (PolicyKind kind : policies) {
-			progress.step(rows.size(), kind, cache);
-			const std::unique_ptr<Policy> policy = make_policy(kind, mode);
-			rows.push_back({kind, cache, simulate(trace.requests, mode, cache, *policy)});
+	std::vector<Result> results;
+	try {
+		Progress progress(ctx, sizes.size() * baselines.size());
+		for (u64 cache : sizes) {
+			for (Baseline baseline : baselines) {
+				progress.step(results.size(), baseline, cache);
+				const std::unique_ptr<Prefetcher> prefetcher = make_prefetcher(baseline, mode);
+				results.push_back({baseline, cache, simulate(trace.requests, mode, cache, *prefetcher)});
+			}
 		}
+	} catch (const std::exception &e) { // the cache past 2^32 entries, or out of memory
+		return fail(ctx, e.what());
 	}
 
 	if (output == Output::kJson)
-		print_json(ctx.out, o, trace, mode, rows);
+		write_json(ctx.out, o.trace, trace, mode, results);
 	else
-		print_text(ctx.out, o, trace, mode, rows);
+		write_table(ctx.out, o.trace, trace, mode, results);
 	return kExitOk;
 }
 
-constexpr const char *kFooter = R"(Replays a block I/O trace through a simulated LRU cache, once per policy and cache
-size, and reports how well each prefetch policy did. The trace is read once; every
-simulation starts with an empty cache and a fresh policy.
+constexpr const char *kFooter = R"(Replays a block I/O trace through a simulated LRU cache, once per baseline and
+cache size, and reports how well each prefetcher did. The trace is read once; every
+simulation starts with an empty cache and a fresh prefetcher.
 
 Trace formats (--format; by default detected from the first line):
   cloudphysics  version,time,op,size,lbn -- the CloudPhysics vSCSI CSV (libCacheSim's
@@ -193,15 +143,15 @@ Trace formats (--format; by default detected from the first line):
 Modes:
   block (default)  What aether.ko sees: a page cache of 4 KiB pages. A read demands
                    the pages it covers; a write brings its pages into the cache but is
-                   not counted. Policies see the reads only, in pages.
+                   not counted. Baselines see the reads only, in pages.
   --object         libCacheSim's object-level semantics, to compare with its published
                    tables: each request, read or write, is a get of object id = start
                    LBN with size = request length. A prefetch [start, length) inserts
                    objects the size of the triggering request that tile the range
                    (at most 64), so a readahead window is the next few requests.
-                   Policies see every request, in sectors.
+                   Baselines see every request, in sectors.
 
-Metrics (per policy and cache size):
+Metrics (per baseline and cache size):
   hit %        demanded pages (block) or requests (object) found in the cache
   accuracy %   prefetched pages/objects later demanded, of those prefetched
   coverage %   prefetch hits / (prefetch hits + demand misses)
@@ -209,7 +159,7 @@ Metrics (per policy and cache size):
   --json gives them as hit_ratio, accuracy, coverage (fractions in [0, 1]),
   prefetched_bytes and demand_bytes.
 
-Policies (--policy a,b,...; by default all, in this order):
+Baselines (--policy a,b,...; by default all, in this order):
   none      no prefetching: plain LRU
   linux     a model of Linux's ondemand readahead: a sequential read starts a window
             of 4x the request (16 KiB to 128 KiB), which doubles each time the reader
@@ -234,25 +184,19 @@ Examples:
 void add_replay(CLI::App &app, Context &ctx)
 {
 	auto *cmd = app.add_subcommand("replay",
-				       "Simulate prefetch policies over a block I/O trace and compare hit ratio, "
+				       "Simulate prefetch baselines over a block I/O trace and compare hit ratio, "
 				       "accuracy and coverage");
 	cmd->footer(kFooter);
 	auto o = std::make_shared<Options>();
 
-	const CLI::Validator size_check(
+	const CLI::Validator baseline_check(
 		[](std::string &s) {
-			u64 bytes;
-			return parse_size(s, bytes);
-		},
-		"");
-	const CLI::Validator policy_check(
-		[](std::string &s) {
-			if (parse_policy(s))
+			if (parse_baseline(s))
 				return std::string();
 			std::string known;
-			for (PolicyKind k : kAllPolicies)
-				known += std::string(known.empty() ? "" : ", ") + policy_name(k);
-			return "unknown policy \"" + s + "\" (known: " + known + ")";
+			for (Baseline b : kAllBaselines)
+				known += std::string(known.empty() ? "" : ", ") + baseline_name(b);
+			return "unknown baseline \"" + s + "\" (known: " + known + ")";
 		},
 		"");
 
@@ -264,19 +208,18 @@ void add_replay(CLI::App &app, Context &ctx)
 		      "libCacheSim's object-level simulation instead of 4 KiB pages");
 	auto *cache = cmd->add_option("--cache", o->cache, "Cache size, e.g. 128M or 1G (default 256M)")
 			      ->type_name("SIZE")
-			      ->check(size_check);
+			      ->check(size_validator());
 	cmd->add_option("--sweep", o->sweep, "Run at each of these cache sizes, e.g. 128M,256M,1G")
 		->type_name("SIZE,...")
 		->allow_extra_args(false) // so a TRACE after it is not taken for a size
 		->delimiter(',')
-		->check(size_check)
+		->check(size_validator())
 		->excludes(cache);
-	cmd->add_option("--policy", o->policies,
-			"Policies to run, comma-separated (default: all)")
+	cmd->add_option("--policy", o->baselines, "Baselines to run, comma-separated (default: all)")
 		->type_name("NAME,...")
 		->allow_extra_args(false)
 		->delimiter(',')
-		->check(policy_check);
+		->check(baseline_check);
 	cmd->add_flag("--json", o->json, "Print a JSON object instead of a table");
 	cmd->callback([&ctx, o] {
 		ctx.exit_code = replay(ctx, *o, o->json ? Output::kJson : Output::kText);

@@ -20,14 +20,12 @@
 #include "aether/fixed.hpp"
 #include "aether/params.hpp"
 #include "aether/types.hpp"
-#include "aether/window.hpp"
 
 namespace aether {
 
 // Everything the core keeps per stream. A value-initialised StreamState ({}) is a new,
 // empty stream; the host may also reset one with `s = StreamState{}`.
 struct StreamState {
-	Window window;              // features over the recent deltas
 	Majority trend;             // Leap's majority delta
 	Tracker trackers[kTrackers]; // sub-streams: sequential or strided
 	Feedback feedback;          // prefetched ranges not yet used or retired
@@ -145,14 +143,13 @@ inline size_t Predictor::access(StreamState &s, u64 a, u32 len, Decision *out, s
 		}
 	}
 
-	// 2. Features and the majority trend see every delta.
+	// 2. The majority trend sees every delta.
 	const bool first = s.accesses == 0;
 	// Sequential by the same rule as the trackers: starts after the previous access
 	// started and no later than it ended.
 	const bool contiguous = !first && a > s.last_addr && a <= s.last_addr + s.last_len;
 	if (!first) {
 		const i64 d = delta(s.last_addr, a);
-		s.window.push(d, len, contiguous ? Window::Contiguity::kContiguous : Window::Contiguity::kGap);
 		s.trend.push(d);
 		// 3. The correlation table learns every non-sequential successor.
 		if (!contiguous)

@@ -9,6 +9,7 @@
 
 #include "aether/predictor.hpp"
 #include "aether/types.hpp"
+#include "aether/xorshift.hpp"
 
 namespace aether::selftest {
 
@@ -42,11 +43,8 @@ constexpr u64 address(Shape shape, u32 i) noexcept
 		return (i & 1 ? 900000 : 300000) + u64{i / 2} * 4;
 	case Shape::kRandom: {
 		u64 x = 0x9e3779b97f4a7c15ull;
-		for (u32 k = 0; k <= i; k++) {
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
-		}
+		for (u32 k = 0; k <= i; k++)
+			x = xorshift64(x);
 		return x & ((u64{1} << 20) - 1);
 	}
 	case Shape::kLoop:

@@ -28,6 +28,8 @@
 #include <unistd.h>
 #include <vector>
 
+#include "aether/xorshift.hpp"
+
 namespace {
 
 constexpr size_t kBlock = 4096;
@@ -67,7 +69,7 @@ void writer(int fd, Shared &s, unsigned id, unsigned writers, size_t blocks)
 	char *buf = static_cast<char *>(std::aligned_alloc(kBlock, kBlock));
 	uint64_t seed = 0x9e3779b97f4a7c15ull * (id + 1);
 	while (!s.stop.load(std::memory_order_relaxed)) {
-		seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+		seed = aether::xorshift64(seed);
 		const size_t b = (seed % (blocks / writers)) * writers + id;
 		if (b >= blocks)
 			continue;

@@ -24,6 +24,7 @@
 
 #include <uapi/aether.h>
 
+#include "aether/xorshift.hpp"
 #include "xrp_btree.h"
 
 namespace {
@@ -178,12 +179,12 @@ int run_case(const char *name, const char *path)
 	die("no case %s", name);
 }
 
-// xorshift64: the same sequence for the same seed everywhere.
+// The core's xorshift64: the same sequence for the same seed everywhere.
 struct Rng {
 	uint64_t s;
 	uint64_t next()
 	{
-		s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+		s = aether::xorshift64(s);
 		return s;
 	}
 	uint64_t below(uint64_t n) { return next() % n; }

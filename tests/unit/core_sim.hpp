@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "aether/predictor.hpp"
+#include "aether/xorshift.hpp"
 
 namespace aether::test {
 
@@ -84,18 +85,8 @@ inline std::vector<Access> interleaved(size_t streams, size_t per_stream, uint32
 	return v;
 }
 
-// Marsaglia's xorshift64: the tests' fixed-seed source of numbers, so runs repeat.
-struct XorShift {
-	uint64_t x;
-
-	uint64_t operator()() noexcept
-	{
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		return x;
-	}
-};
+// The tests' fixed-seed source of numbers, so runs repeat: the core's xorshift64.
+using XorShift = aether::XorShift;
 
 // Uniform random blocks in [0, 2^bits), from a fixed-seed xorshift so runs repeat.
 inline std::vector<Access> uniform_random(size_t n, unsigned bits = 24, uint64_t seed = 42, uint32_t len = 1)

@@ -1,4 +1,4 @@
-// Block I/O trace readers: strict line parsers that report FILE:LINE and never crash.
+// Replay trace parsing: strict line parsers that report FILE:LINE and never crash.
 #include "trace.hpp"
 
 #include <algorithm>
@@ -14,7 +14,6 @@ namespace aether::ctl {
 
 namespace {
 
-constexpr u64 kSectorBytes = 512;
 constexpr u64 kU64Max = std::numeric_limits<u64>::max();
 // Real requests are at most a few MiB; a larger one is a broken trace, and would make
 // the simulators walk billions of pages.
@@ -197,6 +196,14 @@ const char *format_name(TraceFormat format)
 		return "generic";
 	}
 	return "?";
+}
+
+std::optional<TraceFormat> parse_format(std::string_view name)
+{
+	for (TraceFormat format : {TraceFormat::kAuto, TraceFormat::kCloudPhysics, TraceFormat::kGeneric})
+		if (name == format_name(format))
+			return format;
+	return std::nullopt;
 }
 
 Trace parse_trace(std::string_view text, const std::string &name, TraceFormat format)

@@ -1,7 +1,9 @@
-// Block I/O trace readers for `aether-ctl replay`: CloudPhysics vSCSI and generic CSV.
+// Replay trace parsing: reads a block I/O trace (CloudPhysics vSCSI or generic CSV)
+// into requests in bytes, for the simulators of `aether-ctl replay`.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -10,6 +12,9 @@
 namespace aether::ctl {
 
 using u64 = std::uint64_t;
+
+// A 512-byte sector: the unit of CloudPhysics LBNs, and of object-mode simulation.
+inline constexpr u64 kSectorBytes = 512;
 
 enum class Op : std::uint8_t { kRead, kWrite };
 
@@ -28,7 +33,11 @@ enum class TraceFormat {
 	kGeneric,      // offset_bytes,length_bytes,op (op R or W)
 };
 
+// The name --format takes for @format ("auto" for kAuto).
 const char *format_name(TraceFormat format);
+
+// The format called @name by format_name(), or nothing for a name it never returns.
+std::optional<TraceFormat> parse_format(std::string_view name);
 
 struct Trace {
 	std::vector<Request> requests;

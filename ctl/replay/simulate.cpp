@@ -1,0 +1,148 @@
+// The replay's simulators: a trace through an LRU cache with a prefetcher, in
+// block (page cache) or object (libCacheSim) mode, and the metrics they count.
+#include "replay/simulate.hpp"
+
+#include <algorithm>
+
+#include "replay/arith.hpp"
+#include "replay/cache.hpp"
+
+namespace aether::ctl {
+
+namespace {
+
+using arith::clamp_u32;
+using arith::kU64Max;
+using arith::sat_add;
+
+// One demand access of @key: counts it as a hit, a prefetch hit or a miss (which
+// brings @bytes in), as both simulation modes do.
+void demand(LruCache &cache, Metrics &m, u64 key, u64 bytes)
+{
+	switch (cache.get(key)) {
+	case LruCache::Lookup::kMiss:
+		m.demand_misses++;
+		cache.put(key, bytes, LruCache::Origin::kDemand);
+		break;
+	case LruCache::Lookup::kPrefetchHit:
+		m.prefetch_hits++;
+		m.hits++;
+		break;
+	case LruCache::Lookup::kHit:
+		m.hits++;
+		break;
+	}
+}
+
+double ratio(u64 num, u64 den)
+{
+	return den ? static_cast<double>(num) / static_cast<double>(den) : 0.0;
+}
+
+// Block mode: every request in pages; reads demand theirs and drive the prefetcher,
+// writes only bring theirs into the cache.
+Metrics simulate_block(const std::vector<Request> &requests, u64 cache_bytes, Prefetcher &prefetcher)
+{
+	LruCache cache(cache_bytes);
+	// A prefetch larger than the cache would only evict itself.
+	const u64 max_prefetch = std::max<u64>(1, cache_bytes / kPageBytes);
+	Metrics m;
+	std::vector<Range> out;
+	for (const Request &r : requests) {
+		const u64 first = r.offset / kPageBytes;
+		const u64 end_byte = r.offset + r.length; // the reader checked it fits
+		const u64 last = end_byte / kPageBytes + (end_byte % kPageBytes != 0);
+		if (r.op == Op::kWrite) {
+			for (u64 p = first; p < last; p++)
+				cache.put(p, kPageBytes, LruCache::Origin::kDemand);
+			continue;
+		}
+		for (u64 p = first; p < last; p++)
+			demand(cache, m, p, kPageBytes);
+		m.demand_units += last - first;
+
+		out.clear();
+		prefetcher.access(first, clamp_u32(last - first), out);
+		for (const Range &pf : out) {
+			const u64 end = sat_add(pf.start, std::min(pf.length, max_prefetch));
+			for (u64 p = pf.start; p < end; p++)
+				m.prefetched_units += cache.put(p, kPageBytes, LruCache::Origin::kPrefetch);
+		}
+	}
+	m.demand_bytes = m.demand_units * kPageBytes;
+	m.prefetched_bytes = m.prefetched_units * kPageBytes;
+	m.prefetch_wasted = cache.wasted();
+	return m;
+}
+
+// At most this many objects are made from one prefetch range in object mode.
+constexpr u64 kMaxTiles = 64;
+
+// Object mode, as libCacheSim: every request is a get of object id = start LBN, sized
+// by the request, and goes to the prefetcher in sectors.
+Metrics simulate_object(const std::vector<Request> &requests, u64 cache_bytes, Prefetcher &prefetcher)
+{
+	LruCache cache(cache_bytes);
+	Metrics m;
+	std::vector<Range> out;
+	for (const Request &r : requests) {
+		const u64 id = r.offset / kSectorBytes;
+		m.demand_units++;
+		m.demand_bytes += r.length;
+		demand(cache, m, id, r.length);
+
+		out.clear();
+		prefetcher.access(id, clamp_u32(r.length / kSectorBytes + (r.length % kSectorBytes != 0)), out);
+		// A range is fetched as objects the size of the request that triggered it,
+		// tiling the range: in object semantics a readahead window of four
+		// requests is the next four requests, not one object four times as large.
+		// Ranges no longer than the request (OBL, stride, Leap, correlation) are one
+		// object, as before.
+		const u64 tile = std::max<u64>(1, r.length / kSectorBytes);
+		for (const Range &pf : out) {
+			// A length beyond what fits in 64 bits of bytes cannot fit in any cache.
+			if (pf.length == 0 || pf.length > kU64Max / kSectorBytes)
+				continue;
+			const u64 step = pf.length > tile ? tile : pf.length;
+			for (u64 off = 0, n = 0; off < pf.length && n < kMaxTiles; off += step, n++) {
+				const u64 bytes = std::min(step, pf.length - off) * kSectorBytes;
+				if (cache.put(pf.start + off, bytes, LruCache::Origin::kPrefetch)) {
+					m.prefetched_units++;
+					m.prefetched_bytes += bytes;
+				}
+			}
+		}
+	}
+	m.prefetch_wasted = cache.wasted();
+	return m;
+}
+
+} // namespace
+
+const char *mode_name(SimMode mode)
+{
+	return mode == SimMode::kBlock ? "block" : "object";
+}
+
+double Metrics::hit_ratio() const
+{
+	return ratio(hits, demand_units);
+}
+
+double Metrics::accuracy() const
+{
+	return ratio(prefetch_hits, prefetched_units);
+}
+
+double Metrics::coverage() const
+{
+	return ratio(prefetch_hits, prefetch_hits + demand_misses);
+}
+
+Metrics simulate(const std::vector<Request> &requests, SimMode mode, u64 cache_bytes, Prefetcher &prefetcher)
+{
+	return mode == SimMode::kBlock ? simulate_block(requests, cache_bytes, prefetcher)
+				       : simulate_object(requests, cache_bytes, prefetcher);
+}
+
+} // namespace aether::ctl
