@@ -49,7 +49,7 @@ TEST(ReplayBaseline, StrideHandlesNegativeStrides)
 
 TEST(ReplayBaseline, NamesRoundTrip)
 {
-	for (PolicyKind k : aether::ctl::kAllBaselines)
+	for (Baseline k : aether::ctl::kAllBaselines)
 		EXPECT_EQ(aether::ctl::parse_baseline(aether::ctl::baseline_name(k)), k);
 	EXPECT_FALSE(aether::ctl::parse_baseline("mithril"));
 }
