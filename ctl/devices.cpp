@@ -15,6 +15,8 @@
 
 #include "cli.hpp"
 #include "knobs.hpp"
+#include "util/histogram.hpp"
+#include "util/size.hpp"
 
 namespace aether::ctl {
 
@@ -72,30 +74,24 @@ bool devt_less(const std::string &a, const std::string &b)
 // The bucket holding the median latency, as "32-64us", or "-" with no samples.
 std::string median_bucket(const Histogram &h)
 {
-	uint64_t total = 0, seen = 0;
+	std::vector<uint64_t> counts;
 	for (const auto &b : h)
-		total += b.second;
-	if (!total)
+		counts.push_back(b.second);
+	const int k = util::percentile_index(counts.data(), counts.size(), 50);
+	if (k < 0)
 		return "-";
-	for (const auto &b : h) {
-		seen += b.second;
-		if (2 * seen >= total) {
-			auto fmt = [](uint64_t ns) {
-				return ns >= 1000000 ? std::to_string(ns / 1000000) + "ms"
-				       : ns >= 1000  ? std::to_string(ns / 1000) + "us"
-						     : std::to_string(ns) + "ns";
-			};
-			return fmt(b.first) + "-" + fmt(b.first ? 2 * b.first : 1);
-		}
-	}
-	return "-";
+	auto fmt = [](uint64_t ns) {
+		return ns >= 1000000 ? std::to_string(ns / 1000000) + "ms"
+		       : ns >= 1000  ? std::to_string(ns / 1000) + "us"
+				     : std::to_string(ns) + "ns";
+	};
+	const uint64_t from = h[static_cast<size_t>(k)].first;
+	return fmt(from) + "-" + fmt(from ? 2 * from : 1);
 }
 
 std::string mib(uint64_t bytes)
 {
-	std::ostringstream s;
-	s << std::fixed << std::setprecision(1) << static_cast<double>(bytes) / (1 << 20);
-	return s.str();
+	return util::format_mib(bytes, util::MibStyle::kOneDecimal);
 }
 
 nlohmann::json to_json(const Device &d)

@@ -104,9 +104,7 @@ nlohmann::json info_json(const ServedDevice &d)
 
 std::string mib(uint64_t bytes)
 {
-	std::ostringstream s;
-	s << bytes / (1 << 20) << "M";
-	return s.str();
+	return util::format_mib(bytes, util::MibStyle::kWholeWithSuffix);
 }
 
 int run_list(Context &ctx, bool json)

@@ -1,6 +1,8 @@
 // /run/aether/ublk<N>.stats (see stats_file.hpp).
 #include "stats_file.hpp"
 
+#include "util/histogram.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -108,15 +110,7 @@ std::string latency_bucket_name(unsigned k)
 
 int latency_percentile(const uint64_t (&counts)[kLatencyBuckets], unsigned pct)
 {
-	uint64_t total = 0, seen = 0;
-	for (uint64_t n : counts)
-		total += n;
-	for (unsigned k = 0; total && k < kLatencyBuckets; k++) {
-		seen += counts[k];
-		if (seen * 100 >= total * pct)
-			return static_cast<int>(k);
-	}
-	return -1;
+	return util::percentile_index(counts, kLatencyBuckets, pct);
 }
 
 } // namespace aether::ublk

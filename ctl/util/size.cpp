@@ -3,6 +3,8 @@
 #include "size.hpp"
 
 #include <charconv>
+#include <iomanip>
+#include <sstream>
 
 namespace aether::util {
 
@@ -57,6 +59,16 @@ std::string format_size(std::uint64_t bytes)
 		if (bytes >= (std::uint64_t{1} << u.shift) && bytes % (std::uint64_t{1} << u.shift) == 0)
 			return std::to_string(bytes >> u.shift) + u.suffix;
 	return std::to_string(bytes);
+}
+
+std::string format_mib(std::uint64_t bytes, MibStyle style)
+{
+	std::ostringstream s;
+	if (style == MibStyle::kOneDecimal)
+		s << std::fixed << std::setprecision(1) << static_cast<double>(bytes) / (1 << 20);
+	else
+		s << bytes / (1 << 20) << "M";
+	return s.str();
 }
 
 CLI::Validator size_validator()

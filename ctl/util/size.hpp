@@ -19,6 +19,14 @@ std::string parse_size(std::string_view text, std::uint64_t &bytes);
 // or plain bytes.
 std::string format_size(std::uint64_t bytes);
 
+enum class MibStyle {
+	kOneDecimal,      // "1.5": tables whose header says MiB
+	kWholeWithSuffix, // "1M": rounded down, for sizes set in whole MiB
+};
+
+// @bytes in MiB, spelt as @style says.
+std::string format_mib(std::uint64_t bytes, MibStyle style);
+
 // A CLI11 check for options that take a size; pair it with ->type_name("SIZE").
 // It only validates: convert with parse_size() (or use size_option()).
 CLI::Validator size_validator();
