@@ -336,7 +336,7 @@ void add_ublk(CLI::App &app, Context &ctx)
 	util::size_option(*add, "--size", o->size, "Bytes of the file to expose (default: all of it)");
 	add->add_option("--cache-mb", o->cache_mb, "DRAM cache in MiB (default: none)");
 	add->add_option("--latency-us", o->latency_us, "Latency added to every backend read");
-	add->add_option("--policy", o->policy, "Prefetch policy: off, hft, gaming or adaptive")
+	add->add_option("--policy", o->policy, "The core's prefetch preset: off, hft, gaming or adaptive")
 		->check(CLI::IsMember({"off", "hft", "gaming", "adaptive"}));
 	add->add_option("--queues", o->queues, "Queues, each with a thread and an io_uring");
 	add->add_option("--depth", o->depth, "Requests in flight per queue");
