@@ -6,10 +6,7 @@
 #include "replay/baselines.hpp"
 #include "replay_fixture.hpp"
 
-using aether::ctl::Baseline;
-using aether::ctl::make_prefetcher;
-using aether::ctl::Range;
-using aether::ctl::SimMode;
+using namespace aether::ctl;
 using aether::test::feed;
 
 namespace {

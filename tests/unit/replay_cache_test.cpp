@@ -5,7 +5,7 @@
 
 #include "replay/cache.hpp"
 
-using aether::ctl::LruCache;
+using namespace aether::ctl;
 using u64 = std::uint64_t;
 
 constexpr u64 kPage = 4096;

@@ -9,7 +9,7 @@
 
 #include "replay_fixture.hpp"
 
-using aether::ctl::u64;
+using namespace aether::ctl;
 using aether::test::ReplayCommand;
 
 namespace {

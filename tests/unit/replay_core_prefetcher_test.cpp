@@ -10,12 +10,7 @@
 #include "replay/core_prefetcher.hpp"
 #include "replay_fixture.hpp"
 
-using aether::ctl::Baseline;
-using aether::ctl::make_core_prefetcher;
-using aether::ctl::Range;
-using aether::ctl::SimMode;
-using aether::ctl::u32;
-using aether::ctl::u64;
+using namespace aether::ctl;
 
 namespace {
 

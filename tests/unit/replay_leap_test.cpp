@@ -7,12 +7,7 @@
 #include "replay/baselines.hpp"
 #include "replay_fixture.hpp"
 
-using aether::ctl::Baseline;
-using aether::ctl::make_prefetcher;
-using aether::ctl::Range;
-using aether::ctl::SimMode;
-using aether::ctl::u32;
-using aether::ctl::u64;
+using namespace aether::ctl;
 using aether::test::feed;
 
 namespace {

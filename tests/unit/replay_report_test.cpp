@@ -8,13 +8,7 @@
 
 #include "replay/report.hpp"
 
-using aether::ctl::Baseline;
-using aether::ctl::Metrics;
-using aether::ctl::Op;
-using aether::ctl::Result;
-using aether::ctl::SimMode;
-using aether::ctl::Trace;
-using aether::ctl::TraceFormat;
+using namespace aether::ctl;
 
 namespace {
 

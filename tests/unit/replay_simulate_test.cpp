@@ -7,14 +7,7 @@
 #include "replay/simulate.hpp"
 #include "replay_fixture.hpp"
 
-using aether::ctl::Metrics;
-using aether::ctl::Op;
-using aether::ctl::Prefetcher;
-using aether::ctl::Range;
-using aether::ctl::Request;
-using aether::ctl::SimMode;
-using aether::ctl::u32;
-using aether::ctl::u64;
+using namespace aether::ctl;
 
 namespace {
 

@@ -5,12 +5,7 @@
 
 #include "replay/trace.hpp"
 
-using aether::ctl::format_name;
-using aether::ctl::Op;
-using aether::ctl::parse_format;
-using aether::ctl::parse_trace;
-using aether::ctl::TraceError;
-using aether::ctl::TraceFormat;
+using namespace aether::ctl;
 
 namespace {
 
