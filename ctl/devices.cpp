@@ -135,21 +135,16 @@ int devices(Context &ctx, bool json)
 			devs.back().devt = entry.path().filename().string();
 		}
 	if (ec) {
-		ctx.err << "aether-ctl: cannot list " << dir.string() << ": " << ec.message() << "\n";
-		return kExitFailure;
+		return fail(ctx, "cannot list " + dir.string() + ": " + ec.message());
 	}
 	std::sort(devs.begin(), devs.end(), [](const Device &a, const Device &b) { return devt_less(a.devt, b.devt); });
 	for (Device &d : devs) {
-		if (std::string err = read_device(ctx.sysfs, d); !err.empty()) {
-			ctx.err << "aether-ctl: " << err << "\n";
-			return kExitFailure;
-		}
+		if (std::string err = read_device(ctx.sysfs, d); !err.empty())
+			return fail(ctx, err);
 	}
 	uint64_t dropped = 0;
-	if (std::string err = read_counter(ctx.sysfs, "devices/untracked_requests", dropped); !err.empty()) {
-		ctx.err << "aether-ctl: " << err << "\n";
-		return kExitFailure;
-	}
+	if (std::string err = read_counter(ctx.sysfs, "devices/untracked_requests", dropped); !err.empty())
+		return fail(ctx, err);
 
 	if (json) {
 		nlohmann::json j = nlohmann::json::array();

@@ -68,10 +68,8 @@ int stats(Context &ctx, bool json, unsigned watch, unsigned count)
 	Sample prev;
 	for (unsigned n = 0;; n++) {
 		Sample s;
-		if (std::string err = read_sample(ctx.sysfs, s); !err.empty()) {
-			ctx.err << "aether-ctl: " << err << "\n";
-			return kExitFailure;
-		}
+		if (std::string err = read_sample(ctx.sysfs, s); !err.empty())
+			return fail(ctx, err);
 		if (json) {
 			// One object per line, so a watcher's output is JSON Lines.
 			ctx.out << to_json(s).dump(watch ? -1 : 2) << "\n";
