@@ -22,6 +22,7 @@ struct FeedbackEntry {
 	u64 bits = 0;     // used granules
 	u8 shift = 0;     // granule = 1 << shift blocks
 	u8 owner = kOwnerNone;
+	u8 detector = 0;  // which detector issued it, for its accuracy (the predictor's tag)
 };
 
 // What one demand access did to the outstanding ranges.
@@ -33,9 +34,10 @@ struct FeedbackHit {
 
 class Feedback {
 public:
-	// Records a newly issued range. If the table is full, the oldest range is
-	// returned through @evicted (len != 0) for the caller to retire.
-	constexpr void issue(u64 start, u32 len, u8 owner, FeedbackEntry *evicted) noexcept
+	// Records a newly issued range of tracker @owner (or kOwnerNone), tagged with
+	// @detector. If the table is full, the oldest range is returned through @evicted
+	// (len != 0) for the caller to retire.
+	constexpr void issue(u64 start, u32 len, u8 owner, u8 detector, FeedbackEntry *evicted) noexcept
 	{
 		FeedbackEntry &e = entries_[next_];
 		*evicted = e;
@@ -46,7 +48,7 @@ public:
 		// A range beyond the bounds of all others (a reader's next window, the next
 		// stride target) cannot overlap one; only the rest need a look.
 		const bool apart = !live_ || start + len <= lo_ || start >= hi_;
-		e = FeedbackEntry{start, len, 0, 0, shift, owner};
+		e = FeedbackEntry{start, len, 0, 0, shift, owner, detector};
 		if (overlap_ || !apart)
 			find_overlap();
 		next_ = (next_ + 1) % kFeedback;

@@ -23,9 +23,12 @@ struct Params {
 	u32 attach_distance = 4096;
 	// confidence(h) = (2/pi) atan(h / scale) for h consecutive confirmations.
 	Q16 scale = Q16::from_int(2);
-	// A detector acts when its confidence reaches the threshold. The threshold moves by
-	// threshold_step after every retired prefetch, up when recent accuracy is below
-	// target_accuracy and down when above, within [threshold_min, threshold_max].
+	// A detector (sequential, stride, trend, correlation) acts when its confidence
+	// reaches its own threshold. Each threshold starts at `threshold` and moves by
+	// threshold_step after every range its detector retires: up when the detector's
+	// recent accuracy, counted in blocks, is below target_accuracy and down when
+	// above, within [threshold_min, threshold_max]. Windows that fall below
+	// target_accuracy are halved.
 	Q16 threshold = Q16::from_ratio(1, 2);
 	Q16 threshold_min = Q16::from_ratio(1, 4);
 	Q16 threshold_max = Q16::from_ratio(9, 10);

@@ -36,6 +36,18 @@ struct StreamState {
 	u8 hot = 0;                 // tracker that matched the last access
 };
 
+// The detectors whose decisions the core weighs apart: each earns its own threshold
+// from the accuracy of what it fetched, so a detector that wastes on some workload
+// (say correlation on a scan) is silenced without muting one that pays (its
+// readahead).
+enum class Detector : u8 {
+	kSequential,  // forward and backward readahead windows
+	kStride,      // constant-stride targets
+	kTrend,       // the majority trend
+	kCorrelation, // learnt successors
+};
+inline constexpr u32 kDetectors = 4;
+
 // Counters over everything a Predictor has seen.
 struct Stats {
 	u64 accesses = 0;      // demand accesses
@@ -59,9 +71,15 @@ public:
 
 	const Stats &stats() const noexcept { return stats_; }
 	const Params &params() const noexcept { return params_; }
-	Q16 threshold() const noexcept { return threshold_; }
-	// Recent accuracy (used / issued) as the online adaptation sees it.
-	Q16 recent_accuracy() const noexcept { return accuracy_; }
+	// @detector's current threshold, within [threshold_min, threshold_max].
+	Q16 threshold(Detector detector) const noexcept { return threshold_[static_cast<u8>(detector)]; }
+	// @detector's recent accuracy (used / issued blocks) as the online adaptation
+	// sees it; the target accuracy until it has retired anything.
+	Q16 recent_accuracy(Detector detector) const noexcept
+	{
+		const Recent &r = recent_[static_cast<u8>(detector)];
+		return r.issued ? Q16::from_ratio(r.used, r.issued) : params_.target_accuracy;
+	}
 
 	// accuracy = used/issued; coverage = used/demand, the share of demanded blocks a
 	// decision had already issued. 0 when nothing happened.
@@ -78,8 +96,10 @@ private:
 	};
 
 	void retire(StreamState &s, const FeedbackEntry &e) noexcept;
-	void adapt(u32 used, u32 issued) noexcept;
-	bool emit(StreamState &s, Sink &sink, Action a, u64 start, u32 len, Q16 conf, u8 owner) noexcept;
+	void adapt(Detector detector, u32 used, u32 issued) noexcept;
+	bool emit(StreamState &s, Sink &sink, Action a, u64 start, u32 len, Q16 conf, u8 owner,
+		  Detector detector) noexcept;
+	bool sure(Detector detector, Q16 conf) const noexcept { return conf >= threshold(detector); }
 	void readahead_forward(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf, Sink &sink) noexcept;
 	void readahead_backward(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf, Sink &sink) noexcept;
 	void stride(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf, Sink &sink) noexcept;
@@ -93,8 +113,16 @@ private:
 	Params params_;
 	CorrelationTable &corr_;
 	Stats stats_;
-	Q16 threshold_;
-	Q16 accuracy_;
+	// Blocks used and issued by one detector's retired ranges, each an exponential
+	// average with weight 1/8 per retired range: their ratio is the detector's
+	// recent accuracy counted in blocks, so one large window used in full weighs
+	// more than a few single blocks wasted, as it does in the cache.
+	struct Recent {
+		u64 used = 0;
+		u64 issued = 0;
+	};
+	Q16 threshold_[kDetectors];
+	Recent recent_[kDetectors];
 	// confidence(h) = (2/pi) atan(h / scale), tabulated once so the hot path never
 	// evaluates atan.
 	Q16 conf_table_[kMaxEvidence + 1];
@@ -104,7 +132,7 @@ private:
 inline constexpr Q16 kQ16TwoOverPi = Q16::from_raw(41722);
 
 inline Predictor::Predictor(const Params &params, CorrelationTable &corr) noexcept
-	: params_(params), corr_(corr), threshold_(params.threshold), accuracy_(params.target_accuracy)
+	: params_(params), corr_(corr)
 {
 	const Q16 scale = params_.scale > kQ16Zero ? params_.scale : kQ16One;
 	for (u32 h = 0; h <= kMaxEvidence; h++)
@@ -115,7 +143,10 @@ inline Predictor::Predictor(const Params &params, CorrelationTable &corr) noexce
 		params_.threshold_max = conf_table_[kMaxEvidence];
 	if (params_.threshold_min > params_.threshold_max)
 		params_.threshold_min = params_.threshold_max;
-	threshold_ = clamp(threshold_, params_.threshold_min, params_.threshold_max);
+	for (u32 i = 0; i < kDetectors; i++) {
+		threshold_[i] = clamp(params_.threshold, params_.threshold_min, params_.threshold_max);
+		recent_[i] = Recent{};
+	}
 }
 
 inline size_t Predictor::access(StreamState &s, u64 a, u32 len, Decision *out, size_t max) noexcept
@@ -211,7 +242,7 @@ inline size_t Predictor::access(StreamState &s, u64 a, u32 len, Decision *out, s
 		t.stamp = s.clock;
 		s.hot = static_cast<u8>(&t - s.trackers);
 		const Q16 conf = confidence(t.hits);
-		if (conf >= threshold_) {
+		if (sure(pattern == Pattern::kStride ? Detector::kStride : Detector::kSequential, conf)) {
 			acted = true;
 			const u8 idx = static_cast<u8>(&t - s.trackers);
 			if (pattern == Pattern::kForward)
@@ -234,11 +265,11 @@ inline size_t Predictor::access(StreamState &s, u64 a, u32 len, Decision *out, s
 	if (!acted && !first) {
 		const i64 trend = s.trend.candidate();
 		const Q16 conf = confidence(s.trend.votes());
-		if (trend != 0 && conf >= threshold_ && s.trend.votes() >= kMaxEvidence / 3) {
+		if (trend != 0 && sure(Detector::kTrend, conf) && s.trend.votes() >= kMaxEvidence / 3) {
 			const u64 target = a + static_cast<u64>(trend);
 			const bool wraps = trend < 0 ? target > a : target < a;
 			if (!wraps && !s.feedback.outstanding(target)) {
-				emit(s, sink, Action::kPrefetch, target, len, conf, kOwnerNone);
+				emit(s, sink, Action::kPrefetch, target, len, conf, kOwnerNone, Detector::kTrend);
 				acted = true;
 			}
 		}
@@ -277,7 +308,8 @@ inline void Predictor::readahead_forward(StreamState &s, Tracker &t, u8 idx, u64
 	// The frontier moves only over what was issued: a full sink (or a host
 	// that only lets the core learn) leaves the window for the next access.
 	if (stop > t.frontier &&
-	    emit(s, sink, Action::kReadahead, t.frontier, static_cast<u32>(stop - t.frontier), conf, idx))
+	    emit(s, sink, Action::kReadahead, t.frontier, static_cast<u32>(stop - t.frontier), conf, idx,
+		 Detector::kSequential))
 		t.frontier = stop;
 }
 
@@ -291,7 +323,8 @@ inline void Predictor::readahead_backward(StreamState &s, Tracker &t, u8 idx, u6
 	if ((a - t.frontier) * 2 > w)
 		return;
 	const u64 lo = a > w ? a - w : 0;
-	if (t.frontier > lo && emit(s, sink, Action::kReadahead, lo, static_cast<u32>(t.frontier - lo), conf, idx))
+	if (t.frontier > lo && emit(s, sink, Action::kReadahead, lo, static_cast<u32>(t.frontier - lo), conf, idx,
+				    Detector::kSequential))
 		t.frontier = lo;
 }
 
@@ -312,7 +345,7 @@ inline void Predictor::stride(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len
 			break; // would wrap past block 0 or the top
 		t.ahead++;
 		if (!s.feedback.outstanding(target))
-			emit(s, sink, Action::kPrefetch, target, len, conf, idx);
+			emit(s, sink, Action::kPrefetch, target, len, conf, idx, Detector::kStride);
 	}
 }
 
@@ -324,14 +357,17 @@ inline void Predictor::correlate(StreamState &s, u64 a, u32 len, Sink &sink) noe
 		if (!e || e->hits < params_.corr_min_hits)
 			return;
 		const Q16 conf = confidence(e->hits);
+		if (!sure(Detector::kCorrelation, conf))
+			return;
 		if (e->next != a + len && !s.feedback.outstanding(e->next))
-			emit(s, sink, Action::kPrefetch, e->next, e->len, conf, kOwnerNone);
+			emit(s, sink, Action::kPrefetch, e->next, e->len, conf, kOwnerNone, Detector::kCorrelation);
 		x = e->next;
 	}
 }
 
 // Returns whether the decision was written (false when @sink is full or @len is 0).
-inline bool Predictor::emit(StreamState &s, Sink &sink, Action a, u64 start, u32 len, Q16 conf, u8 owner) noexcept
+inline bool Predictor::emit(StreamState &s, Sink &sink, Action a, u64 start, u32 len, Q16 conf, u8 owner,
+			    Detector detector) noexcept
 {
 	if (sink.full() || !len)
 		return false;
@@ -339,7 +375,7 @@ inline bool Predictor::emit(StreamState &s, Sink &sink, Action a, u64 start, u32
 	stats_.decisions++;
 	stats_.issued_blocks += len;
 	FeedbackEntry evicted;
-	s.feedback.issue(start, len, owner, &evicted);
+	s.feedback.issue(start, len, owner, static_cast<u8>(detector), &evicted);
 	if (evicted.len)
 		retire(s, evicted);
 	return true;
@@ -348,26 +384,32 @@ inline bool Predictor::emit(StreamState &s, Sink &sink, Action a, u64 start, u32
 inline void Predictor::retire(StreamState &s, const FeedbackEntry &e) noexcept
 {
 	stats_.wasted_blocks += e.len - e.used;
-	adapt(e.used, e.len);
-	// Leap: a window that wasted more than it used is halved.
-	if (e.owner < kTrackers && e.used * 2 < e.len) {
+	adapt(e.detector < kDetectors ? static_cast<Detector>(e.detector) : Detector::kCorrelation, e.used, e.len);
+	// As in Leap, a window that fell short is halved; short means below the target
+	// accuracy, the same bar the thresholds adapt to, so that windows and thresholds
+	// do not pull in different directions.
+	if (e.owner < kTrackers &&
+	    (u64{e.used} << Q16::kFracBits) < u64{e.len} * static_cast<u64>(params_.target_accuracy.raw())) {
 		Tracker &t = s.trackers[e.owner];
 		const u32 floor = t.pattern == Pattern::kStride ? 1 : params_.min_window;
 		t.window = max<u32>(t.window / 2, floor);
 	}
 }
 
-inline void Predictor::adapt(u32 used, u32 issued) noexcept
+inline void Predictor::adapt(Detector detector, u32 used, u32 issued) noexcept
 {
-	// Recent accuracy is an exponential average with weight 1/8 per retired range.
-	// Most ranges are used fully or not at all; only the rest pay for a division.
-	const Q16 sample = used >= issued ? kQ16One : used == 0 ? kQ16Zero : Q16::from_ratio(used, issued);
-	accuracy_ = accuracy_ + Q16::from_raw(static_cast<i32>(Q16::div_round(i64{sample.raw()} - accuracy_.raw(), 8)));
-	if (accuracy_ < params_.target_accuracy)
-		threshold_ = threshold_ + params_.threshold_step;
-	else if (accuracy_ > params_.target_accuracy)
-		threshold_ = threshold_ - params_.threshold_step;
-	threshold_ = clamp(threshold_, params_.threshold_min, params_.threshold_max);
+	Recent &r = recent_[static_cast<u8>(detector)];
+	Q16 &threshold = threshold_[static_cast<u8>(detector)];
+	r.used = r.used - r.used / 32 + min(used, issued);
+	r.issued = r.issued - r.issued / 32 + issued;
+	// used / issued against the target without a division: both sides in Q16.
+	const u64 lhs = r.used << Q16::kFracBits;
+	const u64 rhs = r.issued * static_cast<u64>(params_.target_accuracy.raw());
+	if (lhs < rhs)
+		threshold = threshold + params_.threshold_step;
+	else if (lhs > rhs)
+		threshold = threshold - params_.threshold_step;
+	threshold = clamp(threshold, params_.threshold_min, params_.threshold_max);
 }
 
 } // namespace aether

@@ -152,8 +152,8 @@ TEST(Predictor, WasteHalvesTheWindowAndRaisesTheThreshold)
 		for (uint32_t i = 0; i < 5; i++)
 			p.access(s, burst % 2 ? base + 4 - i : base + i, 1, d, kMaxDecisions);
 	EXPECT_GT(p.stats().wasted_blocks, 0u);
-	EXPECT_GT(p.threshold(), params.threshold);
-	EXPECT_LT(p.recent_accuracy(), params.target_accuracy);
+	EXPECT_GT(p.threshold(Detector::kSequential), params.threshold);
+	EXPECT_LT(p.recent_accuracy(Detector::kSequential), params.target_accuracy);
 }
 
 TEST(Predictor, AccuracyFeedbackLowersTheThresholdOnGoodStreams)
@@ -165,7 +165,7 @@ TEST(Predictor, AccuracyFeedbackLowersTheThresholdOnGoodStreams)
 	Decision d[kMaxDecisions];
 	for (uint32_t i = 0; i < 20000; i++)
 		p.access(s, i * 16, 1, d, kMaxDecisions);
-	EXPECT_EQ(p.threshold(), params.threshold_min);
+	EXPECT_EQ(p.threshold(Detector::kStride), params.threshold_min);
 	EXPECT_GT(p.accuracy(), Q16::from_ratio(95, 100));
 	EXPECT_GT(p.coverage(), Q16::from_ratio(95, 100));
 }
@@ -251,8 +251,11 @@ TEST(PredictorRobustness, ArbitraryInputNeverMisbehaves)
 			}
 		}
 		EXPECT_LE(p.stats().used_blocks, p.stats().issued_blocks);
-		EXPECT_LE(p.threshold(), p.params().threshold_max);
-		EXPECT_GE(p.threshold(), p.params().threshold_min);
+		for (const Detector det : {Detector::kSequential, Detector::kStride, Detector::kTrend,
+					   Detector::kCorrelation}) {
+			EXPECT_LE(p.threshold(det), p.params().threshold_max);
+			EXPECT_GE(p.threshold(det), p.params().threshold_min);
+		}
 	}
 }
 

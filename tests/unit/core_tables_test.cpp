@@ -102,7 +102,7 @@ TEST(Feedback, CountsUsedBlocksOnceAndRetiresFullRanges)
 {
 	Feedback f;
 	FeedbackEntry ev;
-	f.issue(100, 10, 2, &ev);
+	f.issue(100, 10, 2, 0, &ev);
 	EXPECT_EQ(ev.len, 0u);
 	FeedbackHit h = f.demand(100, 4);
 	EXPECT_EQ(h.used, 4u);
@@ -124,9 +124,9 @@ TEST(Feedback, OldestRangeIsEvictedWithItsUsage)
 	Feedback f;
 	FeedbackEntry ev;
 	for (uint32_t i = 0; i < kFeedback; i++)
-		f.issue(i * 1000, 8, kOwnerNone, &ev);
+		f.issue(i * 1000, 8, kOwnerNone, 0, &ev);
 	f.demand(0, 3);
-	f.issue(99999, 8, kOwnerNone, &ev);
+	f.issue(99999, 8, kOwnerNone, 0, &ev);
 	EXPECT_EQ(ev.start, 0u);
 	EXPECT_EQ(ev.len, 8u);
 	EXPECT_EQ(ev.used, 3u);
@@ -136,7 +136,7 @@ TEST(Feedback, LongRangesAreTrackedInGranules)
 {
 	Feedback f;
 	FeedbackEntry ev;
-	f.issue(0, 1000, kOwnerNone, &ev); // 16-block granules
+	f.issue(0, 1000, kOwnerNone, 0, &ev); // 16-block granules
 	EXPECT_EQ(f.demand(0, 1).used, 16u);
 	// 990..999 touches granule 61 (976..991) and the short last one (992..999).
 	EXPECT_EQ(f.demand(990, 10).used, 16u + 8u);
@@ -153,7 +153,7 @@ TEST(Feedback, RangesJustPastSixtyFourGranulesCountEveryBlock)
 	for (uint32_t len : {65u, 129u, 130u, 191u, 257u, 1025u, 4097u, 65537u}) {
 		Feedback f;
 		FeedbackEntry ev;
-		f.issue(1 << 20, len, kOwnerNone, &ev);
+		f.issue(1 << 20, len, kOwnerNone, 0, &ev);
 		uint32_t total = 0, completed = 0;
 		for (uint64_t b = 0; b < len; b++) {
 			const FeedbackHit h = f.demand((1 << 20) + b, 1);
@@ -188,7 +188,7 @@ TEST(Feedback, MatchesABlockByBlockModel)
 			const uint64_t start = overlapping_phase ? cursor + (x >> 30) % 200 : cursor + 64;
 			const uint8_t owner = static_cast<uint8_t>((x >> 40) % 8 == 7 ? kOwnerNone : (x >> 40) % 6);
 			FeedbackEntry ev;
-			f.issue(start, len, owner, &ev);
+			f.issue(start, len, owner, 0, &ev);
 			Range &m = model[next];
 			ASSERT_EQ(ev.len, m.len);
 			if (m.len) {
