@@ -48,6 +48,10 @@ enum class Detector : u8 {
 };
 inline constexpr u32 kDetectors = 4;
 
+// Hosts keep one StreamState per stream (aether.ko one per file per CPU slot), so its
+// size is a budget: at most 1 KiB.
+static_assert(sizeof(StreamState) <= 1024, "per-stream state is budgeted at 1 KiB");
+
 // Counters over everything a Predictor has seen.
 struct Stats {
 	u64 accesses = 0;      // demand accesses
