@@ -47,6 +47,11 @@ constexpr Pattern classify(const Tracker &t, u64 a, u32 len) noexcept
 	// by a block, and a rule of exact contiguity would miss them.
 	if (a > t.last && a <= t.last + t.len)
 		return Pattern::kForward;
+	// A read that lands inside what a forward sub-stream already read ahead is that
+	// stream consuming its window, even when it skips blocks: Linux keeps such a
+	// reader's readahead going too.
+	if (t.pattern == Pattern::kForward && a > t.last && a < t.frontier)
+		return Pattern::kForward;
 	if (a < t.last && a + len >= t.last)
 		return Pattern::kBackward;
 	if (t.stride != 0 && delta(t.last, a) == t.stride)
