@@ -61,22 +61,27 @@ constexpr Params preset_params(Preset preset, u32 block_bytes = 4096) noexcept
 	case Preset::kGaming:
 		min_kb = 32, init_kb = 64, max_kb = 1024;
 		p.max_depth = 8;
-		// 2 confirmations at scale 2, down to 1 while its decisions are accurate:
-		// a single coincidence in a random stream is not worth a window.
-		p.threshold = Q16::from_ratio(45, 100);
+		// Acts on the first confirmation, as adaptive does, and tolerates more waste
+		// before its thresholds rise.
+		p.threshold = Q16::from_ratio(29, 100);
 		p.threshold_min = Q16::from_ratio(29, 100);
 		p.threshold_max = Q16::from_ratio(7, 10);
-		p.target_accuracy = Q16::from_ratio(6, 10);
+		p.target_accuracy = Q16::from_ratio(1, 5);
 		p.corr_min_hits = 2;
 		p.corr_depth = 3;
 		break;
 	case Preset::kAdaptive:
 		min_kb = 16, init_kb = 32, max_kb = 512;
 		p.max_depth = 8;
-		p.threshold = Q16::from_ratio(6, 10);   // 3 confirmations at scale 2
+		// Acts on the first confirmation, as Linux's readahead does on the first
+		// sequential read, and lets each detector's accuracy raise its own bar:
+		// real workloads are full of runs only two or three requests long, and
+		// waiting for more evidence forfeits them. A detector is worth running as
+		// long as one block in four it fetches is used.
+		p.threshold = Q16::from_ratio(29, 100);
 		p.threshold_min = Q16::from_ratio(29, 100);
 		p.threshold_max = Q16::from_ratio(9, 10);
-		p.target_accuracy = Q16::from_ratio(3, 4);
+		p.target_accuracy = Q16::from_ratio(1, 4);
 		p.corr_min_hits = 2;
 		p.corr_depth = 2;
 		break;
