@@ -118,7 +118,7 @@ private:
 	CorrelationTable &corr_;
 	Stats stats_;
 	// Blocks used and issued by one detector's retired ranges, each an exponential
-	// average with weight 1/8 per retired range: their ratio is the detector's
+	// average with weight 1/32 per retired range: their ratio is the detector's
 	// recent accuracy counted in blocks, so one large window used in full weighs
 	// more than a few single blocks wasted, as it does in the cache.
 	struct Recent {
@@ -404,8 +404,10 @@ inline void Predictor::adapt(Detector detector, u32 used, u32 issued) noexcept
 {
 	Recent &r = recent_[static_cast<u8>(detector)];
 	Q16 &threshold = threshold_[static_cast<u8>(detector)];
-	r.used = r.used - r.used / 32 + min(used, issued);
-	r.issued = r.issued - r.issued / 32 + issued;
+	// In 1/256 blocks, so that the decay of a few blocks does not round to nothing
+	// and leave a detector's accuracy stuck.
+	r.used = r.used - r.used / 32 + (u64{min(used, issued)} << 8);
+	r.issued = r.issued - r.issued / 32 + (u64{issued} << 8);
 	// used / issued against the target without a division: both sides in Q16.
 	const u64 lhs = r.used << Q16::kFracBits;
 	const u64 rhs = r.issued * static_cast<u64>(params_.target_accuracy.raw());
