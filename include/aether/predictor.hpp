@@ -19,6 +19,7 @@
 #include "aether/feedback.hpp"
 #include "aether/fixed.hpp"
 #include "aether/params.hpp"
+#include "aether/shadow.hpp"
 #include "aether/types.hpp"
 
 namespace aether {
@@ -29,6 +30,7 @@ struct StreamState {
 	Majority trend;             // Leap's majority delta
 	Tracker trackers[kTrackers]; // sub-streams: sequential or strided
 	Feedback feedback;          // prefetched ranges not yet used or retired
+	Shadow next;                // the ranges right after accesses nothing else acted on
 	u64 last_addr = 0;
 	u32 last_len = 0;
 	u8 accesses = 0;            // saturating: 0, 1 or "more" is all the core asks
@@ -45,8 +47,9 @@ enum class Detector : u8 {
 	kStride,      // constant-stride targets
 	kTrend,       // the majority trend
 	kCorrelation, // learnt successors
+	kNext,        // the range right after an access nothing else explained
 };
-inline constexpr u32 kDetectors = 4;
+inline constexpr u32 kDetectors = 5;
 
 // Hosts keep one StreamState per stream (aether.ko one per file per CPU slot), so its
 // size is a budget: at most 1 KiB.
@@ -108,6 +111,7 @@ private:
 	void readahead_backward(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf, Sink &sink) noexcept;
 	void stride(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf, Sink &sink) noexcept;
 	void correlate(StreamState &s, u64 a, u32 len, Sink &sink) noexcept;
+	void next(StreamState &s, u64 a, u32 len, Sink &sink) noexcept;
 	u32 window_for(const Tracker &t, u32 len) const noexcept;
 	Q16 confidence(u32 evidence) const noexcept
 	{
@@ -164,6 +168,7 @@ inline size_t Predictor::access(StreamState &s, u64 a, u32 len, Decision *out, s
 	// 1. Feedback first: this access may use what earlier decisions fetched, and
 	//    that decides how the windows below are sized.
 	const FeedbackHit hit = s.feedback.demand(a, len);
+	s.next.demand(a, len);
 	if (hit.used) {
 		stats_.used_blocks += hit.used;
 		for (u32 bits = hit.completed; bits; bits &= bits - 1) {
@@ -280,6 +285,8 @@ inline size_t Predictor::access(StreamState &s, u64 a, u32 len, Decision *out, s
 	}
 	if (!acted)
 		correlate(s, a, len, sink);
+	if (!acted && sink.n == 0)
+		next(s, a, len, sink);
 
 	s.last_addr = a;
 	s.last_len = len;
@@ -369,6 +376,31 @@ inline void Predictor::correlate(StreamState &s, u64 a, u32 len, Sink &sink) noe
 	}
 }
 
+// One-block lookahead, learnt: the range right after an access that no detector
+// explained, as long as such ranges have been used often enough. Real workloads
+// read the neighbour of a random read later (the next record, the other half of a
+// page pair) far more often than chance; uniform random never does. Its accuracy
+// comes from the shadow, which sees every such range whether it was fetched or not,
+// so it switches itself back on when the workload changes.
+inline void Predictor::next(StreamState &s, u64 a, u32 len, Sink &sink) noexcept
+{
+	const u64 start = a + len;
+	if (start < a)
+		return; // the top of the address space
+	const u32 n = min<u32>(len, params_.max_window);
+	ShadowSample old;
+	s.next.record(start, n, &old);
+	if (old.len)
+		adapt(Detector::kNext, old.used ? old.len : 0, old.len);
+	const Recent &r = recent_[static_cast<u8>(Detector::kNext)];
+	// Silent until the shadow has shown its worth: no guess on a fresh stream.
+	if (!r.issued || (r.used << Q16::kFracBits) < r.issued * static_cast<u64>(params_.target_accuracy.raw()))
+		return;
+	if (!s.feedback.outstanding(start))
+		emit(s, sink, Action::kPrefetch, start, n, Q16::from_ratio(r.used, r.issued), kOwnerNone,
+		     Detector::kNext);
+}
+
 // Returns whether the decision was written (false when @sink is full or @len is 0).
 inline bool Predictor::emit(StreamState &s, Sink &sink, Action a, u64 start, u32 len, Q16 conf, u8 owner,
 			    Detector detector) noexcept
@@ -388,7 +420,11 @@ inline bool Predictor::emit(StreamState &s, Sink &sink, Action a, u64 start, u32
 inline void Predictor::retire(StreamState &s, const FeedbackEntry &e) noexcept
 {
 	stats_.wasted_blocks += e.len - e.used;
-	adapt(e.detector < kDetectors ? static_cast<Detector>(e.detector) : Detector::kCorrelation, e.used, e.len);
+	// The shadow measures kNext, fetched or not; counting its fetched ranges here
+	// too would weigh them twice.
+	if (e.detector != static_cast<u8>(Detector::kNext))
+		adapt(e.detector < kDetectors ? static_cast<Detector>(e.detector) : Detector::kCorrelation, e.used,
+		      e.len);
 	// As in Leap, a window that fell short is halved; short means below the target
 	// accuracy, the same bar the thresholds adapt to, so that windows and thresholds
 	// do not pull in different directions.

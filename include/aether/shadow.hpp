@@ -1,0 +1,52 @@
+// Shadow accounting: the ranges a detector would have fetched, remembered without
+// fetching them, so that its accuracy keeps being measured while it is switched off.
+//
+// A detector gated on its own accuracy needs that accuracy while it is silent, or one
+// bad stretch would switch it off for good. The shadow remembers the last kShadow
+// ranges it was shown; an access overlapping one marks it used, and the oldest is
+// handed back, used or not, when a new one needs its slot.
+#pragma once
+
+#include "aether/types.hpp"
+
+namespace aether {
+
+inline constexpr u32 kShadow = 8;
+
+// One range leaving the shadow: how long it was and whether an access used it.
+struct ShadowSample {
+	u32 len = 0; // 0: the slot was empty
+	u8 used = 0;
+};
+
+class Shadow {
+public:
+	// Remembers [start, start + len). If every slot is taken, the oldest range is
+	// returned through @evicted (len != 0).
+	constexpr void record(u64 start, u32 len, ShadowSample *evicted) noexcept
+	{
+		*evicted = ShadowSample{len_[next_], static_cast<u8>((used_ >> next_) & 1)};
+		start_[next_] = start;
+		len_[next_] = len;
+		used_ &= static_cast<u8>(~(1u << next_));
+		next_ = static_cast<u8>((next_ + 1) % kShadow);
+	}
+
+	// Marks every remembered range that [a, a + len) overlaps as used.
+	constexpr void demand(u64 a, u32 len) noexcept
+	{
+		const u64 end = a + len;
+		for (u32 i = 0; i < kShadow; i++)
+			if (len_[i] && a < start_[i] + len_[i] && end > start_[i])
+				used_ |= static_cast<u8>(1u << i);
+	}
+
+private:
+	static_assert(kShadow <= 8, "used_ holds one bit per slot");
+	u64 start_[kShadow] = {};
+	u32 len_[kShadow] = {};
+	u8 used_ = 0; // bit i: range i was used
+	u8 next_ = 0; // the slot the next range takes
+};
+
+} // namespace aether

@@ -1,0 +1,70 @@
+// The learnt one-range lookahead prefetches a random read's neighbour only while neighbours are read, and stops when they are not.
+#include <gtest/gtest.h>
+
+#include "aether/predictor.hpp"
+#include "aether/xorshift.hpp"
+
+namespace {
+
+using namespace aether;
+
+// Whether any decision of @d[0..n) starts at @at.
+bool fetches(const Decision *d, size_t n, u64 at)
+{
+	for (size_t i = 0; i < n; i++)
+		if (d[i].start == at)
+			return true;
+	return false;
+}
+
+TEST(Next, LearnsThatNeighboursAreReadAndThenThatTheyAreNot)
+{
+	CorrelationTableN<64> corr;
+	Predictor p(preset_params(Preset::kAdaptive), corr);
+	StreamState s{};
+	Decision d[kMaxDecisions];
+	XorShift rng{7};
+	// Phase 1: random 2-block reads far apart; three reads later each one's right
+	// neighbour is read. No two reads are contiguous, so no sequential or stride
+	// detector explains them.
+	u64 pending[3] = {};
+	u32 fetched_neighbour = 0, rounds = 0;
+	for (u32 i = 0; i < 3000; i++) {
+		const u64 a = (rng() % (1ull << 30)) * 64;
+		const size_t n = p.access(s, a, 2, d, kMaxDecisions);
+		if (i >= 2000) {
+			rounds++;
+			fetched_neighbour += fetches(d, n, a + 2);
+		}
+		const u64 nb = pending[i % 3];
+		if (nb)
+			p.access(s, nb, 2, d, kMaxDecisions);
+		pending[i % 3] = a + 2;
+	}
+	EXPECT_GT(fetched_neighbour, rounds * 9 / 10);
+	// Phase 2: the neighbours are never read again. The shadow sees it and the
+	// detector falls silent.
+	u32 late = 0;
+	for (u32 i = 0; i < 3000; i++) {
+		const u64 a = (rng() % (1ull << 30)) * 64;
+		const size_t n = p.access(s, a, 2, d, kMaxDecisions);
+		if (i >= 1000)
+			late += fetches(d, n, a + 2);
+	}
+	EXPECT_EQ(late, 0u);
+	EXPECT_LT(p.recent_accuracy(Detector::kNext), p.params().target_accuracy);
+}
+
+TEST(Next, AFreshStreamGuessesNothing)
+{
+	CorrelationTableN<64> corr;
+	Predictor p(preset_params(Preset::kAdaptive), corr);
+	StreamState s{};
+	Decision d[kMaxDecisions];
+	XorShift rng{11};
+	// Until the shadow has retired a range, no neighbour is fetched.
+	for (u32 i = 0; i < kShadow; i++)
+		EXPECT_EQ(p.access(s, (rng() % (1ull << 30)) * 64, 2, d, kMaxDecisions), 0u) << i;
+}
+
+} // namespace
