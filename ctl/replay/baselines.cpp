@@ -8,6 +8,7 @@
 #include "aether/types.hpp"
 #include "replay/arith.hpp"
 #include "replay/core_prefetcher.hpp"
+#include "replay/linux_core.hpp"
 #include "replay/linux_readahead.hpp"
 
 namespace aether::ctl {
@@ -162,6 +163,31 @@ std::optional<Preset> core_preset(Baseline baseline)
 	case Baseline::kObl:
 	case Baseline::kStride:
 	case Baseline::kLeap:
+	case Baseline::kLinuxHft:
+	case Baseline::kLinuxGaming:
+	case Baseline::kLinuxAdaptive:
+		break;
+	}
+	return std::nullopt;
+}
+
+std::optional<Preset> linux_core_preset(Baseline baseline)
+{
+	switch (baseline) {
+	case Baseline::kLinuxHft:
+		return Preset::kHft;
+	case Baseline::kLinuxGaming:
+		return Preset::kGaming;
+	case Baseline::kLinuxAdaptive:
+		return Preset::kAdaptive;
+	case Baseline::kNone:
+	case Baseline::kLinux:
+	case Baseline::kObl:
+	case Baseline::kStride:
+	case Baseline::kLeap:
+	case Baseline::kHft:
+	case Baseline::kGaming:
+	case Baseline::kAdaptive:
 		break;
 	}
 	return std::nullopt;
@@ -182,6 +208,12 @@ const char *baseline_name(Baseline baseline)
 		return "stride";
 	case Baseline::kLeap:
 		return "leap";
+	case Baseline::kLinuxHft:
+		return "linux+hft";
+	case Baseline::kLinuxGaming:
+		return "linux+gaming";
+	case Baseline::kLinuxAdaptive:
+		return "linux+adaptive";
 	case Baseline::kHft:
 	case Baseline::kGaming:
 	case Baseline::kAdaptive:
@@ -202,6 +234,8 @@ std::unique_ptr<Prefetcher> make_prefetcher(Baseline baseline, SimMode mode)
 {
 	if (const std::optional<Preset> preset = core_preset(baseline))
 		return make_core_prefetcher(*preset, mode);
+	if (const std::optional<Preset> preset = linux_core_preset(baseline))
+		return make_linux_core_prefetcher(*preset, mode);
 	switch (baseline) {
 	case Baseline::kNone:
 		return std::make_unique<NoPrefetch>();
@@ -216,6 +250,9 @@ std::unique_ptr<Prefetcher> make_prefetcher(Baseline baseline, SimMode mode)
 	case Baseline::kHft:
 	case Baseline::kGaming:
 	case Baseline::kAdaptive:
+	case Baseline::kLinuxHft:
+	case Baseline::kLinuxGaming:
+	case Baseline::kLinuxAdaptive:
 		break;
 	}
 	return std::make_unique<NoPrefetch>();
