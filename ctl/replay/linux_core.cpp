@@ -5,12 +5,14 @@
 //   page_cache_sync_ra() when a read's page is missing, and page_cache_async_ra() when
 //   a read reaches a page marked PG_readahead. Here a read raises a sync event at its
 //   first unit when the `linux` model would start a stream, read past its window or
-//   call it random (a miss: the model read nothing there); an async event at the
-//   kernel's mark when it enters the model's last window, its length stretched to the
-//   rest of that window as the module stretches it; and one async event per unit the
-//   module prefetched that the read reaches, since every prefetched page is marked and
-//   the kernel stops at each mark (filemap_get_read_batch()). A read inside the model's
-//   windows raises nothing: those are cache hits, invisible to the module.
+//   call it random (a miss: the model read nothing there; a read that starts in the
+//   page the previous one ended in misses from the page after, if at all); an async
+//   event at the kernel's mark when it enters the model's last window, its length
+//   stretched to the rest of that window as the module stretches it; and one async
+//   event per unit the module prefetched that the read reaches, since every prefetched
+//   page is marked and the kernel stops at each mark (filemap_get_read_batch()). A read
+//   inside the model's windows raises nothing: those are cache hits, invisible to the
+//   module.
 // - What the core is told. Each event is (index, rest of the read), on one stream;
 //   before it, the last unit of the reader's previous read (file_ra_state.prev_pos) is
 //   learnt, when it lies between the core's last access and this one.
@@ -226,7 +228,11 @@ void LinuxCore::access(u64 addr, u32 len, std::vector<Range> &out)
 		const u64 index = std::max(addr, w.start);
 		events.push_back({index, std::max(end, sat_add(w.start, w.length)) - index, Call::kAsync, true});
 	} else if (!first_marked && step != LinuxReadahead::Step::kConsume) {
-		events.push_back({addr, end - addr, Call::kSync, false});
+		// A read that starts in the page the previous one ended in finds it cached:
+		// its first miss, if any, is the page after.
+		const u64 miss = mode_ == SimMode::kBlock && read_seen_ && addr + 1 == read_end_ ? addr + 1 : addr;
+		if (miss < end)
+			events.push_back({miss, end - miss, Call::kSync, false});
 	}
 	take_marks(addr, end, events);
 
