@@ -172,6 +172,11 @@ Baselines (--policy a,b,...; by default all, in this order):
             4) accesses, 1 to 8 strides ahead as earlier prefetches hit or miss
   hft, gaming, adaptive
             the Aether prediction core with that preset
+  linux+hft, linux+gaming, linux+adaptive
+            linux with aether.ko running the core with that preset, as the module
+            does: it sees the reads that miss or reach a readahead mark, grows the
+            kernel's window for forward streams, prefetches strided, backward and
+            correlated ranges, and reads random misses exactly
 
 Examples:
   aether-ctl replay trace.csv

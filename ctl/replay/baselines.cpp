@@ -1,5 +1,6 @@
-// The replay's baselines: the simple prefetchers Aether is compared with (none,
-// Linux's readahead, OBL, stride, Leap), and the one list of every baseline by name.
+// The replay's baselines: the simple prefetchers Aether is compared with (none, OBL,
+// stride, Leap; Linux's readahead is in linux_readahead.cpp), and the one list of every
+// baseline by name.
 #include "replay/baselines.hpp"
 
 #include <algorithm>
@@ -7,6 +8,8 @@
 #include "aether/types.hpp"
 #include "replay/arith.hpp"
 #include "replay/core_prefetcher.hpp"
+#include "replay/linux_core.hpp"
+#include "replay/linux_readahead.hpp"
 
 namespace aether::ctl {
 
@@ -14,75 +17,13 @@ namespace {
 
 using arith::i64;
 using arith::kU64Max;
-using arith::round_up_pow2;
 using arith::sat_add;
 using arith::step;
-
-// How many of the prefetcher's units make @bytes, at least one.
-u64 units(SimMode mode, u64 bytes)
-{
-	const u64 unit = mode == SimMode::kBlock ? kPageBytes : kSectorBytes;
-	return std::max<u64>(1, bytes / unit);
-}
 
 // The `none` baseline: no prefetching, so the cache is plain LRU.
 class NoPrefetch final : public Prefetcher {
 public:
 	void access(u64, u32, std::vector<Range> &) override {}
-};
-
-// A model of Linux's ondemand readahead (mm/readahead.c) for one stream, simplified:
-// - a sequential read starts a stream. Sequential is the kernel's test: it starts where
-//   the previous read ended or in its last unit ("index - prev_index <= 1"), since
-//   unaligned reads share a page. The first window is 4x the request rounded up to a
-//   power of two, from 16 KiB to the maximum, read right after the request;
-// - a read that enters the last window read ahead triggers the asynchronous readahead
-//   of the next window, twice as large (up to 128 KiB, the default read_ahead_kb), so
-//   the reader never catches up with a sequential stream;
-// - reads inside what was already read ahead just consume it;
-// - anything else is a random read: no readahead, and the stream is forgotten.
-// The kernel's first read at offset 0, its 2x/4x ramp-up and its miss-driven sync
-// readahead after eviction are left out: this is the algorithm's shape, not its code.
-class LinuxReadahead final : public Prefetcher {
-public:
-	explicit LinuxReadahead(SimMode mode) : min_(units(mode, 16 << 10)), max_(units(mode, 128 << 10)) {}
-
-	void access(u64 addr, u32 len, std::vector<Range> &out) override
-	{
-		const u64 end = sat_add(addr, len);
-		const bool sequential = seen_ && (addr == prev_end_ || addr + 1 == prev_end_);
-		const u64 ra_end = sat_add(ra_start_, ra_size_);
-		const bool in_last = addr < ra_end && end > ra_start_;
-		if (active_ && (in_last || (sequential && addr >= ra_end))) {
-			window_ = std::min(window_ * 2, max_);
-			ra_start_ = std::max(ra_end, end);
-			ra_size_ = window_;
-			out.push_back({ra_start_, ra_size_});
-		} else if (active_ && (sequential || (addr >= lo_ && addr < ra_end))) {
-			// Consuming what was already read ahead.
-		} else if (sequential) {
-			active_ = true;
-			lo_ = addr;
-			window_ = std::clamp(round_up_pow2(u64{len} * 4), min_, max_);
-			ra_start_ = end;
-			ra_size_ = window_;
-			out.push_back({ra_start_, ra_size_});
-		} else {
-			active_ = false;
-		}
-		seen_ = true;
-		prev_end_ = end;
-	}
-
-private:
-	const u64 min_, max_;
-	bool seen_ = false;
-	bool active_ = false;
-	u64 prev_end_ = 0;
-	u64 lo_ = 0;       // where the stream started
-	u64 ra_start_ = 0; // the last window read ahead
-	u64 ra_size_ = 0;
-	u64 window_ = 0;
 };
 
 // One-block lookahead: always the next unit. In block mode that is the next page; in
@@ -222,6 +163,31 @@ std::optional<Preset> core_preset(Baseline baseline)
 	case Baseline::kObl:
 	case Baseline::kStride:
 	case Baseline::kLeap:
+	case Baseline::kLinuxHft:
+	case Baseline::kLinuxGaming:
+	case Baseline::kLinuxAdaptive:
+		break;
+	}
+	return std::nullopt;
+}
+
+std::optional<Preset> linux_core_preset(Baseline baseline)
+{
+	switch (baseline) {
+	case Baseline::kLinuxHft:
+		return Preset::kHft;
+	case Baseline::kLinuxGaming:
+		return Preset::kGaming;
+	case Baseline::kLinuxAdaptive:
+		return Preset::kAdaptive;
+	case Baseline::kNone:
+	case Baseline::kLinux:
+	case Baseline::kObl:
+	case Baseline::kStride:
+	case Baseline::kLeap:
+	case Baseline::kHft:
+	case Baseline::kGaming:
+	case Baseline::kAdaptive:
 		break;
 	}
 	return std::nullopt;
@@ -242,6 +208,12 @@ const char *baseline_name(Baseline baseline)
 		return "stride";
 	case Baseline::kLeap:
 		return "leap";
+	case Baseline::kLinuxHft:
+		return "linux+hft";
+	case Baseline::kLinuxGaming:
+		return "linux+gaming";
+	case Baseline::kLinuxAdaptive:
+		return "linux+adaptive";
 	case Baseline::kHft:
 	case Baseline::kGaming:
 	case Baseline::kAdaptive:
@@ -262,6 +234,8 @@ std::unique_ptr<Prefetcher> make_prefetcher(Baseline baseline, SimMode mode)
 {
 	if (const std::optional<Preset> preset = core_preset(baseline))
 		return make_core_prefetcher(*preset, mode);
+	if (const std::optional<Preset> preset = linux_core_preset(baseline))
+		return make_linux_core_prefetcher(*preset, mode);
 	switch (baseline) {
 	case Baseline::kNone:
 		return std::make_unique<NoPrefetch>();
@@ -276,6 +250,9 @@ std::unique_ptr<Prefetcher> make_prefetcher(Baseline baseline, SimMode mode)
 	case Baseline::kHft:
 	case Baseline::kGaming:
 	case Baseline::kAdaptive:
+	case Baseline::kLinuxHft:
+	case Baseline::kLinuxGaming:
+	case Baseline::kLinuxAdaptive:
 		break;
 	}
 	return std::make_unique<NoPrefetch>();

@@ -17,14 +17,15 @@ void write_table(std::ostream &out, const std::string &trace_path, const Trace &
 {
 	out << "trace: " << trace_path << " (" << format_name(trace.format) << ")  mode: " << mode_name(mode)
 	    << "  requests: " << trace.requests.size() << "  reads: " << trace.reads << "\n";
+	// The policy column fits the longest name, "linux+adaptive".
 	char line[160];
-	std::snprintf(line, sizeof(line), "%-9s %6s %8s %10s %10s %15s %11s\n", "policy", "cache", "hit %",
+	std::snprintf(line, sizeof(line), "%-14s %6s %8s %10s %10s %15s %11s\n", "policy", "cache", "hit %",
 		      "accuracy %", "coverage %", "prefetched MiB", "demand MiB");
 	out << line;
 	constexpr double kMiB = 1024.0 * 1024.0;
 	for (const Result &r : results) {
 		const Metrics &m = r.metrics;
-		std::snprintf(line, sizeof(line), "%-9s %6s %8.2f %10.2f %10.2f %15.1f %11.1f\n",
+		std::snprintf(line, sizeof(line), "%-14s %6s %8.2f %10.2f %10.2f %15.1f %11.1f\n",
 			      baseline_name(r.baseline), format_size(r.cache_bytes).c_str(), 100 * m.hit_ratio(),
 			      100 * m.accuracy(), 100 * m.coverage(), static_cast<double>(m.prefetched_bytes) / kMiB,
 			      static_cast<double>(m.demand_bytes) / kMiB);

@@ -1,4 +1,5 @@
 // The simple baselines (none, OBL, stride) prefetch as their algorithms say, and every baseline has a name.
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -60,8 +61,24 @@ TEST(ReplayBaseline, CorePresetsAreTheCoreUnderTheirNames)
 		EXPECT_EQ(aether::ctl::core_preset(baseline), preset);
 		EXPECT_STREQ(aether::ctl::baseline_name(baseline), aether::preset_name(preset));
 	}
-	for (Baseline b : {Baseline::kNone, Baseline::kLinux, Baseline::kObl, Baseline::kStride, Baseline::kLeap})
+	for (Baseline b : {Baseline::kNone, Baseline::kLinux, Baseline::kObl, Baseline::kStride, Baseline::kLeap,
+			   Baseline::kLinuxHft, Baseline::kLinuxGaming, Baseline::kLinuxAdaptive})
 		EXPECT_FALSE(aether::ctl::core_preset(b)) << aether::ctl::baseline_name(b);
+}
+
+TEST(ReplayBaseline, LinuxPresetsAreLinuxWithTheCoreUnderTheirNames)
+{
+	using aether::Preset;
+	const std::pair<Baseline, Preset> linux_core[] = {{Baseline::kLinuxHft, Preset::kHft},
+							  {Baseline::kLinuxGaming, Preset::kGaming},
+							  {Baseline::kLinuxAdaptive, Preset::kAdaptive}};
+	for (const auto &[baseline, preset] : linux_core) {
+		EXPECT_EQ(aether::ctl::linux_core_preset(baseline), preset);
+		EXPECT_EQ(aether::ctl::baseline_name(baseline), std::string("linux+") + aether::preset_name(preset));
+	}
+	for (Baseline b : {Baseline::kNone, Baseline::kLinux, Baseline::kObl, Baseline::kStride, Baseline::kLeap,
+			   Baseline::kHft, Baseline::kGaming, Baseline::kAdaptive})
+		EXPECT_FALSE(aether::ctl::linux_core_preset(b)) << aether::ctl::baseline_name(b);
 }
 
 } // namespace

@@ -56,7 +56,7 @@ TEST_F(ReplayCommand, HelpTeachesFormatsModesMetricsAndBaselines)
 	ASSERT_EQ(run({"--help"}), 0);
 	const std::string out = out_.str();
 	for (const char *s : {"cloudphysics", "generic", "--object", "--sweep", "hit %", "accuracy", "coverage",
-			      "none", "linux", "obl", "stride", "leap", "adaptive", "Examples"})
+			      "none", "linux", "obl", "stride", "leap", "adaptive", "linux+adaptive", "Examples"})
 		EXPECT_NE(out.find(s), std::string::npos) << s;
 }
 

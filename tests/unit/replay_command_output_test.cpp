@@ -80,7 +80,7 @@ TEST_F(ReplayCommand, DefaultRunsEveryBaselineInOrder)
 		EXPECT_LE(r.at("coverage").get<double>(), 1.0);
 	}
 	EXPECT_EQ(names, (std::vector<std::string>{"none", "linux", "obl", "stride", "leap", "hft", "gaming",
-						   "adaptive"}));
+						   "adaptive", "linux+hft", "linux+gaming", "linux+adaptive"}));
 }
 
 TEST_F(ReplayCommand, ObjectModeIsReported)

@@ -42,9 +42,9 @@ TEST(ReplayReport, TableHasFixedColumns)
 	aether::ctl::write_table(out, "t.csv", small_trace(), SimMode::kBlock, two_results());
 	EXPECT_EQ(out.str(),
 		  "trace: t.csv (generic)  mode: block  requests: 3  reads: 2\n"
-		  "policy     cache    hit % accuracy % coverage %  prefetched MiB  demand MiB\n"
-		  "none         64M     0.00       0.00       0.00             0.0         0.0\n"
-		  "adaptive      1G    50.00      50.00      33.33             3.0         1.0\n");
+		  "policy          cache    hit % accuracy % coverage %  prefetched MiB  demand MiB\n"
+		  "none              64M     0.00       0.00       0.00             0.0         0.0\n"
+		  "adaptive           1G    50.00      50.00      33.33             3.0         1.0\n");
 }
 
 TEST(ReplayReport, JsonKeysAreInTheDocumentedOrder)
