@@ -13,7 +13,7 @@ bin=$top/build/bin
 
 echo "== core: ns per access (median of 5 runs; items_per_second is accesses/s)"
 "$bin/aether-bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
-	--benchmark_filter=. 2>&1 | grep -E '^(Benchmark|BM_.*_median|Run on|CPU)' || true
+	--benchmark_filter=. 2>&1 | grep -E '^(Benchmark|BM_.*_median|Run on|CPU|aether-bench:)' || true
 echo
 
 echo "== aether.ko in the VM: stock readahead (off) against each preset (about 4 minutes)"
