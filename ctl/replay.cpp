@@ -25,7 +25,7 @@ using util::size_validator;
 
 namespace {
 
-enum class Output { kText, kJson };
+enum class Output { kText, kJson, kMarkdown };
 
 constexpr u64 kDefaultCacheBytes = u64{256} << 20;
 
@@ -37,6 +37,7 @@ struct Options {
 	std::vector<std::string> sweep;
 	std::vector<std::string> baselines; // --policy
 	bool json = false;
+	bool markdown = false;
 };
 
 // Progress for runs long enough to wonder about (past half a second), and only for a
@@ -119,10 +120,17 @@ int replay(Context &ctx, const Options &o, Output output)
 		return fail(ctx, e.what());
 	}
 
-	if (output == Output::kJson)
+	switch (output) {
+	case Output::kJson:
 		write_json(ctx.out, o.trace, trace, mode, results);
-	else
+		break;
+	case Output::kMarkdown:
+		write_markdown(ctx.out, o.trace, trace, mode, results);
+		break;
+	case Output::kText:
 		write_table(ctx.out, o.trace, trace, mode, results);
+		break;
+	}
 	return kExitOk;
 }
 
@@ -158,6 +166,9 @@ Metrics (per baseline and cache size):
   prefetched   bytes brought in by prefetching; demand: bytes demanded
   --json gives them as hit_ratio, accuracy, coverage (fractions in [0, 1]),
   prefetched_bytes and demand_bytes.
+  --markdown gives a matrix for reports: one row per baseline, one column per cache
+  size; hit % (the best baseline that is not Aether's in bold), then prefetched MiB
+  and accuracy %.
 
 Baselines (--policy a,b,...; by default all, in this order):
   none      no prefetching: plain LRU
@@ -182,6 +193,7 @@ Examples:
   aether-ctl replay trace.csv
   aether-ctl replay cloudphysics.csv --object --sweep 128M,256M,512M,1G --policy none,obl
   aether-ctl replay trace.csv --cache 1G --policy linux,adaptive --json
+  aether-ctl replay trace.csv --sweep 16M,64M,256M --markdown
 )";
 
 } // namespace
@@ -225,9 +237,11 @@ void add_replay(CLI::App &app, Context &ctx)
 		->allow_extra_args(false)
 		->delimiter(',')
 		->check(baseline_check);
-	cmd->add_flag("--json", o->json, "Print a JSON object instead of a table");
+	auto *json = cmd->add_flag("--json", o->json, "Print a JSON object instead of a table");
+	cmd->add_flag("--markdown", o->markdown, "Print markdown tables, baselines by cache size")->excludes(json);
 	cmd->callback([&ctx, o] {
-		ctx.exit_code = replay(ctx, *o, o->json ? Output::kJson : Output::kText);
+		const Output output = o->json ? Output::kJson : o->markdown ? Output::kMarkdown : Output::kText;
+		ctx.exit_code = replay(ctx, *o, output);
 	});
 }
 

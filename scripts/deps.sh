@@ -55,6 +55,7 @@ pkgs=(
 	gcc-12 dwarves kmod bc libssl3
 	busybox-static cpio xz-utils zstd
 	fio e2fsprogs xfsprogs util-linux
+	gnuplot-nox jq # make bench's replay plots (scripts/bench_replay.sh)
 )
 # Packages that must come from bookworm-backports, with the minimum version we need.
 # QEMU: bookworm's 7.2 emulates text patching under multi-threaded TCG wrongly (see

@@ -15,6 +15,14 @@ TEST_F(ReplayCommand, CacheAndSweepTogetherIsAUsageError)
 	EXPECT_EQ(run({trace_, "--cache", "1M", "--sweep", "1M,2M"}), 2);
 }
 
+TEST_F(ReplayCommand, JsonAndMarkdownTogetherIsAUsageError)
+{
+	EXPECT_EQ(run({trace_, "--json", "--markdown"}), 2);
+	for (const char *s : {"--json", "--markdown", "excludes"})
+		EXPECT_NE(err_.str().find(s), std::string::npos) << s << " in " << err_.str();
+	EXPECT_EQ(out_.str(), "");
+}
+
 TEST_F(ReplayCommand, GarbageSizeIsAUsageError)
 {
 	EXPECT_EQ(run({trace_, "--cache", "12Q"}), 2);
