@@ -46,7 +46,7 @@ struct aether_core_config {
 	enum aether_core_preset preset;
 	unsigned int min_window;	/* > 0 */
 	unsigned int max_window;	/* >= min_window */
-	unsigned int target_accuracy;	/* percent, 1..100 */
+	unsigned int target_accuracy;	/* percent, 1..100; 0 keeps the preset's own */
 };
 
 /*

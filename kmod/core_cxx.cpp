@@ -39,8 +39,10 @@ aether::Params to_params(const aether_core_config &cfg) noexcept
 	p.min_window = cfg.min_window ? cfg.min_window : 1;
 	p.max_window = cfg.max_window > p.min_window ? cfg.max_window : p.min_window;
 	p.init_window = aether::min<aether::u32>(aether::max<aether::u32>(p.init_window, p.min_window), p.max_window);
-	const unsigned int pct = cfg.target_accuracy > 100 ? 100 : cfg.target_accuracy;
-	p.target_accuracy = aether::Q16::from_ratio(pct ? pct : 1, 100);
+	// 0 leaves the preset's own target, which differs by preset (hft 90 %, gaming
+	// 20 %, adaptive 25 %); anything else overrides it for every preset.
+	if (cfg.target_accuracy)
+		p.target_accuracy = aether::Q16::from_ratio(cfg.target_accuracy > 100 ? 100 : cfg.target_accuracy, 100);
 	return p;
 }
 

@@ -33,7 +33,7 @@ struct aether_tunables aether_tunables = {
 	.min_window_kb = 16,
 	.max_window_kb = 512,
 	.prefetch_queue_depth = 64,
-	.target_accuracy = 75,
+	.target_accuracy = 0, /* each preset's own */
 };
 
 static unsigned int aether_sysfs_kb_to_pages(unsigned int kb)

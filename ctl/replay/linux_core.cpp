@@ -61,11 +61,10 @@ namespace {
 
 using arith::sat_add;
 
-// The module's default window bounds (sysfs min_window_kb, max_window_kb), target
-// accuracy (target_accuracy) and the most marks remembered.
+// The module's default window bounds (sysfs min_window_kb, max_window_kb) and the
+// most marks remembered. Its default target_accuracy, 0, keeps the preset's own.
 constexpr u64 kMinWindowBytes = 16 << 10;
 constexpr u64 kMaxWindowBytes = 512 << 10;
-constexpr u32 kTargetAccuracyPct = 75;
 constexpr u64 kMaxMarkedBytes = u64{256} << 20;
 
 // The core's parameters as the module sets them (kmod/core_cxx.cpp's to_params()).
@@ -75,7 +74,6 @@ Params module_params(Preset preset, u64 unit, u32 min_window, u32 max_window)
 	p.min_window = min_window;
 	p.max_window = std::max(max_window, min_window);
 	p.init_window = std::clamp(p.init_window, p.min_window, p.max_window);
-	p.target_accuracy = Q16::from_ratio(kTargetAccuracyPct, 100);
 	return p;
 }
 

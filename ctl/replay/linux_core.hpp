@@ -14,7 +14,7 @@ namespace aether::ctl {
 // both with empty history, joined as kmod/hook.c joins the kernel's readahead and the
 // core, for accesses in @mode's units. The core is configured as the module configures
 // it by default: the preset, with the sysfs defaults' windows (16 KiB to 512 KiB,
-// converted to @mode's units) and target accuracy (75 %).
+// converted to @mode's units) and the preset's own target accuracy.
 std::unique_ptr<Prefetcher> make_linux_core_prefetcher(Preset preset, SimMode mode);
 
 } // namespace aether::ctl

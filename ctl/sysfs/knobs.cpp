@@ -20,7 +20,7 @@ constexpr const char *min_window_kb = "smallest readahead window set, KiB: a mul
 constexpr const char *max_window_kb = "largest readahead window set, KiB: a multiple of 4 in 4..65536";
 constexpr const char *prefetch_queue_depth =
 	"explicit prefetches in flight before new ones are dropped: 0..4096 (0: none)";
-constexpr const char *target_accuracy = "share of prefetched pages that should be used, percent: 1..100";
+constexpr const char *target_accuracy = "share of prefetched pages that should be used, percent: 1..100, or 0 for the preset's own";
 } // namespace help
 
 // The module's rules, from the same list as kmod/sysfs.c's.

@@ -65,7 +65,7 @@
 	NUMBER(min_window_kb, 4, 65536, 4) /* whole pages, up to 64 MiB */	\
 	NUMBER(max_window_kb, 4, 65536, 4)				\
 	NUMBER(prefetch_queue_depth, 0, 4096, 1) /* 0 turns explicit prefetches off */ \
-	NUMBER(target_accuracy, 1, 100, 1) /* percent */
+	NUMBER(target_accuracy, 0, 100, 1) /* percent; 0: the preset's own */
 
 /*
  * Per-disk counters, the files under /sys/kernel/aether/devices/<major:minor>/,

@@ -16,7 +16,7 @@ declare -A range=(
 	[min_window_kb]="0 2 5 65540 1000000"
 	[max_window_kb]="0 3 6 65540"
 	[prefetch_queue_depth]="4097 100000"
-	[target_accuracy]="0 101 1000"
+	[target_accuracy]="101 1000"
 )
 rounds=40
 plan $((3 + ${#knobs[@]} * 3 + 3))

@@ -83,7 +83,7 @@ TEST_F(CtlTune, SetRefusesInvalidValuesBeforeWriting)
 {
 	for (auto [knob, value] : {std::pair{"mode", "fast"}, {"enabled", "2"}, {"min_window_kb", "6"},
 				   {"max_window_kb", "70000"}, {"prefetch_queue_depth", "-1"},
-				   {"target_accuracy", "0"}, {"target_accuracy", "50%"}, {"enabled", ""}}) {
+				   {"target_accuracy", "101"}, {"target_accuracy", "50%"}, {"enabled", ""}}) {
 		const std::string before = content(knob);
 		EXPECT_EQ(run({"set", knob, value}), 2) << knob << "=" << value;
 		EXPECT_NE(err_.str().find("invalid value"), std::string::npos) << err_.str();

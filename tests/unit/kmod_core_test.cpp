@@ -54,7 +54,7 @@ TEST(KmodCore, ManyStreamsAndReconfigurationStayInBounds)
 				cfg.preset = static_cast<aether_core_preset>((r >> 3) % 3);
 				cfg.min_window = 1 + (r >> 5) % 8;
 				cfg.max_window = cfg.min_window + (r >> 7) % 4096;
-				cfg.target_accuracy = 1 + (r >> 11) % 100;
+				cfg.target_accuracy = (r >> 11) % 101; // 0: the preset's own
 				aether_core_cpu_configure(c, &cfg);
 			}
 		}

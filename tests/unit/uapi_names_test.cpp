@@ -48,7 +48,7 @@ TEST(UapiNames, KnobsKeepTheirNamesOrderAndRanges)
 		{"min_window_kb", KnobKind::kNumber, 4, 65536, 4},
 		{"max_window_kb", KnobKind::kNumber, 4, 65536, 4},
 		{"prefetch_queue_depth", KnobKind::kNumber, 0, 4096, 1},
-		{"target_accuracy", KnobKind::kNumber, 1, 100, 1},
+		{"target_accuracy", KnobKind::kNumber, 0, 100, 1},
 	};
 	const auto knobs = aether::ctl::knobs();
 	ASSERT_EQ(knobs.size(), want.size());
