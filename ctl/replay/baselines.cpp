@@ -5,8 +5,11 @@
 #include <algorithm>
 
 #include "aether/types.hpp"
+#include "replay/amp.hpp"
 #include "replay/arith.hpp"
 #include "replay/core_prefetcher.hpp"
+#include "replay/mithril.hpp"
+#include "replay/pg.hpp"
 
 namespace aether::ctl {
 
@@ -222,6 +225,9 @@ std::optional<Preset> core_preset(Baseline baseline)
 	case Baseline::kObl:
 	case Baseline::kStride:
 	case Baseline::kLeap:
+	case Baseline::kMithril:
+	case Baseline::kAmp:
+	case Baseline::kPg:
 		break;
 	}
 	return std::nullopt;
@@ -242,6 +248,12 @@ const char *baseline_name(Baseline baseline)
 		return "stride";
 	case Baseline::kLeap:
 		return "leap";
+	case Baseline::kMithril:
+		return "mithril";
+	case Baseline::kAmp:
+		return "amp";
+	case Baseline::kPg:
+		return "pg";
 	case Baseline::kHft:
 	case Baseline::kGaming:
 	case Baseline::kAdaptive:
@@ -273,6 +285,12 @@ std::unique_ptr<Prefetcher> make_prefetcher(Baseline baseline, SimMode mode)
 		return std::make_unique<Stride>();
 	case Baseline::kLeap:
 		return std::make_unique<Leap>();
+	case Baseline::kMithril:
+		return make_mithril();
+	case Baseline::kAmp:
+		return make_amp(mode);
+	case Baseline::kPg:
+		return make_pg();
 	case Baseline::kHft:
 	case Baseline::kGaming:
 	case Baseline::kAdaptive:

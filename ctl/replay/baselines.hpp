@@ -1,6 +1,7 @@
 // The replay's baselines: every prefetcher `aether-ctl replay` can run, by name. The
 // simple ones (none, Linux's readahead, OBL, stride, Leap) live in baselines.cpp; the
-// Aether core under each of its presets is one too, through core_prefetcher.hpp.
+// published ones (Mithril, AMP, PG) each in their own file; the Aether core under each
+// of its presets is one too, through core_prefetcher.hpp.
 #pragma once
 
 #include <memory>
@@ -18,6 +19,9 @@ enum class Baseline {
 	kObl,
 	kStride,
 	kLeap,
+	kMithril,
+	kAmp,
+	kPg,
 	// The Aether core with one of its presets.
 	kHft,
 	kGaming,
@@ -26,8 +30,9 @@ enum class Baseline {
 
 // Every baseline, in the order replay runs and prints them by default.
 inline constexpr Baseline kAllBaselines[] = {
-	Baseline::kNone, Baseline::kLinux, Baseline::kObl,    Baseline::kStride,
-	Baseline::kLeap, Baseline::kHft,   Baseline::kGaming, Baseline::kAdaptive,
+	Baseline::kNone, Baseline::kLinux, Baseline::kObl,    Baseline::kStride,   Baseline::kLeap,
+	Baseline::kMithril, Baseline::kAmp, Baseline::kPg, Baseline::kHft,  Baseline::kGaming,
+	Baseline::kAdaptive,
 };
 
 // The name --policy and the output use for @baseline: the preset's name for the core.
