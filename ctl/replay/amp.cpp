@@ -9,7 +9,7 @@
 // - "a prefetched track is evicted unread" (p - 1, and g at most p - 1) is taken from
 //   the simulated cache through Prefetcher::evicted_unused(), at most once per set.
 // A stream starts on the first sequential continuation (a read that starts where a
-// tracked read ended), with p = 2 and g = 1. Units are the stream's request length, so
+// tracked read ended, or in its last unit), with p = 2 and g = 1. Units are the stream's request length, so
 // in object mode a set of p is the next p same-sized objects.
 #include "replay/amp.hpp"
 
@@ -84,11 +84,12 @@ private:
 		bool cut = false; // p was cut for waste since the last set
 	};
 
-	// The stream @addr continues: it starts where one ended or inside what it prefetched.
+	// The stream @addr continues: it starts where one ended (or in its last unit, as
+	// unaligned reads share a page, the kernel's test) or inside what it prefetched.
 	Stream *find(u64 addr)
 	{
 		for (Stream &s : streams_)
-			if (s.next == addr)
+			if (s.next != kNone && (s.next == addr || s.next == sat_add(addr, 1)))
 				return &s;
 		for (Stream &s : streams_)
 			if (s.pf_end != kNone && addr > s.next && addr < s.pf_end)
