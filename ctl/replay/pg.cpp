@@ -87,7 +87,9 @@ private:
 			nodes_.emplace_back();
 		}
 		Node &node = nodes_[it->second];
-		for (const Seen &s : window_) {
+		// Nearest first, so a full node keeps its nearest successors.
+		for (u32 k = 0; k < p_.lookahead; k++) {
+			const Seen &s = window_[(head_ + k) % p_.lookahead];
 			if (s.id == kEmpty)
 				continue;
 			node.total++;
