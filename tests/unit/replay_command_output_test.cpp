@@ -79,8 +79,8 @@ TEST_F(ReplayCommand, DefaultRunsEveryBaselineInOrder)
 		EXPECT_LE(r.at("accuracy").get<double>(), 1.0);
 		EXPECT_LE(r.at("coverage").get<double>(), 1.0);
 	}
-	EXPECT_EQ(names, (std::vector<std::string>{"none", "linux", "obl", "stride", "leap", "hft", "gaming",
-						   "adaptive"}));
+	EXPECT_EQ(names, (std::vector<std::string>{"none", "linux", "obl", "stride", "leap", "mithril", "amp", "pg",
+						   "hft", "gaming", "adaptive"}));
 }
 
 TEST_F(ReplayCommand, ObjectModeIsReported)
