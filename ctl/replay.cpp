@@ -148,7 +148,8 @@ Modes:
                    tables: each request, read or write, is a get of object id = start
                    LBN with size = request length. A prefetch [start, length) inserts
                    objects the size of the triggering request that tile the range
-                   (at most 64), so a readahead window is the next few requests.
+                   (at most 64), so a readahead window is the next few requests;
+                   mithril and pg name the objects they fetch, each whole.
                    Baselines see every request, in sectors.
 
 Metrics (per baseline and cache size):
