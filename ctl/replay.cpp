@@ -156,7 +156,8 @@ Modes:
                    tables: each request, read or write, is a get of object id = start
                    LBN with size = request length. A prefetch [start, length) inserts
                    objects the size of the triggering request that tile the range
-                   (at most 64), so a readahead window is the next few requests.
+                   (at most 64), so a readahead window is the next few requests;
+                   mithril and pg name the objects they fetch, each whole.
                    Baselines see every request, in sectors.
 
 Metrics (per baseline and cache size):
@@ -181,6 +182,14 @@ Baselines (--policy a,b,...; by default all, in this order):
   stride    a delta between request starts seen twice in a row: one more at it
   leap      Leap's majority trend (ATC '20): the majority delta of the last 8 (else
             4) accesses, 1 to 8 strides ahead as earlier prefetches hit or miss
+  mithril   Mithril (SoCC '17): units that keep missing within 20 accesses of each
+            other, 2 to 8 times, are associated; a unit's 2 nearest associates are
+            prefetched when it is accessed (libCacheSim's defaults)
+  amp       AMP (FAST '07): up to 32 sequential streams, each prefetching p requests
+            ahead when the reader comes within g of the end; p and g grow when a
+            stream consumes a whole set and shrink when its prefetches are evicted
+  pg        the probability graph (USENIX Summer '94): successors within 20
+            accesses whose share of a unit's arcs is above 5 % are prefetched
   hft, gaming, adaptive
             the Aether prediction core with that preset
   linux+hft, linux+gaming, linux+adaptive

@@ -6,10 +6,13 @@
 #include <algorithm>
 
 #include "aether/types.hpp"
+#include "replay/amp.hpp"
 #include "replay/arith.hpp"
 #include "replay/core_prefetcher.hpp"
 #include "replay/linux_core.hpp"
 #include "replay/linux_readahead.hpp"
+#include "replay/mithril.hpp"
+#include "replay/pg.hpp"
 
 namespace aether::ctl {
 
@@ -163,6 +166,9 @@ std::optional<Preset> core_preset(Baseline baseline)
 	case Baseline::kObl:
 	case Baseline::kStride:
 	case Baseline::kLeap:
+	case Baseline::kMithril:
+	case Baseline::kAmp:
+	case Baseline::kPg:
 	case Baseline::kLinuxHft:
 	case Baseline::kLinuxGaming:
 	case Baseline::kLinuxAdaptive:
@@ -185,6 +191,9 @@ std::optional<Preset> linux_core_preset(Baseline baseline)
 	case Baseline::kObl:
 	case Baseline::kStride:
 	case Baseline::kLeap:
+	case Baseline::kMithril:
+	case Baseline::kAmp:
+	case Baseline::kPg:
 	case Baseline::kHft:
 	case Baseline::kGaming:
 	case Baseline::kAdaptive:
@@ -208,6 +217,12 @@ const char *baseline_name(Baseline baseline)
 		return "stride";
 	case Baseline::kLeap:
 		return "leap";
+	case Baseline::kMithril:
+		return "mithril";
+	case Baseline::kAmp:
+		return "amp";
+	case Baseline::kPg:
+		return "pg";
 	case Baseline::kLinuxHft:
 		return "linux+hft";
 	case Baseline::kLinuxGaming:
@@ -247,6 +262,12 @@ std::unique_ptr<Prefetcher> make_prefetcher(Baseline baseline, SimMode mode)
 		return std::make_unique<Stride>();
 	case Baseline::kLeap:
 		return std::make_unique<Leap>();
+	case Baseline::kMithril:
+		return make_mithril();
+	case Baseline::kAmp:
+		return make_amp(mode);
+	case Baseline::kPg:
+		return make_pg();
 	case Baseline::kHft:
 	case Baseline::kGaming:
 	case Baseline::kAdaptive:

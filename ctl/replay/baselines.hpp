@@ -1,7 +1,8 @@
 // The replay's baselines: every prefetcher `aether-ctl replay` can run, by name. The
 // simple ones (none, Linux's readahead, OBL, stride, Leap) live in baselines.cpp; the
-// Aether core under each of its presets is one too, through core_prefetcher.hpp, and so
-// is Linux's readahead with aether.ko under each preset, through linux_core.hpp.
+// published ones (Mithril, AMP, PG) each in their own file; the Aether core under each
+// of its presets is one too, through core_prefetcher.hpp, and so is Linux's readahead
+// with aether.ko under each preset, through linux_core.hpp.
 #pragma once
 
 #include <memory>
@@ -19,6 +20,9 @@ enum class Baseline {
 	kObl,
 	kStride,
 	kLeap,
+	kMithril,
+	kAmp,
+	kPg,
 	// The Aether core with one of its presets.
 	kHft,
 	kGaming,
@@ -31,9 +35,10 @@ enum class Baseline {
 
 // Every baseline, in the order replay runs and prints them by default.
 inline constexpr Baseline kAllBaselines[] = {
-	Baseline::kNone, Baseline::kLinux, Baseline::kObl,    Baseline::kStride,
-	Baseline::kLeap, Baseline::kHft,   Baseline::kGaming, Baseline::kAdaptive,
-	Baseline::kLinuxHft, Baseline::kLinuxGaming, Baseline::kLinuxAdaptive,
+	Baseline::kNone,    Baseline::kLinux, Baseline::kObl,    Baseline::kStride,
+	Baseline::kLeap,    Baseline::kMithril, Baseline::kAmp,    Baseline::kPg,
+	Baseline::kHft,     Baseline::kGaming, Baseline::kAdaptive, Baseline::kLinuxHft,
+	Baseline::kLinuxGaming, Baseline::kLinuxAdaptive,
 };
 
 // The name --policy and the output use for @baseline: the preset's name for the core,

@@ -108,6 +108,8 @@ void LruCache::evict_lru()
 	const u32 n = tail_;
 	const Node &node = nodes_[n];
 	wasted_ += node.prefetched;
+	if (node.prefetched)
+		evicted_unused_.push_back(node.key);
 	evictions_++;
 	used_ -= node.bytes;
 	index_.erase(node.key);

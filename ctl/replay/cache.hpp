@@ -38,6 +38,10 @@ public:
 	// Prefetched entries evicted or overwritten before any demand access used them.
 	u64 wasted() const { return wasted_; }
 	u64 evictions() const { return evictions_; }
+	// The keys of prefetched entries evicted unused since the last clear_evicted_unused(),
+	// oldest first, so the simulator can tell the prefetcher. Overwrites are not in it.
+	const std::vector<u64> &evicted_unused() const { return evicted_unused_; }
+	void clear_evicted_unused() { evicted_unused_.clear(); }
 	// The keys from most to least recently used (for tests and debugging).
 	std::vector<u64> keys_by_recency() const;
 
@@ -81,6 +85,7 @@ private:
 	u64 used_ = 0;
 	u64 wasted_ = 0;
 	u64 evictions_ = 0;
+	std::vector<u64> evicted_unused_;
 	std::vector<Node> nodes_;
 	std::vector<u32> free_;
 	u32 head_ = kNil; // MRU

@@ -22,13 +22,28 @@ enum class SimMode {
 // "block" or "object", as the replay's output names @mode.
 const char *mode_name(SimMode mode);
 
+// How object mode turns a prefetched range into objects; block mode fetches the range's
+// pages either way.
+enum class Fetch {
+	// Objects the size of the request that triggered the prefetch, tiling the range:
+	// a readahead window of four requests is the next four requests.
+	kTiled,
+	// One object: start is its id and length its size, for prefetchers that name the
+	// objects they fetch (Mithril, PG) and remember how large each was.
+	kOneObject,
+};
+
 // What a prefetcher asks for: [start, start + length) in the units of the accesses it sees.
 struct Range {
 	u64 start;
 	u64 length;
+	Fetch fetch = Fetch::kTiled;
 
 	bool operator==(const Range &) const = default;
 };
+
+// Whether the cache held all of a demand access (kHit) or missed some of it (kMiss).
+enum class Outcome { kHit, kMiss };
 
 // A prefetcher as the simulator sees it: one access in, what to prefetch out. Each
 // instance keeps the history of one replay.
@@ -37,6 +52,19 @@ public:
 	virtual ~Prefetcher() = default;
 	// Sees an access of [addr, addr + len) and appends what to prefetch to @out.
 	virtual void access(u64 addr, u32 len, std::vector<Range> &out) = 0;
+
+	// Optional feedback from the simulated cache, for the prefetchers whose algorithms
+	// learn from it (Mithril records misses; AMP shrinks its degree on waste). The
+	// defaults ignore it, so the others behave exactly as without it.
+
+	// Called just before access() for the same demand access with what the cache
+	// found for it.
+	virtual void demanded(Outcome) {}
+
+	// Called when the unit @key (a page in block mode, an object id in object mode)
+	// that was prefetched is evicted before any demand access used it. A simulation
+	// runs one prefetcher, so every such unit is one this prefetcher asked for.
+	virtual void evicted_unused(u64) {}
 };
 
 } // namespace aether::ctl

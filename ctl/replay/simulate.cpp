@@ -16,14 +16,14 @@ using arith::kU64Max;
 using arith::sat_add;
 
 // One demand access of @key: counts it as a hit, a prefetch hit or a miss (which
-// brings @bytes in), as both simulation modes do.
-void demand(LruCache &cache, Metrics &m, u64 key, u64 bytes)
+// brings @bytes in), as both simulation modes do, and returns whether it missed.
+Outcome demand(LruCache &cache, Metrics &m, u64 key, u64 bytes)
 {
 	switch (cache.get(key)) {
 	case LruCache::Lookup::kMiss:
 		m.demand_misses++;
 		cache.put(key, bytes, LruCache::Origin::kDemand);
-		break;
+		return Outcome::kMiss;
 	case LruCache::Lookup::kPrefetchHit:
 		m.prefetch_hits++;
 		m.hits++;
@@ -32,6 +32,15 @@ void demand(LruCache &cache, Metrics &m, u64 key, u64 bytes)
 		m.hits++;
 		break;
 	}
+	return Outcome::kHit;
+}
+
+// Tells @prefetcher which of its prefetches the cache evicted unused since last time.
+void report_waste(LruCache &cache, Prefetcher &prefetcher)
+{
+	for (const u64 key : cache.evicted_unused())
+		prefetcher.evicted_unused(key);
+	cache.clear_evicted_unused();
 }
 
 double ratio(u64 num, u64 den)
@@ -55,13 +64,18 @@ Metrics simulate_block(const std::vector<Request> &requests, u64 cache_bytes, Pr
 		if (r.op == Op::kWrite) {
 			for (u64 p = first; p < last; p++)
 				cache.put(p, kPageBytes, LruCache::Origin::kDemand);
+			report_waste(cache, prefetcher);
 			continue;
 		}
+		Outcome outcome = Outcome::kHit;
 		for (u64 p = first; p < last; p++)
-			demand(cache, m, p, kPageBytes);
+			if (demand(cache, m, p, kPageBytes) == Outcome::kMiss)
+				outcome = Outcome::kMiss;
 		m.demand_units += last - first;
+		report_waste(cache, prefetcher);
 
 		out.clear();
+		prefetcher.demanded(outcome);
 		prefetcher.access(first, clamp_u32(last - first), out);
 		for (const Range &pf : out) {
 			const u64 end = sat_add(pf.start, std::min(pf.length, max_prefetch));
@@ -89,21 +103,23 @@ Metrics simulate_object(const std::vector<Request> &requests, u64 cache_bytes, P
 		const u64 id = r.offset / kSectorBytes;
 		m.demand_units++;
 		m.demand_bytes += r.length;
-		demand(cache, m, id, r.length);
+		const Outcome outcome = demand(cache, m, id, r.length);
+		report_waste(cache, prefetcher);
 
 		out.clear();
+		prefetcher.demanded(outcome);
 		prefetcher.access(id, clamp_u32(r.length / kSectorBytes + (r.length % kSectorBytes != 0)), out);
 		// A range is fetched as objects the size of the request that triggered it,
 		// tiling the range: in object semantics a readahead window of four
 		// requests is the next four requests, not one object four times as large.
 		// Ranges no longer than the request (OBL, stride, Leap, correlation) are one
-		// object, as before.
+		// object, as before, and so is a range that names its object (Fetch::kOneObject).
 		const u64 tile = std::max<u64>(1, r.length / kSectorBytes);
 		for (const Range &pf : out) {
 			// A length beyond what fits in 64 bits of bytes cannot fit in any cache.
 			if (pf.length == 0 || pf.length > kU64Max / kSectorBytes)
 				continue;
-			const u64 step = pf.length > tile ? tile : pf.length;
+			const u64 step = pf.length > tile && pf.fetch == Fetch::kTiled ? tile : pf.length;
 			for (u64 off = 0, n = 0; off < pf.length && n < kMaxTiles; off += step, n++) {
 				const u64 bytes = std::min(step, pf.length - off) * kSectorBytes;
 				if (cache.put(pf.start + off, bytes, LruCache::Origin::kPrefetch)) {

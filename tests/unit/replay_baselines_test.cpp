@@ -49,7 +49,7 @@ TEST(ReplayBaseline, NamesRoundTrip)
 {
 	for (Baseline k : aether::ctl::kAllBaselines)
 		EXPECT_EQ(aether::ctl::parse_baseline(aether::ctl::baseline_name(k)), k);
-	EXPECT_FALSE(aether::ctl::parse_baseline("mithril"));
+	EXPECT_FALSE(aether::ctl::parse_baseline("belady"));
 }
 
 TEST(ReplayBaseline, CorePresetsAreTheCoreUnderTheirNames)
@@ -62,7 +62,8 @@ TEST(ReplayBaseline, CorePresetsAreTheCoreUnderTheirNames)
 		EXPECT_STREQ(aether::ctl::baseline_name(baseline), aether::preset_name(preset));
 	}
 	for (Baseline b : {Baseline::kNone, Baseline::kLinux, Baseline::kObl, Baseline::kStride, Baseline::kLeap,
-			   Baseline::kLinuxHft, Baseline::kLinuxGaming, Baseline::kLinuxAdaptive})
+			   Baseline::kMithril, Baseline::kAmp, Baseline::kPg, Baseline::kLinuxHft,
+			   Baseline::kLinuxGaming, Baseline::kLinuxAdaptive})
 		EXPECT_FALSE(aether::ctl::core_preset(b)) << aether::ctl::baseline_name(b);
 }
 

@@ -79,8 +79,9 @@ TEST_F(ReplayCommand, DefaultRunsEveryBaselineInOrder)
 		EXPECT_LE(r.at("accuracy").get<double>(), 1.0);
 		EXPECT_LE(r.at("coverage").get<double>(), 1.0);
 	}
-	EXPECT_EQ(names, (std::vector<std::string>{"none", "linux", "obl", "stride", "leap", "hft", "gaming",
-						   "adaptive", "linux+hft", "linux+gaming", "linux+adaptive"}));
+	EXPECT_EQ(names, (std::vector<std::string>{"none", "linux", "obl", "stride", "leap", "mithril", "amp", "pg",
+						   "hft", "gaming", "adaptive", "linux+hft", "linux+gaming",
+						   "linux+adaptive"}));
 }
 
 TEST_F(ReplayCommand, ObjectModeIsReported)

@@ -120,4 +120,18 @@ TEST(ReplaySimulate, ObjectModePrefetchInsertsOneObject)
 	EXPECT_DOUBLE_EQ(m.hit_ratio(), 0.5);
 }
 
+TEST(ReplaySimulate, ObjectModeFetchesANamedObjectWhole)
+{
+	// 32 sectors after an 8-sector request: tiled, four objects; named, one of 32.
+	ScriptedPrefetcher tiled({{{300, 32}}});
+	const Metrics t = aether::ctl::simulate({read(512 * 100, 4096)}, SimMode::kObject, 1 << 20, tiled);
+	EXPECT_EQ(t.prefetched_units, 4u);
+	ScriptedPrefetcher named({{{300, 32, Fetch::kOneObject}}});
+	const Metrics n = aether::ctl::simulate({read(512 * 100, 4096), read(512 * 308, 4096)}, SimMode::kObject,
+						1 << 20, named);
+	EXPECT_EQ(n.prefetched_units, 1u);
+	EXPECT_EQ(n.prefetched_bytes, 32u * 512);
+	EXPECT_EQ(n.hits, 0u); // 308 would have been the second tile
+}
+
 } // namespace
