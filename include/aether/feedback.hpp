@@ -51,9 +51,11 @@ public:
 		// A range beyond the bounds of all others (a reader's next window, the next
 		// stride target) cannot overlap one; only the rest need a look.
 		const bool apart = !live_ || start + len <= lo_ || start >= hi_;
+		if (pairs_)
+			pairs_ = static_cast<u8>(pairs_ - overlaps(next_));
 		e = FeedbackEntry{start, len, 0, 0, shift, owner, detector};
-		if (overlap_ || !apart)
-			find_overlap();
+		if (!apart)
+			pairs_ = static_cast<u8>(pairs_ + overlaps(next_));
 		next_ = (next_ + 1) % kFeedback;
 		lo_ = live_ ? min(lo_, start) : start;
 		hi_ = live_ ? max(hi_, start + len) : start + len;
@@ -71,7 +73,7 @@ public:
 			return hit;
 		// A reader keeps reading through the range it hit last. When no two ranges
 		// overlap, an access inside that one touches no other.
-		if (!overlap_) {
+		if (!pairs_) {
 			const FeedbackEntry &e = entries_[hot_];
 			if (e.len && a >= e.start && a < end && end <= e.start + e.len) {
 				mark(hot_, a, end, hit);
@@ -93,10 +95,10 @@ public:
 	// Frees entry @i (after the caller has retired it).
 	constexpr void release(u32 i) noexcept
 	{
+		if (pairs_)
+			pairs_ = static_cast<u8>(pairs_ - overlaps(i));
 		entries_[i].len = 0;
 		recompute_bounds();
-		if (overlap_)
-			find_overlap();
 	}
 
 	// True if block @a lies in an outstanding range: it need not be fetched again.
@@ -138,23 +140,18 @@ private:
 			hit.completed |= 1u << i;
 	}
 
-	// Sets overlap_ if any two outstanding ranges overlap. Only runs while they
-	// might: ranges are disjoint for sequential and strided readers.
-	constexpr void find_overlap() noexcept
+	// How many outstanding ranges other than entry @i overlap it (0 if @i is free).
+	// Branch-free: the loop runs on every issue into a crowded table.
+	constexpr u32 overlaps(u32 i) const noexcept
 	{
-		overlap_ = 0;
-		for (u32 i = 0; i < kFeedback; i++) {
-			const FeedbackEntry &x = entries_[i];
-			if (!x.len)
-				continue;
-			for (u32 j = i + 1; j < kFeedback; j++) {
-				const FeedbackEntry &y = entries_[j];
-				if (y.len && x.start < y.start + y.len && y.start < x.start + x.len) {
-					overlap_ = 1;
-					return;
-				}
-			}
+		const FeedbackEntry &x = entries_[i];
+		u32 n = 0;
+		for (u32 j = 0; j < kFeedback; j++) {
+			const FeedbackEntry &y = entries_[j];
+			n += static_cast<u32>((j != i) & (x.len != 0) & (y.len != 0) & (x.start < y.start + y.len) &
+					      (y.start < x.start + x.len));
 		}
+		return n;
 	}
 
 	constexpr void recompute_bounds() noexcept
@@ -175,7 +172,10 @@ private:
 	u8 next_ = 0;
 	u8 live_ = 0;
 	u8 hot_ = 0;     // the entry the last access hit
-	u8 overlap_ = 0; // some two outstanding ranges overlap
+	// How many pairs of outstanding ranges overlap: kept up to date on every issue
+	// and release, one range at a time, so that no update compares all pairs.
+	u8 pairs_ = 0;
+	static_assert(kFeedback * (kFeedback - 1) / 2 <= 255, "pairs_ counts every pair in a u8");
 };
 
 } // namespace aether
