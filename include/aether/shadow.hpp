@@ -30,21 +30,37 @@ public:
 		len_[next_] = len;
 		used_ &= static_cast<u8>(~(1u << next_));
 		next_ = static_cast<u8>((next_ + 1) % kShadow);
+		lo_ = start_[0];
+		hi_ = start_[0] + len_[0];
+		for (u32 i = 1; i < kShadow; i++) {
+			lo_ = start_[i] < lo_ ? start_[i] : lo_;
+			hi_ = start_[i] + len_[i] > hi_ ? start_[i] + len_[i] : hi_;
+		}
 	}
 
 	// Marks every remembered range that [a, a + len) overlaps as used.
 	constexpr void demand(u64 a, u32 len) noexcept
 	{
+		// Without branches: which ranges a random access overlaps cannot be
+		// predicted, and every access runs this. An empty slot is [0, 0), which
+		// nothing overlaps.
 		const u64 end = a + len;
+		// A reader the other detectors follow moves away from the ranges recorded
+		// before they took it over: one compare settles it.
+		if (a >= hi_ || end <= lo_)
+			return;
+		u32 hit = 0;
 		for (u32 i = 0; i < kShadow; i++)
-			if (len_[i] && a < start_[i] + len_[i] && end > start_[i])
-				used_ |= static_cast<u8>(1u << i);
+			hit |= static_cast<u32>((a < start_[i] + len_[i]) & (end > start_[i])) << i;
+		used_ |= static_cast<u8>(hit);
 	}
 
 private:
 	static_assert(kShadow <= 8, "used_ holds one bit per slot");
 	u64 start_[kShadow] = {};
 	u32 len_[kShadow] = {};
+	u64 lo_ = 0; // bounds of every range remembered (an empty slot is [0, 0))
+	u64 hi_ = 0;
 	u8 used_ = 0; // bit i: range i was used
 	u8 next_ = 0; // the slot the next range takes
 };
