@@ -4,6 +4,7 @@
 #include "replay/baselines.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "aether/types.hpp"
 #include "replay/amp.hpp"
@@ -152,89 +153,68 @@ private:
 
 } // namespace
 
+namespace {
+
+// What runs a baseline: one of the prefetchers in this directory, the core alone, or
+// Linux's readahead with aether.ko running the core.
+enum class Family { kSimple, kCore, kLinuxCore };
+
+struct Info {
+	Baseline baseline;
+	const char *name;
+	Family family;
+	Preset preset; // the core's preset, for kCore and kLinuxCore
+};
+
+// Every baseline's name and family, in kAllBaselines' order.
+constexpr Info kInfo[] = {
+	{Baseline::kNone, "none", Family::kSimple, Preset::kAdaptive},
+	{Baseline::kLinux, "linux", Family::kSimple, Preset::kAdaptive},
+	{Baseline::kObl, "obl", Family::kSimple, Preset::kAdaptive},
+	{Baseline::kStride, "stride", Family::kSimple, Preset::kAdaptive},
+	{Baseline::kLeap, "leap", Family::kSimple, Preset::kAdaptive},
+	{Baseline::kMithril, "mithril", Family::kSimple, Preset::kAdaptive},
+	{Baseline::kAmp, "amp", Family::kSimple, Preset::kAdaptive},
+	{Baseline::kPg, "pg", Family::kSimple, Preset::kAdaptive},
+	{Baseline::kHft, "hft", Family::kCore, Preset::kHft},
+	{Baseline::kGaming, "gaming", Family::kCore, Preset::kGaming},
+	{Baseline::kAdaptive, "adaptive", Family::kCore, Preset::kAdaptive},
+	{Baseline::kLinuxHft, "linux+hft", Family::kLinuxCore, Preset::kHft},
+	{Baseline::kLinuxGaming, "linux+gaming", Family::kLinuxCore, Preset::kGaming},
+	{Baseline::kLinuxAdaptive, "linux+adaptive", Family::kLinuxCore, Preset::kAdaptive},
+};
+static_assert(std::size(kInfo) == std::size(kAllBaselines), "every baseline has its line");
+
+constexpr const Info &info(Baseline baseline)
+{
+	for (const Info &i : kInfo)
+		if (i.baseline == baseline)
+			return i;
+	return kInfo[0];
+}
+
+// The preset @baseline runs the core with, when its family is @family.
+std::optional<Preset> preset_in(Baseline baseline, Family family)
+{
+	const Info &i = info(baseline);
+	return i.family == family ? std::optional<Preset>(i.preset) : std::nullopt;
+}
+
+} // namespace
+
 std::optional<Preset> core_preset(Baseline baseline)
 {
-	switch (baseline) {
-	case Baseline::kHft:
-		return Preset::kHft;
-	case Baseline::kGaming:
-		return Preset::kGaming;
-	case Baseline::kAdaptive:
-		return Preset::kAdaptive;
-	case Baseline::kNone:
-	case Baseline::kLinux:
-	case Baseline::kObl:
-	case Baseline::kStride:
-	case Baseline::kLeap:
-	case Baseline::kMithril:
-	case Baseline::kAmp:
-	case Baseline::kPg:
-	case Baseline::kLinuxHft:
-	case Baseline::kLinuxGaming:
-	case Baseline::kLinuxAdaptive:
-		break;
-	}
-	return std::nullopt;
+	return preset_in(baseline, Family::kCore);
 }
 
 std::optional<Preset> linux_core_preset(Baseline baseline)
 {
-	switch (baseline) {
-	case Baseline::kLinuxHft:
-		return Preset::kHft;
-	case Baseline::kLinuxGaming:
-		return Preset::kGaming;
-	case Baseline::kLinuxAdaptive:
-		return Preset::kAdaptive;
-	case Baseline::kNone:
-	case Baseline::kLinux:
-	case Baseline::kObl:
-	case Baseline::kStride:
-	case Baseline::kLeap:
-	case Baseline::kMithril:
-	case Baseline::kAmp:
-	case Baseline::kPg:
-	case Baseline::kHft:
-	case Baseline::kGaming:
-	case Baseline::kAdaptive:
-		break;
-	}
-	return std::nullopt;
+	return preset_in(baseline, Family::kLinuxCore);
 }
 
 const char *baseline_name(Baseline baseline)
 {
-	if (const std::optional<Preset> preset = core_preset(baseline))
-		return preset_name(*preset);
-	switch (baseline) {
-	case Baseline::kNone:
-		return "none";
-	case Baseline::kLinux:
-		return "linux";
-	case Baseline::kObl:
-		return "obl";
-	case Baseline::kStride:
-		return "stride";
-	case Baseline::kLeap:
-		return "leap";
-	case Baseline::kMithril:
-		return "mithril";
-	case Baseline::kAmp:
-		return "amp";
-	case Baseline::kPg:
-		return "pg";
-	case Baseline::kLinuxHft:
-		return "linux+hft";
-	case Baseline::kLinuxGaming:
-		return "linux+gaming";
-	case Baseline::kLinuxAdaptive:
-		return "linux+adaptive";
-	case Baseline::kHft:
-	case Baseline::kGaming:
-	case Baseline::kAdaptive:
-		break;
-	}
-	return "?";
+	return info(baseline).name;
 }
 
 std::optional<Baseline> parse_baseline(std::string_view name)
