@@ -107,6 +107,14 @@ private:
 	bool emit(StreamState &s, Sink &sink, Action a, u64 start, u32 len, Q16 conf, u8 owner,
 		  Detector detector) noexcept;
 	bool sure(Detector detector, Q16 conf) const noexcept { return conf >= threshold(detector); }
+	// The sign of used / issued - target_accuracy, without a division: both sides in
+	// Q16. The one comparison behind thresholds, window halving and the lookahead.
+	int against_target(u64 used, u64 issued) const noexcept
+	{
+		const u64 lhs = used << Q16::kFracBits;
+		const u64 rhs = issued * static_cast<u64>(params_.target_accuracy.raw());
+		return lhs < rhs ? -1 : lhs > rhs ? 1 : 0;
+	}
 	void readahead_forward(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf, Sink &sink) noexcept;
 	void readahead_backward(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf, Sink &sink) noexcept;
 	void stride(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf, Sink &sink) noexcept;
@@ -394,7 +402,7 @@ inline void Predictor::next(StreamState &s, u64 a, u32 len, Sink &sink) noexcept
 		adapt(Detector::kNext, old.used ? old.len : 0, old.len);
 	const Recent &r = recent_[static_cast<u8>(Detector::kNext)];
 	// Silent until the shadow has shown its worth: no guess on a fresh stream.
-	if (!r.issued || (r.used << Q16::kFracBits) < r.issued * static_cast<u64>(params_.target_accuracy.raw()))
+	if (!r.issued || against_target(r.used, r.issued) < 0)
 		return;
 	if (!s.feedback.outstanding(start))
 		emit(s, sink, Action::kPrefetch, start, n, Q16::from_ratio(r.used, r.issued), kOwnerNone,
@@ -429,7 +437,7 @@ inline void Predictor::retire(StreamState &s, const FeedbackEntry &e) noexcept
 	// accuracy, the same bar the thresholds adapt to, so that windows and thresholds
 	// do not pull in different directions.
 	if (e.owner < kTrackers &&
-	    (u64{e.used} << Q16::kFracBits) < u64{e.len} * static_cast<u64>(params_.target_accuracy.raw())) {
+	    against_target(e.used, e.len) < 0) {
 		Tracker &t = s.trackers[e.owner];
 		const u32 floor = t.pattern == Pattern::kStride ? 1 : params_.min_window;
 		t.window = max<u32>(t.window / 2, floor);
@@ -444,12 +452,10 @@ inline void Predictor::adapt(Detector detector, u32 used, u32 issued) noexcept
 	// and leave a detector's accuracy stuck.
 	r.used = r.used - r.used / 32 + (u64{min(used, issued)} << 8);
 	r.issued = r.issued - r.issued / 32 + (u64{issued} << 8);
-	// used / issued against the target without a division: both sides in Q16.
-	const u64 lhs = r.used << Q16::kFracBits;
-	const u64 rhs = r.issued * static_cast<u64>(params_.target_accuracy.raw());
-	if (lhs < rhs)
+	const int sign = against_target(r.used, r.issued);
+	if (sign < 0)
 		threshold = threshold + params_.threshold_step;
-	else if (lhs > rhs)
+	else if (sign > 0)
 		threshold = threshold - params_.threshold_step;
 	threshold = clamp(threshold, params_.threshold_min, params_.threshold_max);
 }
