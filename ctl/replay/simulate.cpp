@@ -92,6 +92,34 @@ Metrics simulate_block(const std::vector<Request> &requests, u64 cache_bytes, Pr
 // At most this many objects are made from one prefetch range in object mode.
 constexpr u64 kMaxTiles = 64;
 
+// Where object mode puts the objects of a prefetched range: every @step sectors,
+// from offset @first into the range.
+struct Tiles {
+	u64 first;
+	u64 step;
+};
+
+// The objects of a Fetch::kTiled range are the requests that would read it: requests
+// the size of the one at @id (@sectors long), laid end to end from it. So a window
+// ahead of the request is tiled from the request's end, and one behind it is tiled
+// down from its start. A window that began elsewhere, at a frontier left by earlier
+// requests of another size, would otherwise be cut at ids no request starts at. A
+// range that overlaps the request, a range no longer than one request, and a
+// Fetch::kOneObject range are tiled from their own start.
+Tiles tile(const Range &pf, u64 id, u64 sectors)
+{
+	if (pf.fetch == Fetch::kOneObject || pf.length <= sectors)
+		return {0, pf.length};
+	const u64 end = sat_add(id, sectors);
+	if (pf.start >= end) {
+		const u64 gap = (pf.start - end) % sectors;
+		return {gap ? sectors - gap : 0, sectors};
+	}
+	if (pf.start + pf.length <= id)
+		return {(id - pf.start) % sectors, sectors};
+	return {0, sectors};
+}
+
 // Object mode, as libCacheSim: every request is a get of object id = start LBN, sized
 // by the request, and goes to the prefetcher in sectors.
 Metrics simulate_object(const std::vector<Request> &requests, u64 cache_bytes, Prefetcher &prefetcher)
@@ -114,14 +142,14 @@ Metrics simulate_object(const std::vector<Request> &requests, u64 cache_bytes, P
 		// requests is the next four requests, not one object four times as large.
 		// Ranges no longer than the request (OBL, stride, Leap, correlation) are one
 		// object, as before, and so is a range that names its object (Fetch::kOneObject).
-		const u64 tile = std::max<u64>(1, r.length / kSectorBytes);
+		const u64 sectors = std::max<u64>(1, r.length / kSectorBytes);
 		for (const Range &pf : out) {
 			// A length beyond what fits in 64 bits of bytes cannot fit in any cache.
 			if (pf.length == 0 || pf.length > kU64Max / kSectorBytes)
 				continue;
-			const u64 step = pf.length > tile && pf.fetch == Fetch::kTiled ? tile : pf.length;
-			for (u64 off = 0, n = 0; off < pf.length && n < kMaxTiles; off += step, n++) {
-				const u64 bytes = std::min(step, pf.length - off) * kSectorBytes;
+			const Tiles t = tile(pf, id, sectors);
+			for (u64 off = t.first, n = 0; off < pf.length && n < kMaxTiles; off += t.step, n++) {
+				const u64 bytes = std::min(t.step, pf.length - off) * kSectorBytes;
 				if (cache.put(pf.start + off, bytes, LruCache::Origin::kPrefetch)) {
 					m.prefetched_units++;
 					m.prefetched_bytes += bytes;

@@ -134,4 +134,21 @@ TEST(ReplaySimulate, ObjectModeFetchesANamedObjectWhole)
 	EXPECT_EQ(n.hits, 0u); // 308 would have been the second tile
 }
 
+TEST(ReplaySimulate, ObjectModeTilesAWindowFromTheRequestItFollows)
+{
+	// After 8-sector requests at 0 and 8, a window from a frontier at 20 that earlier
+	// requests of another size left: the next requests start at 24, 32, 40, so those
+	// are its objects, not 20, 28, 36. Without the anchoring, all three miss.
+	ScriptedPrefetcher ahead({{}, {{20, 32}}});
+	const Metrics a = aether::ctl::simulate({read(0, 4096), read(512 * 8, 4096), read(512 * 24, 4096),
+						 read(512 * 32, 4096), read(512 * 40, 4096)},
+						SimMode::kObject, 1 << 20, ahead);
+	EXPECT_EQ(a.prefetch_hits, 3u);
+	// Behind a request at 100, a window [58, 100) is tiled down from 100: 92, 84, ...
+	ScriptedPrefetcher behind({{{58, 42}}});
+	const Metrics b = aether::ctl::simulate({read(512 * 100, 4096), read(512 * 92, 4096), read(512 * 84, 4096)},
+						SimMode::kObject, 1 << 20, behind);
+	EXPECT_EQ(b.prefetch_hits, 2u);
+}
+
 } // namespace
