@@ -58,7 +58,7 @@
 
 static unsigned int streams = 128;
 module_param(streams, uint, 0444);
-MODULE_PARM_DESC(streams, "Streams tracked per CPU: a power of two in 8..65536, about 0.9 KiB each (default 128)");
+MODULE_PARM_DESC(streams, "Streams tracked per CPU: a power of two in 8..65536, about 1 KiB each (default 128)");
 
 struct aether_hook_cpu {
 	struct aether_core_cpu *core;

@@ -11,6 +11,15 @@
 // useful detector measured as useless (webserver 61.1 % hits with 8, 62.6 % with 16;
 // cloudphysics in object mode 70.4 % and 71.7 %). The lengths are 16-bit so that 16
 // slots cost what 11 full ones would.
+//
+// Reach comes from sampling, as in set-sampled shadow tags: only ranges whose start
+// hashes into one sixteenth of the hash space are remembered, so each waits for
+// about kShadow << kSamplingBits later ranges, and the accuracy of the sample is that of
+// the whole. The whole could not be afforded: 256 exact ranges are 2.5 KiB a stream.
+// The price is learning time: the first range is judged some 270 ranges in.
+// Measured on the real traces (replay-gaps, 16M): without sampling mysql got 36.2 %
+// and webserver 62.6 %; sampling 1 in 16, 38.4 % and 67.0 %. 1 in 4 gained less,
+// and 1 in 64 learnt too slowly for mysql's 7,187 reads.
 #pragma once
 
 #include "aether/types.hpp"
@@ -18,6 +27,8 @@
 namespace aether {
 
 inline constexpr u32 kShadow = 16;
+// One range in 2^kSamplingBits is remembered.
+inline constexpr u32 kSamplingBits = 4;
 
 // One range leaving the shadow: how long it was and whether an access used it.
 struct ShadowSample {
@@ -27,10 +38,15 @@ struct ShadowSample {
 
 class Shadow {
 public:
-	// Remembers [start, start + len), len capped at 65535. If every slot is taken, the
-	// oldest range is returned through @evicted (len != 0).
+	// Remembers [start, start + len), len capped at 65535, if @start is sampled(). If
+	// every slot is taken, the oldest range is returned through @evicted (len != 0);
+	// otherwise, and for a start not sampled, evicted->len is 0.
 	constexpr void record(u64 start, u32 len, ShadowSample *evicted) noexcept
 	{
+		if (!sampled(start)) {
+			*evicted = ShadowSample{};
+			return;
+		}
 		*evicted = ShadowSample{len_[next_], static_cast<u8>((used_ >> next_) & 1)};
 		start_[next_] = start;
 		len_[next_] = static_cast<u16>(len < 0xffff ? len : 0xffff);
@@ -61,7 +77,16 @@ public:
 		used_ |= static_cast<u16>(hit);
 	}
 
+	// Whether a range starting at @start is one the shadow remembers. The top bits
+	// of a Fibonacci hash depend on every bit of the start, so strides and
+	// alignments do not bias the sample.
+	static constexpr bool sampled(u64 start) noexcept
+	{
+		return (start * 0x9E3779B97F4A7C15ull) >> (64 - kSamplingBits) == 0;
+	}
+
 private:
+	static_assert(kSamplingBits >= 1 && kSamplingBits < 64, "a shift the hash can take");
 	static_assert(kShadow <= 16, "used_ holds one bit per slot");
 	u64 start_[kShadow] = {};
 	u16 len_[kShadow] = {};

@@ -67,4 +67,32 @@ TEST(Next, AFreshStreamGuessesNothing)
 		EXPECT_EQ(p.access(s, (rng() % (1ull << 30)) * 64, 2, d, kMaxDecisions), 0u) << i;
 }
 
+TEST(Next, LearnsNeighboursReadManyReadsLater)
+{
+	CorrelationTableN<64> corr;
+	Predictor p(preset_params(Preset::kAdaptive), corr);
+	StreamState s{};
+	Decision d[kMaxDecisions];
+	XorShift rng{13};
+	// Each random read's neighbour is read 50 rounds (100 reads) later, as when
+	// many readers interleave: far past the shadow's 16 slots, within its sample's
+	// reach. Half of all neighbours are read, so the detector pays.
+	constexpr u32 kDelay = 50;
+	u64 pending[kDelay] = {};
+	u32 fetched_neighbour = 0, rounds = 0;
+	for (u32 i = 0; i < 8000; i++) {
+		const u64 a = (rng() % (1ull << 30)) * 64;
+		const size_t n = p.access(s, a, 2, d, kMaxDecisions);
+		if (i >= 6000) {
+			rounds++;
+			fetched_neighbour += fetches(d, n, a + 2);
+		}
+		const u64 nb = pending[i % kDelay];
+		if (nb)
+			p.access(s, nb, 2, d, kMaxDecisions);
+		pending[i % kDelay] = a + 2;
+	}
+	EXPECT_GT(fetched_neighbour, rounds * 9 / 10);
+}
+
 } // namespace

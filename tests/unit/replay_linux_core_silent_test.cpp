@@ -14,11 +14,13 @@ using namespace aether::ctl;
 
 namespace {
 
-// Uniform random reads of 1 to 4 pages over 4 TiB, every tenth followed by the read
-// right after it: Linux opens a window on each such pair. The core may try a window
-// or a neighbour at first, but nothing it fetches is ever used, so its detectors'
-// thresholds rise and it falls silent; the second half of the stream is where it
-// decides nothing.
+// Uniform random reads of 1 to 4 pages over 4 TiB, every twentieth followed by the
+// read right after it: Linux opens a window on each such pair. The core may try a
+// window or a neighbour at first, but nothing it fetches is ever used, so its
+// detectors' thresholds rise and it falls silent; the second half of the stream is
+// where it decides nothing. One neighbour in twenty is a quarter of the lowest
+// preset target (gaming's 1/5): kNext judges itself on a sample of ranges, and a rate
+// near its target would open it now and then by chance.
 constexpr int kReads = 10000;
 
 std::vector<std::pair<u64, u32>> random_with_pairs()
@@ -31,7 +33,7 @@ std::vector<std::pair<u64, u32>> random_with_pairs()
 		const u64 a = page(rng);
 		const u32 n = len(rng);
 		v.push_back({a, n});
-		if (i % 10 == 0)
+		if (i % 20 == 0)
 			v.push_back({a + n, n});
 	}
 	return v;
@@ -65,7 +67,7 @@ TEST(ReplayLinuxCore, SilentCoreLeavesLinuxAsItIs)
 			ASSERT_EQ(got, want) << baseline_name(b) << ", access " << i;
 			windows += want.size();
 		}
-		EXPECT_GT(windows, 400u) << baseline_name(b); // about one per sequential pair
+		EXPECT_GT(windows, 200u) << baseline_name(b); // about one per sequential pair
 	}
 }
 
