@@ -80,32 +80,56 @@ Cache::Slot *Cache::claim(uint64_t block)
 	return nullptr;
 }
 
-Cache::ReadResult Cache::read(uint64_t block, uint32_t count, char *dst, Waiter w)
+Cache::ReadResult Cache::read(uint64_t off, uint32_t len, char *dst, Waiter w)
 {
+	const uint64_t block = off >> kCacheBlockShift;
+	const uint64_t end = off + len;
+	const uint32_t count = static_cast<uint32_t>(((end + kCacheBlock - 1) >> kCacheBlockShift) - block);
 	std::lock_guard lock(mu_);
 	const Slot *filling = nullptr;
+	bool absent = false;
+	uint32_t lo = count, hi = 0; // the blocks not valid: [lo, hi)
 	for (uint32_t i = 0; i < count; i++) {
 		const Slot *s = find(block + i);
+		if (s && s->state == kValid)
+			continue;
+		lo = std::min(lo, i);
+		hi = i + 1;
 		if (!s)
-			return {Lookup::kMiss, 0, epoch_};
-		if (s->state == kFilling && !filling)
+			absent = true;
+		else if (!filling)
 			filling = s;
 	}
-	if (filling) {
+	if (!absent && filling) {
 		fills_[filling->fill].waiters.push_back(w);
-		return {Lookup::kWait, filling->fill, 0};
+		return {Lookup::kWait, filling->fill, 0, 0, 0};
 	}
+	// Everything outside [lo, hi) is valid: copy out its part of the request now. A
+	// miss is read from the backend whether or not a fill covers part of it, so
+	// nothing waits.
+	uint32_t hits = 0;
 	for (uint32_t i = 0; i < count; i++) {
+		if (i == lo) {
+			i = hi - 1;
+			continue;
+		}
 		Slot &s = *find(block + i);
-		std::memcpy(dst + size_t{i} * kCacheBlock, data(s), kCacheBlock);
+		const uint64_t b0 = (block + i) << kCacheBlockShift;
+		const uint64_t from = std::max(off, b0), to = std::min(end, b0 + kCacheBlock);
+		std::memcpy(dst + (from - off), data(s) + (from - b0), to - from);
 		s.ref = 1;
+		hits++;
 		if (s.prefetched) {
 			s.prefetched = 0;
 			ctr_->add(Stat::kPrefetchUsed);
 		}
 	}
-	ctr_->add(Stat::kHitBlocks, count);
-	return {Lookup::kHit, 0, 0};
+	ctr_->add(Stat::kHitBlocks, hits);
+	if (!absent)
+		return {Lookup::kHit, 0, 0, 0, 0};
+	const uint64_t from = std::max(off, (block + lo) << kCacheBlockShift);
+	const uint64_t to = std::min(end, (block + hi) << kCacheBlockShift);
+	return {Lookup::kMiss, 0, epoch_, from, static_cast<uint32_t>(to - from)};
 }
 
 unsigned Cache::reserve(uint64_t block, uint32_t count, Fill *out, unsigned max_new)

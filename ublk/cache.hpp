@@ -41,12 +41,18 @@ public:
 	enum class Lookup : uint8_t {
 		kHit,  // every block was valid: the data was copied out
 		kWait, // none missing, some filling: the waiter was parked on fill *fill
-		kMiss, // some block is absent: read the backend
+		kMiss, // some block is absent: read the backend for [part_off, part_off + part_len)
 	};
 	struct ReadResult {
 		Lookup how;
 		uint32_t fill;  // kWait: the fill the waiter was parked on
 		uint64_t epoch; // kMiss: the write epoch, for populate()
+		// kMiss: the bytes of the request the backend must read, from the first
+		// block not valid to the last. The valid blocks on either side were copied
+		// out, so a request that a readahead window covers in part reads only the
+		// rest.
+		uint64_t part_off;
+		uint32_t part_len;
 	};
 
 	// One prefetch fill the caller is to issue: read the device range [block,
@@ -70,9 +76,12 @@ public:
 	bool enabled() const { return nsets_ != 0; }
 	uint64_t bytes() const { return uint64_t{nsets_} * kWays * kCacheBlock; }
 
-	// Demand read of blocks [block, block + count) into @dst. On kWait, @w is parked on
-	// the fill reported; fill_done() hands it back.
-	ReadResult read(uint64_t block, uint32_t count, char *dst, Waiter w);
+	// Demand read of the device's bytes [off, off + len) into @dst, from the blocks
+	// that cover them: a request need not be aligned to blocks (ext4 with 1 KiB
+	// blocks, 512-byte direct I/O). On kWait, @w is parked on the fill reported;
+	// fill_done() hands it back. On kMiss, the bytes outside the part reported are
+	// in @dst already and their blocks count as hits.
+	ReadResult read(uint64_t off, uint32_t len, char *dst, Waiter w);
 
 	// Reserves slots for the absent blocks of [block, block + count), as fills of at
 	// most kMaxFill blocks and at most @max_new fills, written to @out. Blocks valid

@@ -124,6 +124,7 @@ struct TagState {
 	uint32_t token;    // a write, discard or write-zeroes: its registration with the cache
 	bool populate;     // a read that missed: install its data when it lands
 	bool backend;      // a read sent to the target
+	iovec part;        // a read the cache held in part: where the rest is read to
 };
 
 // Whether @op changes the device's blocks, and so registers with the cache.
@@ -139,11 +140,16 @@ uint64_t now_ns()
 	return uint64_t(ts.tv_sec) * 1000000000 + uint64_t(ts.tv_nsec);
 }
 
-// Whether a request covers whole 4 KiB blocks, as the cache holds them.
-bool block_aligned(const ublksrv_io_desc &iod)
+// Installs in @cache the blocks that read @iod, whose data is in @buf, covered whole:
+// a block it covered in part is not known whole.
+void populate(Cache &cache, const ublksrv_io_desc &iod, const char *buf, uint64_t epoch)
 {
-	constexpr uint32_t kSectors = kCacheBlock >> 9;
-	return iod.start_sector % kSectors == 0 && iod.nr_sectors % kSectors == 0;
+	const uint64_t off = iod.start_sector << 9;
+	const uint64_t end = off + (uint64_t{iod.nr_sectors} << 9);
+	const uint64_t first = (off + kCacheBlock - 1) >> kCacheBlockShift;
+	const uint64_t last = end >> kCacheBlockShift;
+	if (last > first)
+		cache.populate(first, static_cast<uint32_t>(last - first), buf + ((first << kCacheBlockShift) - off), epoch);
 }
 
 // One queue's serving loop and what it keeps.
@@ -171,6 +177,8 @@ private:
 	void start_request(uint16_t tag);
 	int read_request(uint16_t tag, const ublksrv_io_desc &iod);
 	void resume_read(uint16_t tag);
+	int read_part(uint16_t tag, const ublksrv_io_desc &iod, uint32_t skip, uint32_t len);
+	void part_landed(uint16_t tag, int res);
 	void finish(uint16_t tag, int result);
 	void prefetch(const ublksrv_io_desc &iod);
 	void fill_landed(uint32_t id, int res);
@@ -218,6 +226,8 @@ int Loop::run()
 			case Origin::kCache:
 				if (ud.op == kCacheFill)
 					fill_landed(ud.cookie, cqe->res);
+				else if (ud.op == kCachePart)
+					part_landed(ud.tag, cqe->res);
 				else
 					resume_read(ud.tag);
 				break;
@@ -275,26 +285,62 @@ void Loop::start_request(uint16_t tag)
 int Loop::read_request(uint16_t tag, const ublksrv_io_desc &iod)
 {
 	TagState &ts = tags_[tag];
-	if (d_.cache.enabled() && block_aligned(iod)) {
-		const uint64_t block = iod.start_sector >> (kCacheBlockShift - 9);
-		const uint32_t count = iod.nr_sectors >> (kCacheBlockShift - 9);
-		const Cache::ReadResult r = d_.cache.read(block, count, static_cast<char *>(q_.bufs[tag]), {s_.qid, tag});
+	if (d_.cache.enabled()) {
+		const uint64_t off = iod.start_sector << 9;
+		const uint32_t len = iod.nr_sectors << 9;
+		const Cache::ReadResult r = d_.cache.read(off, len, static_cast<char *>(q_.bufs[tag]), {s_.qid, tag});
 		switch (r.how) {
 		case Cache::Lookup::kHit:
 			d_.stats->add(Stat::kCacheHits);
-			return static_cast<int>(iod.nr_sectors << 9);
+			return static_cast<int>(len);
 		case Cache::Lookup::kWait:
 			d_.stats->add(Stat::kCacheWaits);
 			return kPending;
 		case Cache::Lookup::kMiss:
 			ts.epoch = r.epoch;
 			ts.populate = true;
+			if (r.part_len < len)
+				return read_part(tag, iod, static_cast<uint32_t>(r.part_off - off), r.part_len);
 			break;
 		}
 	}
 	ts.backend = true;
 	const int ret = t_.ops->queue_io(t_, q_, tag, iod);
 	return ret == 0 ? kPending : ret;
+}
+
+// Reads @len bytes of read @tag, from @skip bytes into it, from the backend into
+// their place in the tag's buffer: the part the cache lacked, which copied in the
+// rest. Returns kPending, or -errno if nothing was queued.
+int Loop::read_part(uint16_t tag, const ublksrv_io_desc &iod, uint32_t skip, uint32_t len)
+{
+	TagState &ts = tags_[tag];
+	ts.part = {static_cast<char *>(q_.bufs[tag]) + skip, len};
+	const uint64_t off = (iod.start_sector << 9) + skip;
+	const int ret = t_.ops->read_into(t_, q_.ring, off, &ts.part, 1, pack({tag, kCachePart, Origin::kCache, 0}));
+	return ret == 0 ? kPending : ret;
+}
+
+// The backend read of the part of @tag the cache lacked ended with @res. A short
+// read (the backing file shrank, or a signal) sends the whole request to the target,
+// which finishes or fails it as it would any read.
+void Loop::part_landed(uint16_t tag, int res)
+{
+	TagState &ts = tags_[tag];
+	if (res > 0)
+		d_.stats->add(Stat::kBackendReadBytes, static_cast<uint64_t>(res));
+	if (res < 0) {
+		finish(tag, res);
+		return;
+	}
+	if (static_cast<size_t>(res) < ts.part.iov_len) {
+		ts.backend = true;
+		const int ret = t_.ops->queue_io(t_, q_, tag, descs_[tag]);
+		if (ret != 0)
+			finish(tag, ret);
+		return;
+	}
+	finish(tag, static_cast<int>(descs_[tag].nr_sectors << 9));
 }
 
 // Serves read @tag again now that the fill it waited for has landed.
@@ -316,8 +362,7 @@ void Loop::finish(uint16_t tag, int result)
 		if (ts.backend && result > 0)
 			d_.stats->add(Stat::kBackendReadBytes, static_cast<uint64_t>(result));
 		if (ts.populate && result > 0)
-			d_.cache.populate(iod.start_sector >> (kCacheBlockShift - 9), iod.nr_sectors >> (kCacheBlockShift - 9),
-					  buf, ts.epoch);
+			populate(d_.cache, iod, buf, ts.epoch);
 		d_.stats->add_read_latency(now_ns() - ts.start_ns);
 	} else if (op == UBLK_IO_OP_WRITE && result > 0) {
 		d_.stats->add(Stat::kBackendWriteBytes, static_cast<uint64_t>(result));

@@ -17,6 +17,7 @@ enum class Origin : uint8_t {
 enum CacheOp : uint8_t {
 	kCacheFill = 0, // cookie: the fill's id
 	kCacheWake = 1, // tag: a read parked on a fill that has landed
+	kCachePart = 2, // tag: the blocks of a read that the cache lacked, read from the backend
 };
 
 // An op no completion handler acts on: the injected-latency timeouts linked before

@@ -55,7 +55,7 @@ struct CacheTest : ::testing::Test {
 	// Reads blocks [b, b + n) into buf; a fill it waits for is left in fill_id.
 	Cache::Lookup read(uint64_t b, uint32_t n)
 	{
-		const Cache::ReadResult r = cache.read(b, n, buf.data(), {0, 7});
+		const Cache::ReadResult r = cache.read(b * kCacheBlock, n * kCacheBlock, buf.data(), {0, 7});
 		fill_id = r.fill;
 		return r.how;
 	}
