@@ -5,6 +5,14 @@
 #   AETHER_VM_MEM      guest memory in MiB (default 2048)
 #   AETHER_VM_CPUS     guest vCPUs (default 2)
 #   AETHER_VM_TCG_THREAD  single (default) or multi; see vm_qemu_cmd
+#   AETHER_VM_CLOCK    real (default) or virtual. Virtual is QEMU's
+#                      -icount shift=0,sleep=off: guest time is the guest's
+#                      instructions at 1 ns each, plus the devices' own modelled
+#                      delays, with idle time skipped. Figures then compare designs
+#                      on instruction cost and latency, and host load cannot move
+#                      them; TCG's real clock makes guest CPU 50-100x slower than
+#                      hardware while device delays stay real. Slower in wall time
+#                      for busy guests, so tests stay on real.
 #   AETHER_VM_NOBUILD  set to 1 to skip the `make vm-ready` these tools start with
 #   AETHER_VM_VERBOSE  set to 1 to print the kernel's boot messages
 #   AETHER_VM_APPEND   more kernel command-line words, e.g. slub_debug=FZPU to hunt
@@ -32,6 +40,15 @@ vm_prepare() {
 		[ -r "$f" ] || vm_die "$f is missing: run 'make'"
 	done
 	command -v qemu-system-x86_64 >/dev/null || vm_die "qemu-system-x86_64 is missing: run 'make deps'"
+	case "${AETHER_VM_CLOCK:-real}" in
+	real) ;;
+	virtual)
+		# icount counts one vCPU's instructions at a time.
+		[ "${AETHER_VM_TCG_THREAD:-single}" = single ] ||
+			vm_die "AETHER_VM_CLOCK=virtual needs AETHER_VM_TCG_THREAD=single"
+		;;
+	*) vm_die "AETHER_VM_CLOCK is '$AETHER_VM_CLOCK'; use real or virtual" ;;
+	esac
 	mkdir -p "$vm_build/vm/jobs"
 	vm_jobdir=$(mktemp -d "$vm_build/vm/jobs/job.XXXXXX")
 	vm_job=$vm_jobdir/job.sh
@@ -77,6 +94,7 @@ vm_qemu_cmd() {
 	printf '%s\n' qemu-system-x86_64 \
 		-nodefaults -no-user-config -no-reboot \
 		-machine pc -accel "tcg,thread=${AETHER_VM_TCG_THREAD:-single}" -cpu max \
+		$([ "${AETHER_VM_CLOCK:-real}" = virtual ] && printf '%s\n' -icount shift=0,sleep=off) \
 		-smp "${AETHER_VM_CPUS:-2}" -m "${AETHER_VM_MEM:-2048}" \
 		-display none -monitor none -serial "$serial" \
 		-kernel "$vm_kernel" -initrd "$vm_initrd" \
