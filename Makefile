@@ -101,8 +101,9 @@ vm-ready: module user
 test: deps-auto
 	@scripts/test.sh
 
+# The demo compares timings, so it runs on the instruction clock (tests/vm/run --help).
 run: vm-ready
-	@AETHER_VM_NOBUILD=1 tests/vm/run scripts/demo.sh
+	@AETHER_VM_NOBUILD=1 AETHER_VM_CLOCK=$${AETHER_VM_CLOCK:-virtual} tests/vm/run scripts/demo.sh
 
 vm: vm-ready
 	@AETHER_VM_NOBUILD=1 tests/vm/shell

@@ -38,7 +38,11 @@ for p in seq stride:2 stride:4 stride:16 reverse random:7; do
 	done
 	echo "$row"
 done
-echo "(QEMU TCG: throughput is the emulator's, sync_misses are the kernel's)"
+if [ "${AETHER_VM_CLOCK:-real}" = virtual ]; then
+	echo "(virtual clock: guest instructions at 1 ns each plus the disk's delays; sync_misses are the kernel's)"
+else
+	echo "(QEMU TCG, real clock: throughput is the emulator's, sync_misses are the kernel's)"
+fi
 echo
 echo "== aether-ctl stats"
 aether-ctl stats

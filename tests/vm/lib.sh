@@ -67,6 +67,8 @@ vm_write_job() {
 		echo "# Written by tests/vm/lib.sh; run by the VM's /init inside the chroot."
 		printf 'export AETHER_ROOT=%q AETHER_BUILD=%q TERM=%q\n' "$vm_top" "$vm_build" "${TERM:-linux}"
 		printf 'export AETHER_TEST_TIMEOUT=%q\n' "${AETHER_TEST_TIMEOUT:-120}"
+		# Which clock times the guest, for scripts that report timings.
+		printf 'export AETHER_VM_CLOCK=%q\n' "${AETHER_VM_CLOCK:-real}"
 		printf 'exec %q' "$vm_top/tests/vm/guest"
 		printf ' %q' "$@"
 		echo
