@@ -17,6 +17,7 @@
 #   AETHER_VM_VERBOSE  set to 1 to print the kernel's boot messages
 #   AETHER_VM_APPEND   more kernel command-line words, e.g. slub_debug=FZPU to hunt
 #                      memory corruption
+# AETHER_BENCH_* and AETHER_DEMO_* variables are passed on to the guest.
 
 vm_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 vm_build=${AETHER_BUILD:-$vm_top/build}
@@ -69,6 +70,13 @@ vm_write_job() {
 		printf 'export AETHER_TEST_TIMEOUT=%q\n' "${AETHER_TEST_TIMEOUT:-120}"
 		# Which clock times the guest, for scripts that report timings.
 		printf 'export AETHER_VM_CLOCK=%q\n' "${AETHER_VM_CLOCK:-real}"
+		# The benchmarks' and the demo's knobs, so that they work from the host.
+		local v
+		for v in $(compgen -e); do
+			case "$v" in
+			AETHER_BENCH_* | AETHER_DEMO_*) printf 'export %s=%q\n' "$v" "${!v}" ;;
+			esac
+		done
 		printf 'exec %q' "$vm_top/tests/vm/guest"
 		printf ' %q' "$@"
 		echo
