@@ -26,7 +26,7 @@ dd if=/dev/urandom of="$f" bs=1M count="$size_mb" status=none
 ra_bytes=/sys/kernel/aether/devices/$(cat /sys/block/nullb0/dev)/readahead_bytes
 echo "== $(uname -r), ext4 on null_blk with ${lat_us} us per request, a ${size_mb} MiB file read cold 4 KiB at a time"
 echo "   (stride:N reads one block in N; random:7:25 reads a seeded quarter of the blocks once each)"
-echo "   median of $runs runs per figure"
+echo "   median of $runs runs per figure, ${AETHER_VM_CLOCK:-real} clock"
 
 declare -A kib_s wasted
 for ((r = 1; r <= runs; r++)); do
@@ -72,4 +72,4 @@ speed() { echo "${kib_s[$1,$2]} ($(ratio "${kib_s[$1,$2]}" "${kib_s[$1,off]}"))"
 waste() { echo "${wasted[$1,$2]}"; }
 table "throughput, KiB/s (and x stock)" 18 speed
 table "readahead pages read from the disk but never asked for" 10 waste
-echo "(QEMU TCG: throughput is the emulator's; page counts are the kernel's)"
+echo "(QEMU TCG, ${AETHER_VM_CLOCK:-real} clock: throughput is guest time's; page counts are the kernel's)"

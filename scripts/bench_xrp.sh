@@ -16,7 +16,7 @@
 set -euo pipefail
 . "$AETHER_ROOT/tests/kselftest/lib.sh"
 
-# Arguments beat the environment: tests/vm/run passes arguments into the guest, not variables.
+# Arguments beat the environment (which tests/vm/run passes on for AETHER_BENCH_*).
 lookups=${1:-${AETHER_BENCH_XRP_LOOKUPS:-2000}}
 rounds=${2:-${AETHER_BENCH_ROUNDS:-3}}
 lat_us=${AETHER_BENCH_XRP_LATENCY_US:-20}
@@ -51,7 +51,7 @@ rate() {
 		sed -n 's/.* \([0-9]*\) lookups\/s$/\1/p'
 }
 
-
+echo "== XRP: $lookups lookups per figure, median of $rounds rounds, ${AETHER_VM_CLOCK:-real} clock"
 printf '%-26s %6s %12s %12s %7s\n' device depth kernel/s user/s ratio
 for dev in /dev/nullb0 /dev/nullb1; do
 	[ $dev = /dev/nullb0 ] && name="RAM (null_blk)" || name="null_blk +${lat_us} us"
