@@ -17,6 +17,31 @@ bool fetches(const Decision *d, size_t n, u64 at)
 	return false;
 }
 
+// Neighbour rounds: @reads random 2-block reads far apart, no two contiguous (so no
+// sequential or stride detector explains them), each one's right neighbour read
+// @delay rounds later (at most 64). Returns how many of the rounds from @from on
+// fetched that neighbour; *@rounds is how many rounds that was.
+u32 neighbour_rounds(Predictor &p, StreamState &s, XorShift &rng, u32 delay, u32 reads, u32 from, u32 *rounds)
+{
+	Decision d[kMaxDecisions];
+	u64 pending[64] = {};
+	u32 fetched = 0;
+	*rounds = 0;
+	for (u32 i = 0; i < reads; i++) {
+		const u64 a = (rng() % (1ull << 30)) * 64;
+		const size_t n = p.access(s, a, 2, d, kMaxDecisions);
+		if (i >= from) {
+			++*rounds;
+			fetched += fetches(d, n, a + 2);
+		}
+		const u64 nb = pending[i % delay];
+		if (nb)
+			p.access(s, nb, 2, d, kMaxDecisions);
+		pending[i % delay] = a + 2;
+	}
+	return fetched;
+}
+
 TEST(Next, LearnsThatNeighboursAreReadAndThenThatTheyAreNot)
 {
 	CorrelationTableN<64> corr;
@@ -24,23 +49,9 @@ TEST(Next, LearnsThatNeighboursAreReadAndThenThatTheyAreNot)
 	StreamState s{};
 	Decision d[kMaxDecisions];
 	XorShift rng{7};
-	// Phase 1: random 2-block reads far apart; three reads later each one's right
-	// neighbour is read. No two reads are contiguous, so no sequential or stride
-	// detector explains them.
-	u64 pending[3] = {};
-	u32 fetched_neighbour = 0, rounds = 0;
-	for (u32 i = 0; i < 3000; i++) {
-		const u64 a = (rng() % (1ull << 30)) * 64;
-		const size_t n = p.access(s, a, 2, d, kMaxDecisions);
-		if (i >= 2000) {
-			rounds++;
-			fetched_neighbour += fetches(d, n, a + 2);
-		}
-		const u64 nb = pending[i % 3];
-		if (nb)
-			p.access(s, nb, 2, d, kMaxDecisions);
-		pending[i % 3] = a + 2;
-	}
+	// Phase 1: each read's right neighbour is read three reads later.
+	u32 rounds = 0;
+	const u32 fetched_neighbour = neighbour_rounds(p, s, rng, 3, 3000, 2000, &rounds);
 	EXPECT_GT(fetched_neighbour, rounds * 9 / 10);
 	// Phase 2: the neighbours are never read again. The shadow sees it and the
 	// detector falls silent.
@@ -72,26 +83,12 @@ TEST(Next, LearnsNeighboursReadManyReadsLater)
 	CorrelationTableN<64> corr;
 	Predictor p(preset_params(Preset::kAdaptive), corr);
 	StreamState s{};
-	Decision d[kMaxDecisions];
 	XorShift rng{13};
 	// Each random read's neighbour is read 50 rounds (100 reads) later, as when
 	// many readers interleave: far past the shadow's 16 slots, within its sample's
 	// reach. Half of all neighbours are read, so the detector pays.
-	constexpr u32 kDelay = 50;
-	u64 pending[kDelay] = {};
-	u32 fetched_neighbour = 0, rounds = 0;
-	for (u32 i = 0; i < 8000; i++) {
-		const u64 a = (rng() % (1ull << 30)) * 64;
-		const size_t n = p.access(s, a, 2, d, kMaxDecisions);
-		if (i >= 6000) {
-			rounds++;
-			fetched_neighbour += fetches(d, n, a + 2);
-		}
-		const u64 nb = pending[i % kDelay];
-		if (nb)
-			p.access(s, nb, 2, d, kMaxDecisions);
-		pending[i % kDelay] = a + 2;
-	}
+	u32 rounds = 0;
+	const u32 fetched_neighbour = neighbour_rounds(p, s, rng, 50, 8000, 6000, &rounds);
 	EXPECT_GT(fetched_neighbour, rounds * 9 / 10);
 }
 
