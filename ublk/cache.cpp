@@ -107,24 +107,23 @@ Cache::ReadResult Cache::read(uint64_t off, uint32_t len, char *dst, Waiter w)
 	// Everything outside [lo, hi) is valid: copy out its part of the request now. A
 	// miss is read from the backend whether or not a fill covers part of it, so
 	// nothing waits.
-	uint32_t hits = 0;
-	for (uint32_t i = 0; i < count; i++) {
-		if (i == lo) {
-			i = hi - 1;
-			continue;
+	const auto serve = [&](uint32_t first, uint32_t last) {
+		for (uint32_t i = first; i < last; i++) {
+			Slot &s = *find(block + i);
+			const uint64_t b0 = (block + i) << kCacheBlockShift;
+			const uint64_t from = std::max(off, b0), to = std::min(end, b0 + kCacheBlock);
+			std::memcpy(dst + (from - off), data(s) + (from - b0), to - from);
+			s.ref = 1;
+			if (s.prefetched) {
+				s.prefetched = 0;
+				ctr_->add(Stat::kPrefetchUsed);
+			}
 		}
-		Slot &s = *find(block + i);
-		const uint64_t b0 = (block + i) << kCacheBlockShift;
-		const uint64_t from = std::max(off, b0), to = std::min(end, b0 + kCacheBlock);
-		std::memcpy(dst + (from - off), data(s) + (from - b0), to - from);
-		s.ref = 1;
-		hits++;
-		if (s.prefetched) {
-			s.prefetched = 0;
-			ctr_->add(Stat::kPrefetchUsed);
-		}
-	}
-	ctr_->add(Stat::kHitBlocks, hits);
+	};
+	// With every block valid, lo is count and hi is 0: the first range is all.
+	serve(0, lo);
+	serve(std::max(hi, lo), count);
+	ctr_->add(Stat::kHitBlocks, count - (hi > lo ? hi - lo : 0));
 	if (!absent)
 		return {Lookup::kHit, 0, 0, 0, 0};
 	const uint64_t from = std::max(off, (block + lo) << kCacheBlockShift);
