@@ -14,7 +14,10 @@
 # load moves single runs by a third.
 #
 # Everything printed is also kept in build/bench/scorecard.md: each benchmark's table
-# under the command that made it, with the date, the commit and the clock.
+# under the command that made it, with the date, the commit and the clock. The VM
+# benchmarks' tables also arrive as data rows (bench_data in tests/kselftest/lib.sh),
+# which become build/bench/TABLE.tsv and the plots beside the scorecard
+# (scripts/bench_plot.sh): readahead.svg, ublk.svg, prefetch.svg and xrp.svg.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=$top/build/bin
@@ -22,7 +25,9 @@ out=$top/build/bench
 card=$out/scorecard.md
 export AETHER_VM_CLOCK=${AETHER_VM_CLOCK:-virtual}
 export AETHER_VM_NOBUILD=1
+export AETHER_BENCH_DATA=1
 mkdir -p "$out"
+rm -f "$out"/*.tsv
 
 commit=$(git -C "$top" describe --always --dirty 2>/dev/null || echo "unknown (not a git checkout)")
 {
@@ -40,14 +45,23 @@ steps=5
 step=0
 # section TITLE SHOWN COMMAND...: runs one benchmark, shows its output as it comes, and
 # adds it to the scorecard under TITLE, with SHOWN as the command that reproduces it.
-# Its stderr (progress) is shown only.
+# Its stderr (progress) is shown only. Its data rows ("@data TABLE<tab>...") go to
+# build/bench/TABLE.tsv instead.
 section() {
-	local title=$1 shown=$2 log
+	local title=$1 shown=$2 log line rest
 	shift 2
 	step=$((step + 1))
 	echo "== [$step/$steps] $title"
 	log=$(mktemp)
-	"$@" | tee "$log"
+	"$@" | while IFS= read -r line; do
+		case $line in
+		"@data "*)
+			rest=${line#@data }
+			printf '%s\n' "${rest#*$'\t'}" >>"$out/${rest%%$'\t'*}.tsv"
+			;;
+		*) printf '%s\n' "$line" | tee -a "$log" ;;
+		esac
+	done
 	{
 		echo
 		echo "## $title"
@@ -79,4 +93,14 @@ section "XRP in the VM: B+tree lookups in the kernel against one pread per hop, 
 	"$(in_vm bench_xrp.sh)" vm bench_xrp.sh
 section "replay of every real trace: markdown matrix and plots (build/bench/replay*.{md,svg})" \
 	"scripts/bench_replay.sh" "$top/scripts/bench_replay.sh"
+"$top/scripts/bench_plot.sh" "$out"
+{
+	echo
+	echo "## Plots"
+	echo
+	for svg in readahead ublk prefetch xrp replay-*; do
+		[ -e "$out/$svg.svg" ] || continue
+		echo "![$svg]($svg.svg)"
+	done
+} >>"$card"
 echo "scorecard: $card"

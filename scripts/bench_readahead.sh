@@ -72,4 +72,10 @@ speed() { echo "${kib_s[$1,$2]} ($(ratio "${kib_s[$1,$2]}" "${kib_s[$1,off]}"))"
 waste() { echo "${wasted[$1,$2]}"; }
 table "throughput, KiB/s (and x stock)" 18 speed
 table "readahead pages read from the disk but never asked for" 10 waste
+bench_data readahead pattern "${modes[@]}"
+for p in "${patterns[@]}"; do
+	row=()
+	for m in "${modes[@]}"; do row+=("${kib_s[$p,$m]}"); done
+	bench_data readahead "$p" "${row[@]}"
+done
 echo "(QEMU TCG, ${AETHER_VM_CLOCK:-real} clock: throughput is guest time's; page counts are the kernel's)"

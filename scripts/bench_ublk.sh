@@ -111,6 +111,10 @@ for j in "${!jobs[@]}"; do
 done
 printf '%-38s %10s %10s %10s %12s\n' "aether-ublk, no cache, share of loop" "${cells[@]}"
 echo
+bench_data ublk way "4k QD1" "4k QD16" "4k QD128" "128k seq MiB/s"
+for w in "${!ways[@]}"; do
+	bench_data ublk "${ways[w]%%|*}" "${med[$w,0]}" "${med[$w,1]}" "${med[$w,2]}" "${med[$w,3]}"
+done
 
 # median_lat ID: the bucket of the device's median read latency, as the server saw it.
 median_lat() {
@@ -118,6 +122,10 @@ median_lat() {
 }
 
 pjobs=("read 4k" "read 128k" "read:28k 4k")
+pnames=("seq 4k" "seq 128k" "stride 4k/32k")
+# The plot's bars, one per cached configuration; a latency that runs fewer leaves NaN.
+pbars=("64 MiB cache, adaptive" "64 MiB cache, hft" "64 MiB cache, gaming" "64 MiB cache, warm: the ceiling")
+bench_data prefetch case adaptive hft gaming "warm: all hits"
 base=()
 for lat in "$lat_us" 2000; do
 	echo "== prefetch: ${lat} us on every backend read; 32 MiB read cold from a fresh device, QD1"
@@ -127,6 +135,7 @@ for lat in "$lat_us" 2000; do
 	configs=("no cache|1|--policy off" "64 MiB cache, adaptive|1|--cache-mb 64 --policy adaptive")
 	[ "$lat" = "$lat_us" ] && configs+=("64 MiB cache, hft|1|--cache-mb 64 --policy hft" "64 MiB cache, gaming|1|--cache-mb 64 --policy gaming")
 	configs+=("64 MiB cache, warm: the ceiling|2|--cache-mb 64 --policy off")
+	declare -A gain=()
 	for cfg in "${configs[@]}"; do
 		IFS='|' read -r name passes opts <<<"$cfg"
 		read -ra args <<<"$opts"
@@ -141,9 +150,15 @@ for lat in "$lat_us" 2000; do
 			lat_bucket=$([ "$passes" = 1 ] && median_lat "${ublk_dev#/dev/ublkb}" || echo "all hits")
 			ublk_down
 			[ "$name" = "no cache" ] && base[j]=$mibs
-			figures+=("$mibs $(awk -v a="$mibs" -v b="${base[j]}" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }') ($lat_bucket)")
+			gain[$j,$name]=$(awk -v a="$mibs" -v b="${base[j]}" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')
+			figures+=("$mibs ${gain[$j,$name]}x ($lat_bucket)")
 		done
 		printf '%-46s %24s %24s %24s\n' "aether-ublk, $name" "${figures[@]}"
 	done
 	echo
+	for j in 0 1 2; do
+		row=()
+		for b in "${pbars[@]}"; do row+=("${gain[$j,$b]:-NaN}"); done
+		bench_data prefetch "${pnames[j]}, ${lat} us" "${row[@]}"
+	done
 done

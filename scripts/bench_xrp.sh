@@ -53,6 +53,7 @@ rate() {
 
 echo "== XRP: $lookups lookups per figure, median of $rounds rounds, ${AETHER_VM_CLOCK:-real} clock"
 printf '%-26s %6s %12s %12s %7s\n' device depth kernel/s user/s ratio
+bench_data xrp device depth kernel user
 for dev in /dev/nullb0 /dev/nullb1; do
 	[ $dev = /dev/nullb0 ] && name="RAM (null_blk)" || name="null_blk +${lat_us} us"
 	for fanout in 64 24 10 7; do
@@ -67,6 +68,7 @@ for dev in /dev/nullb0 /dev/nullb1; do
 		um=$(median "${u[@]}")
 		printf '%-26s %6s %12s %12s %6s×\n' "$name" "$depth" "$km" "$um" \
 			"$(awk -v a="$km" -v b="$um" 'BEGIN { printf "%.2f", a / b }')"
+		bench_data xrp "$name" "$depth" "$km" "$um"
 	done
 done
 for i in 0 1; do

@@ -225,3 +225,15 @@ xrp_cleanup() {
 median() {
 	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
+
+# bench_data TABLE FIELD...: one row of TABLE for make bench's plots, printed as
+# "@data TABLE<tab>FIELD<tab>..."; the first row of a table names its columns.
+# scripts/bench.sh collects the rows into build/bench/TABLE.tsv and keeps them out of
+# the scorecard. It prints only when AETHER_BENCH_DATA=1 (bench.sh sets it), so a
+# benchmark run by hand shows its tables alone.
+bench_data() {
+	[ "${AETHER_BENCH_DATA:-0}" = 1 ] || return 0
+	local table=$1 IFS=$'\t'
+	shift
+	printf '@data %s\t%s\n' "$table" "$*"
+}
