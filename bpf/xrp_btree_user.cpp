@@ -6,10 +6,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <fstream>
 #include <linux/fs.h>
 #include <uapi/aether.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "util/errors.hpp"
@@ -68,6 +70,20 @@ int read_block(int fd, void *buf, uint64_t off)
 	if (n < 0)
 		return -errno;
 	return n == AETHER_BTREE_BLOCK ? 0 : -EIO;
+}
+
+// Whether the block device @rdev takes polled reads: its queue's io_poll, which a
+// partition finds in its whole disk's queue.
+bool device_polls(dev_t rdev)
+{
+	const std::string dir = "/sys/dev/block/" + std::to_string(major(rdev)) + ":" + std::to_string(minor(rdev));
+	for (const char *q : {"/queue/io_poll", "/../queue/io_poll"}) {
+		std::ifstream f(dir + q);
+		int v = 0;
+		if (f >> v)
+			return v == 1;
+	}
+	return false;
 }
 
 // The size of the file or block device @fd. Returns 0 or -errno.
@@ -259,22 +275,47 @@ int btree_build(const BtreeBuild &b, aether_btree_super *super, std::string *why
 
 BtreeReader::~BtreeReader()
 {
+	if (ring_up_)
+		io_uring_queue_exit(&ring_);
 	if (fd_ >= 0)
 		::close(fd_);
 	std::free(super_);
 	std::free(node_);
 }
 
-int BtreeReader::open(const std::string &path, std::string *why)
+int BtreeReader::open(const std::string &path, std::string *why, BtreeRead read)
 {
 	super_ = alloc_block<aether_btree_super>();
 	node_ = alloc_block<aether_btree_node>();
 	if (!super_ || !node_)
 		return -ENOMEM;
-	fd_ = util::open_direct(path, O_RDONLY);
+	util::Direct direct = util::Direct::kNo;
+	if (read == BtreeRead::kCached) {
+		fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+		fd_ = fd_ < 0 ? -errno : fd_;
+	} else {
+		fd_ = util::open_direct(path, O_RDONLY, &direct);
+	}
 	if (fd_ < 0) {
 		*why = path + ": " + errstr(-fd_);
 		return fd_;
+	}
+	read_ = read;
+	if (read == BtreeRead::kPoll) {
+		// Both chains poll the device's poll queues, so both need a device that has them.
+		struct stat st;
+		if (fstat(fd_, &st) < 0 || !S_ISBLK(st.st_mode) || direct != util::Direct::kYes ||
+		    !device_polls(st.st_rdev)) {
+			*why = path + " has no poll queues (its queue/io_poll is not 1), so its reads cannot be "
+				      "polled; NVMe gets them with nvme.poll_queues=N, null_blk with poll_queues=N";
+			return -EOPNOTSUPP;
+		}
+		const int ret = io_uring_queue_init(4, &ring_, IORING_SETUP_IOPOLL);
+		if (ret < 0) {
+			*why = "io_uring_queue_init(IORING_SETUP_IOPOLL): " + errstr(-ret);
+			return ret;
+		}
+		ring_up_ = true;
 	}
 	int ret = device_size(fd_, &size_);
 	if (ret == 0)
@@ -297,6 +338,31 @@ int BtreeReader::open(const std::string &path, std::string *why)
 	return 0;
 }
 
+// Reads the block at @off into node_, as read_ says. Returns 0, -EIO for a short
+// read, or -errno.
+int BtreeReader::read_node(uint64_t off)
+{
+	if (read_ != BtreeRead::kPoll)
+		return read_block(fd_, node_, off);
+	io_uring_sqe *sqe = io_uring_get_sqe(&ring_);
+	if (!sqe)
+		return -EBUSY; // one read at a time: the ring is never full
+	io_uring_prep_read(sqe, fd_, node_, AETHER_BTREE_BLOCK, off);
+	// On an IOPOLL ring, waiting for the completion is what polls for it.
+	int ret = io_uring_submit_and_wait(&ring_, 1);
+	if (ret < 0)
+		return ret;
+	io_uring_cqe *cqe = nullptr;
+	ret = io_uring_wait_cqe(&ring_, &cqe);
+	if (ret < 0)
+		return ret;
+	const int res = cqe->res;
+	io_uring_cqe_seen(&ring_, cqe);
+	if (res < 0)
+		return res;
+	return res == AETHER_BTREE_BLOCK ? 0 : -EIO;
+}
+
 int BtreeReader::lookup(uint64_t key, BtreeResult *out, std::string *why)
 {
 	*out = BtreeResult{};
@@ -307,7 +373,7 @@ int BtreeReader::lookup(uint64_t key, BtreeResult *out, std::string *why)
 			*why = "a node points at offset " + std::to_string(off) + ", outside the tree";
 			return -EUCLEAN;
 		}
-		const int ret = read_block(fd_, node_, off);
+		const int ret = read_node(off);
 		if (ret < 0) {
 			*why = "reading the node at offset " + std::to_string(off) + ": " + errstr(-ret);
 			return ret;
@@ -341,6 +407,7 @@ int BtreeReader::lookup_kernel(int xrp_fd, uint64_t key, BtreeResult *out, std::
 	s.key = key;
 	aether_xrp_lookup a{};
 	a.fd = fd_;
+	a.flags = read_ == BtreeRead::kPoll ? AETHER_XRP_F_POLLED : read_ == BtreeRead::kCached ? AETHER_XRP_F_CACHED : 0;
 	a.offset = super_->root;
 	a.len = AETHER_BTREE_BLOCK;
 	// As in lookup(): a sound tree is walked in exactly depth hops.
@@ -357,6 +424,9 @@ int BtreeReader::lookup_kernel(int xrp_fd, uint64_t key, BtreeResult *out, std::
 		case ELOOP:
 			*why = "still no leaf after " + std::to_string(a.hops) + " hops in a tree of depth " +
 			       std::to_string(super_->depth) + ": the tree has a cycle";
+			break;
+		case EOPNOTSUPP:
+			*why = "the kernel cannot poll this device's reads: it has no poll queues";
 			break;
 		case ERANGE:
 			*why = "the node at offset " + std::to_string(a.last_offset) + " points outside the device";

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <liburing.h>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,13 @@ struct BtreeResult {
 	uint32_t hops = 0;
 };
 
+// How each hop of a lookup reads its node, from user space and in the kernel.
+enum class BtreeRead {
+	kDirect, // an O_DIRECT pread; the kernel's submit_bio_wait()
+	kPoll,	 // a read on an IORING_SETUP_IOPOLL io_uring; AETHER_XRP_F_POLLED
+	kCached, // a buffered pread; AETHER_XRP_F_CACHED (the page cache where it holds the node)
+};
+
 // An open tree for user-space lookups: O_DIRECT where the file allows it, so each
 // hop is a device read, as in the kernel chain.
 class BtreeReader {
@@ -63,25 +71,32 @@ public:
 	BtreeReader &operator=(const BtreeReader &) = delete;
 	~BtreeReader();
 
-	// Opens @path and checks its superblock. Returns 0, or -errno with the reason
-	// in *@why (-EINVAL: not an Aether B+tree).
-	int open(const std::string &path, std::string *why);
+	// Opens @path and checks its superblock; lookups then read as @read says.
+	// Returns 0, or -errno with the reason in *@why (-EINVAL: not an Aether
+	// B+tree; -EOPNOTSUPP: kPoll on anything but a block device with poll queues).
+	int open(const std::string &path, std::string *why, BtreeRead read = BtreeRead::kDirect);
 	const aether_btree_super &super() const { return *super_; }
 
-	// Looks @key up with one pread per node. Returns 0, -ELOOP if the walk is
+	// Looks @key up with one read per node, as open() was told. Returns 0, -ELOOP if the walk is
 	// longer than the tree's depth (a cycle), -EUCLEAN for a block that is not a
 	// node or a child outside the device, or -errno of a failed read; *@why says
 	// which.
 	int lookup(uint64_t key, BtreeResult *out, std::string *why);
 
 	// The same lookup as one AETHER_IOC_XRP_LOOKUP on @xrp_fd (/dev/aether), the
-	// kernel walking the tree with xrp_btree.bpf.c attached. Returns what lookup()
+	// kernel walking the tree with xrp_btree.bpf.c attached and reading as open()
+	// was told. Returns what lookup()
 	// returns for the same tree, and -ENOENT if no aether_xrp_ops program is
 	// attached, or another -errno of the ioctl; *@why says which.
 	int lookup_kernel(int xrp_fd, uint64_t key, BtreeResult *out, std::string *why);
 
 private:
+	int read_node(uint64_t off);
+
 	int fd_ = -1;
+	BtreeRead read_ = BtreeRead::kDirect;
+	io_uring ring_{}; // set up only for BtreeRead::kPoll
+	bool ring_up_ = false;
 	uint64_t size_ = 0;
 	aether_btree_super *super_ = nullptr; // one aligned block each
 	aether_btree_node *node_ = nullptr;

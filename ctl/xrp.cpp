@@ -60,6 +60,8 @@ struct GetOptions {
 	uint64_t sample = 0;
 	uint64_t sample_seed = 1;
 	bool user = false;
+	bool poll = false;
+	bool cached = false;
 	bool json = false;
 	bool timing = false;
 };
@@ -121,7 +123,8 @@ int run_get(Context &ctx, const GetOptions &o)
 		return usage_error(ctx, "xrp get: give either KEYS or --sample N", UsageHint::kNone);
 	BtreeReader tree;
 	std::string why;
-	if (tree.open(o.dev, &why) < 0)
+	const BtreeRead read = o.poll ? BtreeRead::kPoll : o.cached ? BtreeRead::kCached : BtreeRead::kDirect;
+	if (tree.open(o.dev, &why, read) < 0)
 		return fail(ctx, "xrp get: " + why);
 	if (!o.user && !require_loaded(ctx))
 		return kExitFailure;
@@ -161,7 +164,10 @@ int run_get(Context &ctx, const GetOptions &o)
 		::close(xrp_fd);
 	// On stderr, so the answers on stdout stay the same with and without it.
 	if (o.timing)
-		ctx.err << "xrp get: " << done << " lookups (" << (o.user ? "user space, pread per hop" : "in the kernel")
+		ctx.err << "xrp get: " << done << " lookups ("
+			<< (o.user ? (o.poll ? "user space, a polled io_uring read per hop"
+					     : o.cached ? "user space, buffered pread per hop" : "user space, pread per hop")
+				   : (o.poll ? "in the kernel, polled" : o.cached ? "in the kernel, page cache first" : "in the kernel"))
 			<< "), " << hops << " hops, " << ns / 1000 << " us: "
 			<< (ns ? done * 1000000000ull / static_cast<uint64_t>(ns) : 0) << " lookups/s\n";
 	if (rc != kExitOk)
@@ -184,6 +190,8 @@ void add_xrp(CLI::App &app, Context &ctx)
 		"  aether-ctl bpf load xrp_btree && aether-ctl xrp get /dev/loop0 123456789\n"
 		"  aether-ctl xrp get --user /dev/loop0 123456789 987654321   one pread per hop\n"
 		"  aether-ctl xrp get /dev/loop0 --sample 10000   half its own keys, half absent ones\n"
+		"  aether-ctl xrp get --poll /dev/nvme0n1 --sample 10000 --timing   polled hops, no interrupts\n"
+		"  aether-ctl xrp get --cached /dev/nvme0n1 --sample 10000   cached nodes without I/O\n"
 		"The format (4 KiB nodes, 64-bit keys and values) is documented in bpf/xrp_btree.h.");
 
 	auto mk = std::make_shared<MkbtreeOptions>();
@@ -215,6 +223,15 @@ void add_xrp(CLI::App &app, Context &ctx)
 	g->add_flag("--user", get->user,
 		    "Walk the tree from user space, one O_DIRECT pread per hop, instead of in the kernel "
 		    "(AETHER_IOC_XRP_LOOKUP with xrp_btree attached)");
+	g->add_flag("--poll", get->poll,
+		    "Poll for each hop's read instead of sleeping until its interrupt: in the kernel a "
+		    "REQ_POLLED bio reaped with bio_poll(), with --user an IORING_SETUP_IOPOLL io_uring. The "
+		    "device needs poll queues (queue/io_poll is 1), and the CPU spins while a read is in flight");
+	g->add_flag("--cached", get->cached,
+		    "Read nodes through the device's page cache: in the kernel a cached node is stepped over in "
+		    "place with no I/O and the rest are read from the device, leaving the cache as it was; with "
+		    "--user a buffered pread per hop")
+		->excludes("--poll");
 	g->add_flag("--json", get->json, "JSON: key, found, value and hops for each");
 	g->add_flag("--timing", get->timing,
 		    "Also print, on stderr, how long the lookups took and lookups per second (output and key "

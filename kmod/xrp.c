@@ -6,8 +6,13 @@
  * aether_xrp_ops program's step(), and reads the block that step() names next,
  * until step() says it is done or the lookup's hop limit is reached. The whole
  * chain runs inside one ioctl, so user space is crossed once per lookup rather
- * than once per hop. Each hop is a submit_bio_wait() straight to the device: the
- * page cache is neither consulted nor filled.
+ * than once per hop. Each hop is a bio straight to the device: the page cache is
+ * neither consulted nor filled. By default the lookup sleeps until the bio
+ * completes (submit_bio_wait()); with AETHER_XRP_F_POLLED it reaps the completion
+ * itself with bio_poll(), on a device with poll queues, so no hop takes an
+ * interrupt, a sleep or a wake-up. With AETHER_XRP_F_CACHED a hop whose block is
+ * in the device's page cache is stepped over the cached folio itself: no I/O and
+ * no copy (the program only reads the block).
  *
  * The program reaches the block and the lookup's scratch area only through the
  * kfuncs below, which return NULL for anything outside them; the verifier sees
@@ -30,6 +35,7 @@
 #include <linux/kobject.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
+#include <linux/pagemap.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
@@ -59,6 +65,7 @@ static struct aether_bpf_slot aether_xrp_slot =
 static atomic64_t aether_xrp_lookups;
 static atomic64_t aether_xrp_hops;
 static atomic64_t aether_xrp_errors;
+static atomic64_t aether_xrp_cached_hops;
 
 static inline struct aether_xrp_kctx *aether_xrp_kctx_of(struct aether_xrp_ctx *ctx)
 {
@@ -140,8 +147,51 @@ AETHER_BPF_STRUCT_OPS(aether_xrp_bpf_ops, aether_xrp_ops, aether_xrp_slot, aethe
 
 /* The lookup. */
 
-/* Reads @len bytes at byte @offset of @bdev into @page. Returns 0 or -EIO. */
-static int aether_xrp_read(struct block_device *bdev, struct page *page, u64 offset, u32 len)
+/* How a hop waits for its read. */
+enum aether_xrp_wait {
+	AETHER_XRP_WAIT_SLEEP,	/* submit_bio_wait(): an interrupt wakes the lookup */
+	AETHER_XRP_WAIT_POLL,	/* REQ_POLLED: the lookup reaps the completion itself */
+};
+
+/* Whether @bdev's queue takes polled bios, which AETHER_XRP_F_POLLED needs. */
+static bool aether_xrp_can_poll(struct block_device *bdev)
+{
+	return bdev_get_queue(bdev)->limits.features & BLK_FEAT_POLL;
+}
+
+/* The end_io of a polled hop: tells the polling lookup that its bio is done. */
+static void aether_xrp_polled_end(struct bio *bio)
+{
+	bool *done = bio->bi_private;
+
+	smp_store_release(done, true);
+}
+
+/*
+ * Submits @bio as a polled read and spins on bio_poll() until it completes. If the
+ * block layer dropped REQ_POLLED on the way (a split, say), the completion comes
+ * by interrupt instead and the loop only waits for it, yielding as it does.
+ */
+static void aether_xrp_submit_polled(struct bio *bio)
+{
+	bool done = false;
+
+	bio->bi_opf |= REQ_POLLED;
+	bio->bi_private = &done;
+	bio->bi_end_io = aether_xrp_polled_end;
+	submit_bio(bio);
+	while (!smp_load_acquire(&done)) {
+		if (!bio_poll(bio, NULL, 0))
+			cond_resched();
+	}
+}
+
+/*
+ * Reads @len bytes at byte @offset of @bdev into @page, waiting as @wait says.
+ * Returns 0 or -EIO.
+ */
+static int aether_xrp_read(struct block_device *bdev, struct page *page, u64 offset, u32 len,
+			   enum aether_xrp_wait wait)
 {
 	struct bio_vec bvec;
 	struct bio bio;
@@ -150,9 +200,32 @@ static int aether_xrp_read(struct block_device *bdev, struct page *page, u64 off
 	bio_init(&bio, bdev, &bvec, 1, REQ_OP_READ | REQ_META | REQ_SYNC);
 	bio.bi_iter.bi_sector = offset >> SECTOR_SHIFT;
 	__bio_add_page(&bio, page, len, 0);
-	ret = submit_bio_wait(&bio);
+	if (wait == AETHER_XRP_WAIT_POLL) {
+		aether_xrp_submit_polled(&bio);
+		ret = blk_status_to_errno(bio.bi_status);
+	} else {
+		ret = submit_bio_wait(&bio);
+	}
 	bio_uninit(&bio);
 	return ret ? -EIO : 0;
+}
+
+/*
+ * The folio of @bdev's page cache that holds all of [@offset, @offset + @len) up to
+ * date, with a reference for the caller to put; NULL if there is none. A folio
+ * being written is still what a buffered read would return, so it serves too.
+ */
+static struct folio *aether_xrp_cached(struct block_device *bdev, u64 offset, u32 len)
+{
+	struct folio *folio = filemap_get_folio(bdev->bd_mapping, offset >> PAGE_SHIFT);
+
+	if (IS_ERR(folio))
+		return NULL;
+	if (!folio_test_uptodate(folio) || offset - folio_pos(folio) + len > folio_size(folio)) {
+		folio_put(folio);
+		return NULL;
+	}
+	return folio;
 }
 
 /*
@@ -191,6 +264,8 @@ static u64 aether_xrp_attached(void)
 static int aether_xrp_chain(struct aether_xrp_kctx *k, struct block_device *bdev,
 			    struct aether_xrp_lookup *a, u64 gen)
 {
+	enum aether_xrp_wait wait = a->flags & AETHER_XRP_F_POLLED ? AETHER_XRP_WAIT_POLL
+								   : AETHER_XRP_WAIT_SLEEP;
 	struct page *page;
 	u64 offset = a->offset;
 	u32 len = a->len;
@@ -199,18 +274,31 @@ static int aether_xrp_chain(struct aether_xrp_kctx *k, struct block_device *bdev
 	page = alloc_page(GFP_KERNEL);
 	if (!page)
 		return -ENOMEM;
-	k->block = page_address(page);
 
 	for (;;) {
-		ret = aether_xrp_read(bdev, page, offset, len);
-		if (ret)
-			break;
+		struct folio *folio = NULL;
+
+		if (a->flags & AETHER_XRP_F_CACHED)
+			folio = aether_xrp_cached(bdev, offset, len);
+		if (folio) {
+			/* No highmem on x86-64: the folio is mapped, and step() only reads it. */
+			k->block = folio_address(folio) + offset_in_folio(folio, offset);
+			atomic64_inc(&aether_xrp_cached_hops);
+		} else {
+			ret = aether_xrp_read(bdev, page, offset, len, wait);
+			if (ret)
+				break;
+			k->block = page_address(page);
+		}
 		a->last_offset = offset;
 		a->hops++;
 		k->ctx.offset = offset;
 		k->ctx.len = len;
 		k->ctx.hop = a->hops - 1;
 		ret = aether_xrp_step(k, gen, &verdict);
+		if (folio)
+			folio_put(folio);
+		k->block = NULL;
 		if (ret)
 			break;
 		a->status = verdict;
@@ -238,7 +326,7 @@ static int aether_xrp_chain(struct aether_xrp_kctx *k, struct block_device *bdev
 /* Checks what can be checked without the device (step 2 of the uapi's order). */
 static int aether_xrp_check_args(const struct aether_xrp_lookup *a)
 {
-	if (a->flags || a->reserved)
+	if (a->flags & ~AETHER_XRP_F_ALL || a->reserved)
 		return -EINVAL;
 	if (!a->len || a->len > AETHER_XRP_MAX_LEN)
 		return -EINVAL;
@@ -286,6 +374,8 @@ long aether_xrp_lookup(struct aether_xrp_lookup __user *uarg)
 	if ((a.offset | a.len) & (k.lbs - 1) || a.offset > k.ctx.dev_size ||
 	    a.len > k.ctx.dev_size - a.offset)
 		return -EINVAL;
+	if (a.flags & AETHER_XRP_F_POLLED && !aether_xrp_can_poll(bdev))
+		return -EOPNOTSUPP;
 
 	uscratch = u64_to_user_ptr(a.scratch);
 	if (a.scratch_len) {
@@ -335,11 +425,13 @@ out:
 AETHER_XRP_COUNTER(lookups);
 AETHER_XRP_COUNTER(hops);
 AETHER_XRP_COUNTER(errors);
+AETHER_XRP_COUNTER(cached_hops);
 
 static struct attribute *aether_xrp_attrs[] = {
 	&aether_xrp_attr_lookups.attr,
 	&aether_xrp_attr_hops.attr,
 	&aether_xrp_attr_errors.attr,
+	&aether_xrp_attr_cached_hops.attr,
 	NULL,
 };
 

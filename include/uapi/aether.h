@@ -67,18 +67,35 @@ struct aether_xrp_ops {
 };
 
 /*
+ * Flags of struct aether_xrp_lookup.
+ *
+ * AETHER_XRP_F_POLLED: each hop's read is a polled bio (REQ_POLLED) whose
+ * completion the lookup reaps itself with bio_poll(), with no interrupt, sleep or
+ * wake-up per hop. The device needs poll queues (NVMe's poll_queues, null_blk's
+ * poll_queues); the caller's CPU spins while a read is in flight.
+ *
+ * AETHER_XRP_F_CACHED: a hop whose block the device's page cache holds, whole
+ * and up to date, reads it from there with no I/O, as a buffered read would; the
+ * other hops read the device and leave the page cache as it was.
+ */
+#define AETHER_XRP_F_POLLED (1U << 0)
+#define AETHER_XRP_F_CACHED (1U << 1)
+#define AETHER_XRP_F_ALL (AETHER_XRP_F_POLLED | AETHER_XRP_F_CACHED)
+
+/*
  * The argument of AETHER_IOC_XRP_LOOKUP. Fields marked "in" are read, fields
  * marked "out" written; the rest must be zero.
  *
  * Errors, checked in this order (the first that applies is returned):
  *   1. -EFAULT  the argument cannot be read;
- *   2. -EINVAL  flags or reserved set, len 0 or above AETHER_XRP_MAX_LEN,
+ *   2. -EINVAL  a flag not AETHER_XRP_F_* or reserved set, len 0 or above AETHER_XRP_MAX_LEN,
  *               max_hops 0 or above AETHER_XRP_MAX_HOPS, or scratch_len above
  *               AETHER_XRP_SCRATCH_MAX;
  *   3. -EBADF   fd is not an open descriptor; -ENOTBLK it is not a block
  *               device; -EBADF it is not open for reading;
  *   4. -EINVAL  offset or len not a multiple of the device's logical block
  *               size, or [offset, offset + len) not inside the device;
+ *      -EOPNOTSUPP AETHER_XRP_F_POLLED on a device without poll queues;
  *   5. -EFAULT  the scratch area cannot be read;
  *   6. -ENOENT  no aether_xrp_ops program is attached;
  *   7. while the chain runs: -EIO a read failed, or the program returned
@@ -91,7 +108,7 @@ struct aether_xrp_ops {
  */
 struct aether_xrp_lookup {
 	__s32 fd;          /* in: a block device open for reading */
-	__u32 flags;       /* in: 0 */
+	__u32 flags;       /* in: AETHER_XRP_F_* */
 	__u64 offset;      /* in: byte offset of the first block */
 	__u32 len;         /* in: bytes of the first read */
 	__u32 max_hops;    /* in: reads allowed, 1..AETHER_XRP_MAX_HOPS */

@@ -3,7 +3,7 @@
 # timeout: 600
 . "$(dirname "$0")/lib.sh"
 trap xrp_cleanup EXIT
-plan 40
+plan 42
 
 check "insmod aether.ko" insmod "$AETHER_KO"
 check "a loop device holds a 3-level tree" xrp_loop_up 16M 5000 24
@@ -12,7 +12,7 @@ check "2000 random structs with no program: every errno as documented" xrp-ioctl
 check "aether-ctl bpf load xrp_btree" aether-ctl bpf load xrp_btree
 check "a good lookup succeeds" xrp-ioctl case good "$xrp_dev"
 for c in bad-arg bad-fd negative-fd write-only-fd regular-file offset-past-end offset-huge \
-	offset-misaligned len-zero len-too-long hops-zero hops-too-many flags-set reserved-set \
+	offset-misaligned len-zero len-too-long hops-zero hops-too-many flags-unknown polled-no-poll-queues cached reserved-set \
 	scratch-too-long scratch-unmapped scratch-kernel scratch-readonly scratch-too-short \
 	hops-too-few not-a-node; do
 	check "case $c" xrp-ioctl case "$c" "$xrp_dev"

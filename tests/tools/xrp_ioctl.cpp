@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <uapi/aether.h>
@@ -43,6 +44,7 @@ const char *errname(int e)
 		{0, "0"},          {EFAULT, "EFAULT"}, {EINVAL, "EINVAL"}, {EBADF, "EBADF"},
 		{ENOTBLK, "ENOTBLK"}, {ENOENT, "ENOENT"}, {ELOOP, "ELOOP"},   {ERANGE, "ERANGE"},
 		{EIO, "EIO"},      {EPERM, "EPERM"},   {ENOTTY, "ENOTTY"}, {ENOMEM, "ENOMEM"},
+		{EOPNOTSUPP, "EOPNOTSUPP"},
 	};
 	auto it = names.find(e);
 	return it == names.end() ? strerror(e) : it->second;
@@ -62,6 +64,7 @@ struct Env {
 	uint8_t *readonly = nullptr; // one read-only page
 	uint8_t *unmapped = nullptr; // an address with nothing mapped
 	bool attached = false;
+	bool polls = false; // the device has poll queues (queue/io_poll is 1)
 };
 
 Env open_env(const char *path)
@@ -81,6 +84,16 @@ Env open_env(const char *path)
 		die("%s is not a block device", path);
 	if (pread(e.dev, &e.sb, sizeof(e.sb), 0) != sizeof(e.sb) || e.sb.magic != AETHER_BTREE_SUPER_MAGIC)
 		die("%s holds no Aether B+tree (run aether-ctl xrp mkbtree first)", path);
+	struct stat st;
+	if (fstat(e.dev, &st) == 0) {
+		const std::string poll = "/sys/dev/block/" + std::to_string(major(st.st_rdev)) + ":" +
+					 std::to_string(minor(st.st_rdev)) + "/queue/io_poll";
+		if (FILE *f = std::fopen(poll.c_str(), "r")) {
+			int v = 0;
+			e.polls = std::fscanf(f, "%d", &v) == 1 && v == 1;
+			std::fclose(f);
+		}
+	}
 	const long page = sysconf(_SC_PAGESIZE);
 	auto *m = static_cast<uint8_t *>(
 		mmap(nullptr, 4 * page + AETHER_XRP_SCRATCH_MAX, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
@@ -141,7 +154,10 @@ const Case kCases[] = {
 	{"len-too-long", EINVAL, [](const Env &, aether_xrp_lookup &a) { a.len = AETHER_XRP_MAX_LEN * 2; }},
 	{"hops-zero", EINVAL, [](const Env &, aether_xrp_lookup &a) { a.max_hops = 0; }},
 	{"hops-too-many", EINVAL, [](const Env &, aether_xrp_lookup &a) { a.max_hops = AETHER_XRP_MAX_HOPS + 1; }},
-	{"flags-set", EINVAL, [](const Env &, aether_xrp_lookup &a) { a.flags = 1; }},
+	{"flags-unknown", EINVAL, [](const Env &, aether_xrp_lookup &a) { a.flags = 1u << 31; }},
+	// For a device without poll queues (the loop device of xrp_ioctl_bad.sh).
+	{"polled-no-poll-queues", EOPNOTSUPP, [](const Env &, aether_xrp_lookup &a) { a.flags = AETHER_XRP_F_POLLED; }},
+	{"cached", 0, [](const Env &, aether_xrp_lookup &a) { a.flags = AETHER_XRP_F_CACHED; }},
 	{"reserved-set", EINVAL, [](const Env &, aether_xrp_lookup &a) { a.reserved = 1; }},
 	{"scratch-too-long", EINVAL, [](const Env &, aether_xrp_lookup &a) { a.scratch_len = AETHER_XRP_SCRATCH_MAX + 1; }},
 	{"scratch-unmapped", EFAULT,
@@ -197,7 +213,7 @@ struct Rng {
 int expected(const Env &e, const aether_xrp_lookup &a, bool scratch_ok, bool *chain)
 {
 	*chain = false;
-	if (a.flags || a.reserved || !a.len || a.len > AETHER_XRP_MAX_LEN || !a.max_hops ||
+	if (a.flags & ~AETHER_XRP_F_ALL || a.reserved || !a.len || a.len > AETHER_XRP_MAX_LEN || !a.max_hops ||
 	    a.max_hops > AETHER_XRP_MAX_HOPS || a.scratch_len > AETHER_XRP_SCRATCH_MAX)
 		return EINVAL;
 	if (a.fd == e.regular || a.fd == e.aether)
@@ -206,6 +222,8 @@ int expected(const Env &e, const aether_xrp_lookup &a, bool scratch_ok, bool *ch
 		return EBADF;
 	if ((a.offset | a.len) & (e.lbs - 1) || a.offset > e.size || a.len > e.size - a.offset)
 		return EINVAL;
+	if (a.flags & AETHER_XRP_F_POLLED && !e.polls)
+		return EOPNOTSUPP;
 	if (a.scratch_len && !scratch_ok)
 		return EFAULT;
 	if (!e.attached)
@@ -243,8 +261,11 @@ int run_fuzz(const char *path, uint64_t n, uint64_t seed)
 		const uint32_t hops[] = {e.sb.depth, e.sb.depth, e.sb.depth, 1, 2, AETHER_XRP_MAX_HOPS, 0, AETHER_XRP_MAX_HOPS + 1,
 					 static_cast<uint32_t>(r.next())};
 		a.max_hops = r.pick(hops);
+		const uint32_t flags[] = {AETHER_XRP_F_POLLED, AETHER_XRP_F_CACHED, AETHER_XRP_F_ALL};
 		if (r.below(20) == 0)
 			a.flags = static_cast<uint32_t>(r.next());
+		else if (r.below(5) == 0)
+			a.flags = r.pick(flags);
 		if (r.below(20) == 0)
 			a.reserved = static_cast<uint32_t>(r.next());
 		const uint32_t slens[] = {sizeof(aether_btree_xrp_scratch), sizeof(aether_btree_xrp_scratch),
