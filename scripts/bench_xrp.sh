@@ -3,13 +3,22 @@
 # or fails. Usage: bench_xrp.sh [LOOKUPS [ROUNDS]].
 #
 # B+trees of depth 3 to 6 (100000 keys at fanouts 64, 24, 10 and 7) on two null_blk
-# disks: one RAM-backed with no added latency, and one whose every request completes
-# $AETHER_BENCH_XRP_LATENCY_US later (default 20, an NVMe-like read). For each,
-# $AETHER_BENCH_XRP_LOOKUPS lookups (default 2000; half the tree's keys, half absent,
-# all walking every level) run twice, interleaved, $AETHER_BENCH_ROUNDS times (default
-# 3): in the kernel (one AETHER_IOC_XRP_LOOKUP each, xrp_btree attached) and from user
-# space (one O_DIRECT pread per level). Each figure is the median lookups/s that
-# `aether-ctl xrp get --timing` measures over its lookups alone.
+# disks: one RAM-backed with no added latency and one poll queue, and one whose every
+# request completes $AETHER_BENCH_XRP_LATENCY_US later (default 20, an NVMe-like read).
+# For each, $AETHER_BENCH_XRP_LOOKUPS lookups (default 2000; half the tree's keys,
+# half absent, all walking every level) run in the kernel (one AETHER_IOC_XRP_LOOKUP
+# each, xrp_btree attached) and from user space, interleaved, $AETHER_BENCH_ROUNDS
+# times (default 3), in three ways, each against its user-space equivalent:
+# - direct: a bio per hop, sleeping until it completes, against one O_DIRECT pread
+#   per hop;
+# - polled (the RAM disk only: null_blk completes a poll queue's requests at once,
+#   ignoring the added latency): a REQ_POLLED bio reaped with bio_poll(), against one
+#   read per hop on an IORING_SETUP_IOPOLL io_uring;
+# - cached (the RAM disk only; the device held open and read once, so its page cache
+#   holds the tree): each node stepped over in place in the page cache, against one
+#   buffered pread per hop.
+# Each figure is the median lookups/s that `aether-ctl xrp get --timing` measures over
+# its lookups alone.
 #
 # Under TCG a syscall and a request each cost far more CPU than on hardware, so the
 # figures compare the two chains with each other; they are not what hardware would do.
@@ -36,6 +45,7 @@ for i in 0 1; do
 	mountpoint -q /sys/kernel/config || mount -t configfs configfs /sys/kernel/config
 	mkdir "$d"
 	echo 256 >"$d/size" # MiB: the depth-6 tree takes 66
+	echo $((1 - i)) >"$d/poll_queues"
 	echo 1 >"$d/memory_backed"
 	echo 4096 >"$d/blocksize"
 	if [ $i = 1 ]; then
@@ -45,30 +55,48 @@ for i in 0 1; do
 	echo 1 >"$d/power"
 done
 
-# rate DEV [--user]: lookups per second of one `aether-ctl xrp get --sample` run.
+# rate DEV [ARGS...]: lookups per second of one `aether-ctl xrp get --sample` run.
 rate() {
 	{ aether-ctl xrp get "$@" --sample "$lookups" --timing >/dev/null || [ $? = 1 ]; } 2>&1 |
 		sed -n 's/.* \([0-9]*\) lookups\/s$/\1/p'
 }
+# pair DEV ARGS...: "KERNEL USER RATIO", the medians of $rounds interleaved runs each.
+pair() {
+	local dev=$1 k=() u=() km um
+	shift
+	for _ in $(seq "$rounds"); do
+		k+=("$(rate "$dev" "$@")")
+		u+=("$(rate "$dev" --user "$@")")
+	done
+	km=$(median "${k[@]}")
+	um=$(median "${u[@]}")
+	echo "$km $um $(awk -v a="$km" -v b="$um" 'BEGIN { printf "%.2f", a / b }')"
+}
 
 echo "== XRP: $lookups lookups per figure, median of $rounds rounds, ${AETHER_VM_CLOCK:-real} clock"
-printf '%-26s %6s %12s %12s %7s\n' device depth kernel/s user/s ratio
-bench_data xrp device depth kernel user
+echo "   kernel/s against user/s for each way a hop reads its node (see scripts/bench_xrp.sh)"
+printf '%-18s %5s  %-24s  %-24s  %-24s\n' "" "" "direct: bio / pread" "polled: bio / IOPOLL" "cached: in place / pread"
+printf '%-18s %5s  %9s %8s %5s  %9s %8s %5s  %9s %8s %5s\n' device depth \
+	kernel user ratio kernel user ratio kernel user ratio
+bench_data xrp device depth direct polled cached
 for dev in /dev/nullb0 /dev/nullb1; do
 	[ $dev = /dev/nullb0 ] && name="RAM (null_blk)" || name="null_blk +${lat_us} us"
 	for fanout in 64 24 10 7; do
 		depth=$(aether-ctl xrp mkbtree "$dev" --keys 100000 --fanout "$fanout" --force --json |
 			sed -n 's/.*"depth": \([0-9]*\).*/\1/p')
-		k=() u=()
-		for _ in $(seq "$rounds"); do
-			k+=("$(rate "$dev")")
-			u+=("$(rate "$dev" --user)")
-		done
-		km=$(median "${k[@]}")
-		um=$(median "${u[@]}")
-		printf '%-26s %6s %12s %12s %6s×\n' "$name" "$depth" "$km" "$um" \
-			"$(awk -v a="$km" -v b="$um" 'BEGIN { printf "%.2f", a / b }')"
-		bench_data xrp "$name" "$depth" "$km" "$um"
+		read -r dk du dr <<<"$(pair "$dev")"
+		pk=- pu=- pr=NaN ck=- cu=- cr=NaN
+		if [ $dev = /dev/nullb0 ]; then
+			read -r pk pu pr <<<"$(pair "$dev" --poll)"
+			# A block device's page cache lasts while it is open: hold it for the cached runs.
+			exec 9<"$dev"
+			dd if="$dev" of=/dev/null bs=1M count=128 status=none
+			read -r ck cu cr <<<"$(pair "$dev" --cached)"
+			exec 9<&-
+		fi
+		printf '%-18s %5s  %9s %8s %4s×  %9s %8s %4s×  %9s %8s %4s×\n' "$name" "$depth" \
+			"$dk" "$du" "$dr" "$pk" "$pu" "$pr" "$ck" "$cu" "$cr" | sed 's/NaN×/  - /g'
+		bench_data xrp "$name" "$depth" "$dr" "$pr" "$cr"
 	done
 done
 for i in 0 1; do
