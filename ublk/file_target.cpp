@@ -204,12 +204,12 @@ int file_io_done(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &io
 			const int ret = file_fallocate(q, tag, iod, kZeroesPunch);
 			return ret < 0 ? ret : kPending;
 		}
-		return res < 0 ? res : static_cast<int>(total);
-	case kFlush:
 		return res < 0 ? res : 0;
+	case kFlush:
 	case kDiscard:
 	case kZeroesPunch:
-		return res < 0 ? res : static_cast<int>(total);
+		// Not a byte count: these can be 4 GiB long, which no int holds (see kPending).
+		return res < 0 ? res : 0;
 	}
 	return -EIO;
 }

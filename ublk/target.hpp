@@ -2,6 +2,7 @@
 // table. The file target is the first; a target is chosen by name.
 #pragma once
 
+#include <climits>
 #include <cstdint>
 #include <string>
 #include <liburing.h>
@@ -40,8 +41,12 @@ inline io_uring_sqe *next_sqe(io_uring *ring)
 	return sqe;
 }
 
-// io_done()'s answer when it submitted more I/O for the request.
-inline constexpr int kPending = 1 << 30;
+// io_done()'s answer when it submitted more I/O for the request. No result can take
+// this value: a result is -errno (above -4096), 0, or the bytes of a read or write,
+// which the device's max_io_buf_bytes bounds far below 2 GiB. FLUSH, DISCARD and
+// WRITE_ZEROES answer 0, whatever their size: the kernel ignores their byte count,
+// and a discard of a whole device can be 4 GiB long.
+inline constexpr int kPending = INT_MIN;
 
 struct TargetOps {
 	const char *name;
@@ -55,7 +60,8 @@ struct TargetOps {
 	// Submits the I/O for request @tag. Returns 0, or -errno to fail it at once.
 	int (*queue_io)(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod);
 	// One completion, with result @res, of the target's I/O @op for @tag. Returns
-	// the request's result (bytes, or -errno), or kPending after submitting the rest.
+	// the request's result (bytes read or written, 0 for the other ops, or -errno),
+	// or kPending after submitting the rest.
 	int (*io_done)(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod, uint8_t op, int res);
 	// Reads the device's bytes from @off into @iov[0..n) for the cache tier; the
 	// completion carries @user_data. Returns 0, or -errno if nothing was queued.
