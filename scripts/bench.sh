@@ -45,7 +45,8 @@ steps=5
 step=0
 # section TITLE SHOWN COMMAND...: runs one benchmark, shows its output as it comes, and
 # adds it to the scorecard under TITLE, with SHOWN as the command that reproduces it.
-# Its stderr (progress) is shown only. Its data rows ("@data TABLE<tab>...") go to
+# Its progress ("run K of N", "round K of N": in the VM stderr shares the console
+# with stdout) is shown only. Its data rows ("@data TABLE<tab>...") go to
 # build/bench/TABLE.tsv instead.
 section() {
 	local title=$1 shown=$2 log line rest
@@ -59,6 +60,7 @@ section() {
 			rest=${line#@data }
 			printf '%s\n' "${rest#*$'\t'}" >>"$out/${rest%%$'\t'*}.tsv"
 			;;
+		*" run "[0-9]*" of "[0-9]* | *" round "[0-9]*" of "[0-9]*) printf '%s\n' "$line" ;;
 		*) printf '%s\n' "$line" | tee -a "$log" ;;
 		esac
 	done

@@ -78,7 +78,6 @@ teardown() {
 
 jobs=("randread 4k 1" "randread 4k 16" "randread 4k 128" "read 128k 1")
 title="== aether-ublk scorecard: $(uname -r), null_blk in RAM (256 MiB used), fio io_uring direct, ${io_mb} MiB each, median of ${rounds} rounds, ${AETHER_VM_CLOCK:-real} clock"
-echo "$title" >&2
 declare -A fig
 for r in $(seq "$rounds"); do
 	echo "   round $r of $rounds" >&2
