@@ -205,6 +205,7 @@ std::string server_path()
 struct AddOptions {
 	std::string file, cache_mb, latency_us, policy, queues, depth;
 	uint64_t size = 0; // bytes; parse_size() never gives 0
+	bool read_only = false;
 };
 
 // Starts aether-ublk in its own session and waits for the device path it prints once
@@ -218,6 +219,8 @@ int run_add(Context &ctx, const AddOptions &o)
 				  {"--queues", &o.queues}, {"--depth", &o.depth}})
 		if (!value->empty())
 			args.insert(args.end(), {flag, *value});
+	if (o.read_only)
+		args.push_back("--read-only");
 	std::error_code ec;
 	fs::create_directories(ublk::run_dir(), ec);
 	const std::string log = ublk::run_dir() + "/ublk-add-" + std::to_string(getpid()) + ".log";
@@ -340,6 +343,8 @@ void add_ublk(CLI::App &app, Context &ctx)
 		->check(CLI::IsMember({"off", "hft", "gaming", "adaptive"}));
 	add->add_option("--queues", o->queues, "Queues, each with a thread and an io_uring");
 	add->add_option("--depth", o->depth, "Requests in flight per queue");
+	add->add_flag("--read-only", o->read_only,
+		      "Expose the device read-only; read-only servers of one file may run side by side");
 	add->callback([&ctx, o] { ctx.exit_code = run_add(ctx, *o); });
 
 	auto ids = std::make_shared<std::vector<uint32_t>>();
