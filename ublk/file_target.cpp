@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/falloc.h>
 #include <linux/fs.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -21,11 +22,42 @@ constexpr int kBackingIndex = 1;
 
 enum FileOp : uint8_t { kRead, kWrite, kFlush, kDiscard, kZeroes, kZeroesPunch };
 
+// Makes @fd, the backing store @s names, this server's alone, so that no other
+// server (which would serve blocks this one has overwritten) shares it: a block
+// device is reopened with O_EXCL, which also refuses one that is mounted; a file is
+// flock()ed, exclusively for read-write, shared for read-only. Returns the fd to keep
+// (@fd or its replacement), or -errno with the reason in *@why, @fd closed.
+int claim_backing(int fd, const struct stat &st, const TargetSetup &s, int flags, util::Direct *direct, std::string *why)
+{
+	if (S_ISBLK(st.st_mode)) {
+		const int excl = util::open_direct(s.path, flags | O_EXCL, direct);
+		::close(fd);
+		if (excl == -EBUSY)
+			*why = s.path + " is in use: mounted, or held open exclusively by another program (another "
+					"aether-ublk, a device mapper, a filesystem)";
+		else if (excl < 0)
+			*why = s.path + ": " + util::errstr(excl);
+		return excl;
+	}
+	const int how = s.access == TargetSetup::Access::kReadOnly ? LOCK_SH : LOCK_EX;
+	if (flock(fd, how | LOCK_NB) == 0)
+		return fd;
+	const int err = errno;
+	::close(fd);
+	if (err == EWOULDBLOCK) {
+		*why = s.path + " is in use by another aether-ublk (or another program holding a lock on it): two "
+				"servers of one file would each serve blocks the other has overwritten";
+		return -EBUSY;
+	}
+	*why = s.path + ": flock: " + util::errstr(err);
+	return -err;
+}
+
 int file_init(Target &t, const TargetSetup &s, std::string *why)
 {
 	const int flags = s.access == TargetSetup::Access::kReadOnly ? O_RDONLY : O_RDWR;
 	util::Direct direct = util::Direct::kNo;
-	const int fd = util::open_direct(s.path, flags, &direct);
+	int fd = util::open_direct(s.path, flags, &direct);
 	if (fd < 0) {
 		*why = s.path + ": " + util::errstr(fd);
 		return fd;
@@ -36,6 +68,11 @@ int file_init(Target &t, const TargetSetup &s, std::string *why)
 		*why = s.path + ": " + util::errstr(err);
 		::close(fd);
 		return -err;
+	}
+	if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)) {
+		fd = claim_backing(fd, st, s, flags, &direct, why);
+		if (fd < 0)
+			return fd;
 	}
 	uint64_t avail = 0;
 	if (S_ISREG(st.st_mode)) {
