@@ -1,4 +1,4 @@
-// aether-ublk: serves a /dev/ublkbN from a file, until SIGINT or SIGTERM.
+// aether-ublk: serves a /dev/ublkbN from a file, until SIGINT, SIGTERM, SIGHUP or SIGQUIT.
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -230,9 +230,9 @@ int main(int argc, char **argv)
 {
 	Options o;
 	CLI::App app{"aether-ublk: a ublk block device (/dev/ublkbN) served from a file through io_uring.\n"
-		     "Prints the device path once it is live, and runs until SIGINT or SIGTERM; then it\n"
-		     "removes the device and makes every acknowledged write durable. Needs root and\n"
-		     "the ublk_drv module."};
+		     "Prints the device path once it is live, and runs until SIGINT, SIGTERM, SIGHUP or\n"
+		     "SIGQUIT; then it removes the device and makes every acknowledged write durable.\n"
+		     "Needs root and the ublk_drv module."};
 	app.add_option("--file", o.file, "Backing file or block device")->required();
 	aether::util::size_option(app, "--size", o.size, "Bytes of the file to expose (default: all of it)");
 	app.add_option("--queues", o.queues, "Hardware queues, each with its own thread and io_uring")
@@ -311,8 +311,13 @@ int main(int argc, char **argv)
 	// Signals are taken by sigwait() in the main thread only.
 	sigset_t sigs;
 	sigemptyset(&sigs);
+	// Every signal whose default would end the server, short of SIGKILL: each stops
+	// the device cleanly, so a closed terminal (SIGHUP) or Ctrl-\ (SIGQUIT) loses no
+	// write and leaves no stopped device behind.
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGQUIT);
 	pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
 	const int status = serve(o, dev, sigs);
 	t.ops->uninit(t);
