@@ -280,7 +280,7 @@ bool del_device(Context &ctx, const ServedDevice &d, unsigned timeout_s)
 	const int32_t pid = d.view.file().h.pid;
 	std::string why;
 	if (!d.live) {
-		if (ublk::delete_orphan(d.id, &why) == 0)
+		if (ublk::delete_orphan(d.id, pid, &why) == 0)
 			return true;
 		fail(ctx, why);
 		return false;

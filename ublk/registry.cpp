@@ -25,6 +25,16 @@ bool server_alive(int32_t pid)
 	return std::getline(comm, name) && name == "aether-ublk";
 }
 
+int32_t device_owner(uint32_t id)
+{
+	Ctrl ctrl;
+	int ret = ctrl.open();
+	ublksrv_ctrl_dev_info info{};
+	if (ret == 0)
+		ret = ctrl.get_dev_info(id, &info);
+	return ret < 0 ? ret : info.ublksrv_pid;
+}
+
 std::vector<uint32_t> device_ids()
 {
 	std::vector<uint32_t> ids;
@@ -50,7 +60,8 @@ int open_device(uint32_t id, ServedDevice &d, std::string *why)
 	const int ret = d.view.open(stats_path(id), why);
 	if (ret < 0)
 		return ret;
-	d.live = server_alive(d.view.file().h.pid);
+	const int32_t pid = d.view.file().h.pid;
+	d.live = server_alive(pid) && device_owner(id) == pid;
 	return 0;
 }
 
@@ -72,17 +83,25 @@ int stop_server(int32_t pid, std::chrono::seconds timeout, const std::function<v
 	return 0;
 }
 
-int delete_orphan(uint32_t id, std::string *why)
+int delete_orphan(uint32_t id, int32_t pid, std::string *why)
 {
+	std::error_code ec;
+	const int32_t owner = device_owner(id);
+	if (owner >= 0 && owner != pid) {
+		fs::remove(stats_path(id), ec);
+		*why = "ublk device " + std::to_string(id) + " is not aether-ublk's any more: its server (pid " +
+		       std::to_string(pid) + ") is gone, and the id now belongs to another server (pid " +
+		       std::to_string(owner) + "). Left it alone, and removed the stale stats file";
+		return -EBUSY;
+	}
 	Ctrl ctrl;
-	int ret = ctrl.open();
+	int ret = owner == -ENODEV ? -ENODEV : ctrl.open();
 	if (ret == 0)
 		ret = ctrl.del_dev(id);
 	if (ret < 0 && ret != -ENODEV) {
 		*why = "DEL_DEV of ublk device " + std::to_string(id) + ": " + util::errstr(ret);
 		return ret;
 	}
-	std::error_code ec;
 	fs::remove(stats_path(id), ec);
 	return 0;
 }

@@ -17,6 +17,11 @@ namespace aether::ublk {
 // Whether process @pid is an aether-ublk server.
 bool server_alive(int32_t pid);
 
+// The server pid the kernel holds for ublk device @id (GET_DEV_INFO's ublksrv_pid:
+// the pid that added it, then the one that started it). Returns it, or -ENODEV if
+// there is no such device, or another -errno.
+int32_t device_owner(uint32_t id);
+
 // The ids of the devices with a stats file in run_dir(), ascending.
 std::vector<uint32_t> device_ids();
 
@@ -24,11 +29,14 @@ std::vector<uint32_t> device_ids();
 struct ServedDevice {
 	uint32_t id = 0;
 	StatsView view;
-	bool live = false; // its server is running
+	bool live = false; // its server is running and still owns the device
 };
 
 // Maps device @id's stats file into @d. Returns 0, or -errno with a message in *why:
-// -ENOENT if the device has no stats file, -EINVAL if the file is not one.
+// -ENOENT if the device has no stats file, -EINVAL if the file is not one. The
+// device is live only if the kernel's device @id names the file's server as its
+// owner and that process is an aether-ublk: a pid reused by another process, or
+// another aether-ublk, is not the server.
 int open_device(uint32_t id, ServedDevice &d, std::string *why);
 
 // Sends SIGTERM to the server @pid and waits for it to exit, for at most @timeout
@@ -36,9 +44,11 @@ int open_device(uint32_t id, ServedDevice &d, std::string *why);
 // seconds. Returns 0 once it is gone, or -ETIMEDOUT while it still runs.
 int stop_server(int32_t pid, std::chrono::seconds timeout, const std::function<void()> &slow);
 
-// Deletes device @id whose server is gone (a killed server leaves its device stopped
-// but not deleted), and its stats file. Returns 0, also if the device was deleted
-// already, or -errno with a message in *why.
-int delete_orphan(uint32_t id, std::string *why);
+// Deletes device @id whose server @pid is gone (a killed server leaves its device
+// stopped but not deleted), and its stats file. A device @id that another server
+// owns now (its id was free and taken again) is left alone: the stale stats file is
+// removed and -EBUSY returned. Returns 0, also if the device was deleted already,
+// or -errno with a message in *why.
+int delete_orphan(uint32_t id, int32_t pid, std::string *why);
 
 } // namespace aether::ublk
