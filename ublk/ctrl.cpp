@@ -88,6 +88,11 @@ int Ctrl::del_dev(uint32_t dev_id)
 	return submit(UBLK_U_CMD_DEL_DEV, dev_id, nullptr, 0, 0);
 }
 
+int Ctrl::del_dev_async(uint32_t dev_id)
+{
+	return submit(UBLK_U_CMD_DEL_DEV_ASYNC, dev_id, nullptr, 0, 0);
+}
+
 int Ctrl::get_dev_info(uint32_t dev_id, ublksrv_ctrl_dev_info *info)
 {
 	return submit(UBLK_U_CMD_GET_DEV_INFO, dev_id, info, sizeof(*info), 0);

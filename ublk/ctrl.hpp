@@ -23,7 +23,12 @@ public:
 	int set_params(uint32_t dev_id, ublk_params *params);
 	int start_dev(uint32_t dev_id, int32_t server_pid);
 	int stop_dev(uint32_t dev_id);
+	// DEL_DEV returns once the device is freed, which waits for every opener of
+	// /dev/ublkbN to close it (a filesystem mounted on it, until its umount);
+	// DEL_DEV_ASYNC returns at once, and the kernel frees the device when the last
+	// opener goes.
 	int del_dev(uint32_t dev_id);
+	int del_dev_async(uint32_t dev_id);
 	int get_dev_info(uint32_t dev_id, ublksrv_ctrl_dev_info *info);
 
 private:
