@@ -275,10 +275,15 @@ int run_add(Context &ctx, const AddOptions &o)
 // stats file. A live server gets @timeout_s seconds (0: as long as it takes); one
 // still running then is left alone, since only it knows which writes are not yet
 // durable. Returns true if the device is gone.
-bool del_device(Context &ctx, const ServedDevice &d, unsigned timeout_s)
+bool del_device(Context &ctx, const ServedDevice &d, unsigned timeout_s, ublk::StopMode mode)
 {
 	const int32_t pid = d.view.file().h.pid;
 	std::string why;
+	if (d.live && mode == ublk::StopMode::kClean && ublk::device_in_use(d.id, &why)) {
+		fail(ctx, "/dev/ublkb" + std::to_string(d.id) + " is in use (" + why +
+				  "): stopping it would fail the I/O of whoever uses it. Unmount it first, or --force");
+		return false;
+	}
 	if (!d.live) {
 		if (ublk::delete_orphan(d.id, pid, &why) == 0)
 			return true;
@@ -290,9 +295,10 @@ bool del_device(Context &ctx, const ServedDevice &d, unsigned timeout_s)
 		ctx.err << "aether-ctl: waiting for aether-ublk (pid " << pid << ") to flush and remove " << dev
 			<< "...\n";
 	};
-	if (ublk::stop_server(pid, std::chrono::seconds(timeout_s), slow) < 0) {
+	if (ublk::stop_server(pid, mode, std::chrono::seconds(timeout_s), slow) < 0) {
 		fail(ctx, "aether-ublk (pid " + std::to_string(pid) + ") has not stopped " + dev + " after " +
-				  std::to_string(timeout_s) + " s; it is still running and was sent SIGTERM. Wait for it," +
+				  std::to_string(timeout_s) + " s; it is still running and was sent " +
+				  strsignal(ublk::stop_signal(mode)) + ". Wait for it," +
 				  " or kill -9 it: writes it acknowledged are in the backing file, but only" +
 				  " flushed ones are sure to be durable");
 		return false;
@@ -306,7 +312,7 @@ bool del_device(Context &ctx, const ServedDevice &d, unsigned timeout_s)
 	return true;
 }
 
-int run_del(Context &ctx, const std::vector<uint32_t> &ids, bool all, unsigned timeout_s)
+int run_del(Context &ctx, const std::vector<uint32_t> &ids, bool all, unsigned timeout_s, bool force)
 {
 	if (all == !ids.empty())
 		return usage_error(ctx, "ublk del takes device ids or --all");
@@ -315,7 +321,7 @@ int run_del(Context &ctx, const std::vector<uint32_t> &ids, bool all, unsigned t
 		return kExitFailure;
 	int ret = kExitOk;
 	for (const ServedDevice &d : *devs)
-		if (!del_device(ctx, d, timeout_s))
+		if (!del_device(ctx, d, timeout_s, force ? ublk::StopMode::kForce : ublk::StopMode::kClean))
 			ret = kExitFailure;
 	return ret;
 }
@@ -354,7 +360,10 @@ void add_ublk(CLI::App &app, Context &ctx)
 	del->add_flag("--all", *all, "Every aether-ublk device");
 	auto timeout = std::make_shared<unsigned>(0);
 	del->add_option("--timeout", *timeout, "Give up on a server still running after this many seconds, leaving it be (default 0: wait)");
-	del->callback([&ctx, ids, all, timeout] { ctx.exit_code = run_del(ctx, *ids, *all, *timeout); });
+	auto force = std::make_shared<bool>(false);
+	del->add_flag("--force", *force,
+		      "Stop a device even while it is mounted or held open exclusively (its user's I/O then fails)");
+	del->callback([&ctx, ids, all, timeout, force] { ctx.exit_code = run_del(ctx, *ids, *all, *timeout, *force); });
 
 	auto json = std::make_shared<bool>(false);
 	CLI::App *list = ublk->add_subcommand("list", "One line per device: server, state, size, cache, policy, file");

@@ -16,6 +16,7 @@
 #include "ctrl.hpp"
 #include "device.hpp"
 #include "queue.hpp"
+#include "registry.hpp"
 #include "stats_file.hpp"
 #include "target.hpp"
 #include "util/size.hpp"
@@ -202,8 +203,17 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs)
 	} else {
 		std::printf("/dev/ublkb%u\n", id);
 		std::fflush(stdout);
-		int sig;
-		sigwait(&sigs, &sig);
+		// SIGINT stops at once; the others not while the device is in use, since its
+		// user's I/O would then fail (aether-ctl ublk del --force sends SIGINT).
+		for (;;) {
+			int sig;
+			std::string what;
+			sigwait(&sigs, &sig);
+			if (sig == SIGINT || !device_in_use(id, &what))
+				break;
+			die(std::string(strsignal(sig)) + ": not stopping /dev/ublkb" + std::to_string(id) + ", which is in use (" +
+			    what + "); unmount it first, or send SIGINT to stop it anyway");
+		}
 	}
 	// STOP_DEV removes the disk once its requests are served, then aborts every
 	// queue's commands, which ends the queue threads.
@@ -219,8 +229,11 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs)
 del:
 	if (char_fd >= 0)
 		close(char_fd);
-	if ((ret = ctrl.del_dev(id)) < 0)
-		status = die(std::string("DEL_DEV: ") + std::strerror(-ret));
+	// Not DEL_DEV, which would wait for every opener of the disk to go: a filesystem
+	// still mounted on it after SIGINT would keep the server from exiting until its
+	// umount. STOP_DEV removed the disk already; the kernel frees the rest later.
+	if ((ret = ctrl.del_dev_async(id)) < 0)
+		status = die(std::string("DEL_DEV_ASYNC: ") + std::strerror(-ret));
 	return status;
 }
 
@@ -232,7 +245,8 @@ int main(int argc, char **argv)
 	CLI::App app{"aether-ublk: a ublk block device (/dev/ublkbN) served from a file through io_uring.\n"
 		     "Prints the device path once it is live, and runs until SIGINT, SIGTERM, SIGHUP or\n"
 		     "SIGQUIT; then it removes the device and makes every acknowledged write durable.\n"
-		     "Needs root and the ublk_drv module."};
+		     "SIGTERM, SIGHUP and SIGQUIT are refused while the device is mounted or held open\n"
+		     "exclusively; SIGINT stops it anyway. Needs root and the ublk_drv module."};
 	app.add_option("--file", o.file, "Backing file or block device")->required();
 	aether::util::size_option(app, "--size", o.size, "Bytes of the file to expose (default: all of it)");
 	app.add_option("--queues", o.queues, "Hardware queues, each with its own thread and io_uring")

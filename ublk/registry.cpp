@@ -6,8 +6,13 @@
 #include <charconv>
 #include <csignal>
 #include <filesystem>
+#include <fcntl.h>
 #include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <thread>
+#include <unistd.h>
 
 #include "ctrl.hpp"
 #include "util/errors.hpp"
@@ -65,9 +70,42 @@ int open_device(uint32_t id, ServedDevice &d, std::string *why)
 	return 0;
 }
 
-int stop_server(int32_t pid, std::chrono::seconds timeout, const std::function<void()> &slow)
+bool device_in_use(uint32_t id, std::string *what)
 {
-	kill(pid, SIGTERM);
+	const std::string dev = "/dev/ublkb" + std::to_string(id);
+	const int fd = ::open(dev.c_str(), O_RDONLY | O_EXCL | O_CLOEXEC | O_NONBLOCK);
+	if (fd >= 0 || errno != EBUSY) {
+		if (fd >= 0)
+			::close(fd);
+		return false;
+	}
+	*what = "held open exclusively";
+	struct stat st;
+	if (stat(dev.c_str(), &st) < 0)
+		return true;
+	// mountinfo: "ID PARENT MAJ:MIN ROOT MOUNTPOINT ...".
+	const std::string devno = std::to_string(major(st.st_rdev)) + ":" + std::to_string(minor(st.st_rdev));
+	std::ifstream mi("/proc/self/mountinfo");
+	std::string line;
+	while (std::getline(mi, line)) {
+		std::istringstream in(line);
+		std::string mid, parent, mm, root, point;
+		if (in >> mid >> parent >> mm >> root >> point && mm == devno) {
+			*what = "mounted at " + point;
+			break;
+		}
+	}
+	return true;
+}
+
+int stop_signal(StopMode mode)
+{
+	return mode == StopMode::kForce ? SIGINT : SIGTERM;
+}
+
+int stop_server(int32_t pid, StopMode mode, std::chrono::seconds timeout, const std::function<void()> &slow)
+{
+	kill(pid, stop_signal(mode));
 	const auto start = std::chrono::steady_clock::now();
 	bool told = false;
 	while (server_alive(pid)) {

@@ -39,10 +39,21 @@ struct ServedDevice {
 // another aether-ublk, is not the server.
 int open_device(uint32_t id, ServedDevice &d, std::string *why);
 
-// Sends SIGTERM to the server @pid and waits for it to exit, for at most @timeout
-// (zero: for as long as it takes). Calls @slow once if that takes more than two
-// seconds. Returns 0 once it is gone, or -ETIMEDOUT while it still runs.
-int stop_server(int32_t pid, std::chrono::seconds timeout, const std::function<void()> &slow);
+// Whether /dev/ublkb@id is in use: mounted, or held open exclusively (a device
+// mapper, a filesystem), so that stopping it would fail that user's I/O. If so,
+// *@what says by whom ("mounted at /mnt/x", or "held open exclusively").
+bool device_in_use(uint32_t id, std::string *what);
+
+// How a server is asked to stop. It stops at once for kForce; for kClean it stays
+// while its device is in use (device_in_use()) and says so on its stderr.
+enum class StopMode { kClean, kForce };
+// The signal that asks for @mode: SIGTERM for kClean, SIGINT for kForce.
+int stop_signal(StopMode mode);
+
+// Sends stop_signal(@mode) to the server @pid and waits for it to exit, for at most
+// @timeout (zero: for as long as it takes). Calls @slow once if that takes more than
+// two seconds. Returns 0 once it is gone, or -ETIMEDOUT while it still runs.
+int stop_server(int32_t pid, StopMode mode, std::chrono::seconds timeout, const std::function<void()> &slow);
 
 // Deletes device @id whose server @pid is gone (a killed server leaves its device
 // stopped but not deleted), and its stats file. A device @id that another server
