@@ -163,6 +163,7 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs)
 	std::vector<std::string> why(o.queues);
 	std::atomic<int> ready{0};
 	std::atomic<bool> failed{false};
+	std::atomic<bool> stopping{false}; // the main thread is stopping the device
 	ublk_params params = make_params(o, t);
 	StatsWriter stats;
 	std::string why_stats;
@@ -189,10 +190,13 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs)
 		threads.emplace_back([&, q] {
 			const QueueSetup s{char_fd, static_cast<uint16_t>(q), static_cast<uint16_t>(o.depth),
 					  static_cast<uint32_t>(o.max_io), &dev};
-			// A queue that cannot go on would leave its requests unserved: stop the
-			// whole device (the main thread takes SIGTERM) and report why.
-			if (run_queue(s, ready, failed, &why[q]) < 0 && !failed)
-				kill(getpid(), SIGTERM);
+			// A queue ends before the main thread stops the device when it cannot go
+			// on, or when someone else stopped or deleted the device: either way
+			// nothing is served any more, so the whole server stops (SIGUSR1 to the
+			// main thread) and reports why.
+			run_queue(s, ready, failed, &why[q]);
+			if (!failed && !stopping)
+				kill(getpid(), SIGUSR1);
 		});
 	while (ready < static_cast<int>(o.queues) && !failed)
 		usleep(1000);
@@ -209,6 +213,11 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs)
 			int sig;
 			std::string what;
 			sigwait(&sigs, &sig);
+			if (sig == SIGUSR1) {
+				die("a queue has ended: /dev/ublkb" + std::to_string(id) +
+				    " was stopped or deleted by someone else, or its queue failed");
+				break;
+			}
 			if (sig == SIGINT || !device_in_use(id, &what))
 				break;
 			die(std::string(strsignal(sig)) + ": not stopping /dev/ublkb" + std::to_string(id) + ", which is in use (" +
@@ -217,6 +226,7 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs)
 	}
 	// STOP_DEV removes the disk once its requests are served, then aborts every
 	// queue's commands, which ends the queue threads.
+	stopping = true;
 	ctrl.stop_dev(id);
 	for (std::thread &th : threads)
 		th.join();
@@ -232,7 +242,8 @@ del:
 	// Not DEL_DEV, which would wait for every opener of the disk to go: a filesystem
 	// still mounted on it after SIGINT would keep the server from exiting until its
 	// umount. STOP_DEV removed the disk already; the kernel frees the rest later.
-	if ((ret = ctrl.del_dev_async(id)) < 0)
+	// -ENODEV: someone else deleted it already.
+	if ((ret = ctrl.del_dev_async(id)) < 0 && ret != -ENODEV)
 		status = die(std::string("DEL_DEV_ASYNC: ") + std::strerror(-ret));
 	return status;
 }
@@ -332,6 +343,7 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGHUP);
 	sigaddset(&sigs, SIGQUIT);
+	sigaddset(&sigs, SIGUSR1); // from a queue thread: its queue has ended
 	pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
 	const int status = serve(o, dev, sigs);
 	t.ops->uninit(t);
