@@ -154,7 +154,9 @@ unsigned Cache::reserve(uint64_t block, uint32_t count, Fill *out, unsigned max_
 			cur->count = 0;
 			out[n++] = Fill{cur_id, b, 0, cur->iov};
 		}
-		*s = Slot{b, cur_id, kFilling, 1, 0, 0};
+		// Reference bit clear: until a read uses it, a prefetched block is the first
+		// CLOCK victim of its set, so a prefetch burst does not evict the working set.
+		*s = Slot{b, cur_id, kFilling, 0, 0, 0};
 		cur->slot[cur->count] = static_cast<uint32_t>(s - slots_.data());
 		cur->iov[cur->count] = {data(*s), kCacheBlock};
 		cur->count++;
