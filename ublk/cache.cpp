@@ -212,6 +212,7 @@ void Cache::write_end(uint32_t token, const char *data_in, int res)
 	*it = writes_.back();
 	writes_.pop_back();
 	epoch_++;
+	retired_[epoch_ % kRetiredKept] = {w.first, w.last};
 
 	const auto apply = [&](uint64_t b, Slot *s) {
 		const uint64_t start = b << kCacheBlockShift;
@@ -250,8 +251,16 @@ uint64_t Cache::epoch()
 void Cache::populate(uint64_t block, uint32_t count, const char *src, uint64_t epoch)
 {
 	std::lock_guard lock(mu_);
-	if (epoch != epoch_)
+	// A write over these blocks that retired while the read was in flight may have
+	// reached the backend before or after it: the data read may be old.
+	if (epoch_ - epoch >= kRetiredKept)
 		return;
+	const uint64_t last = block + count - 1;
+	for (uint64_t e = epoch + 1; e <= epoch_; e++) {
+		const Retired &r = retired_[e % kRetiredKept];
+		if (r.first <= last && block <= r.last)
+			return;
+	}
 	for (uint32_t i = 0; i < count; i++) {
 		if (find(block + i))
 			continue;

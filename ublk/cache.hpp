@@ -11,8 +11,8 @@
 //  - A fill that starts after write_end reads the backend after the write completed.
 //  - Two writes in flight over the same block at once leave its final content to the
 //    backend's ordering, so neither installs it: both drop it.
-//  - A demand read that missed installs its data only if no write retired while it
-//    was in flight (the write epoch is unchanged).
+//  - A demand read that missed installs its data only if no write over its blocks
+//    retired while it was in flight (a write elsewhere does not matter).
 #pragma once
 
 #include <cstdint>
@@ -102,7 +102,8 @@ public:
 	// The write epoch (read() also reports it with a miss).
 	uint64_t epoch();
 	// Installs a demand read's blocks [block, block + count) from @src, unless a
-	// write retired since @epoch. Present blocks are left as they are.
+	// write over any of them retired since @epoch (or more writes retired since than
+	// the cache remembers, kRetiredKept). Present blocks are left as they are.
 	void populate(uint64_t block, uint32_t count, const char *src, uint64_t epoch);
 
 	// Where the cache counts hits and prefetches (Stat::kHitBlocks, kPrefetch*), in
@@ -150,7 +151,14 @@ private:
 	std::vector<uint32_t> free_fills_; // ids of fills_ not in flight
 	std::vector<WriteRec> writes_;
 	uint32_t next_token_ = 0;
-	uint64_t epoch_ = 0;
+	uint64_t epoch_ = 0; // writes retired so far
+	// The blocks of the last kRetiredKept writes retired, the one of epoch e at
+	// [e % kRetiredKept], for populate() to tell which reads they overlapped.
+	static constexpr uint64_t kRetiredKept = 64;
+	struct Retired {
+		uint64_t first, last; // inclusive
+	};
+	Retired retired_[kRetiredKept] = {};
 	Counters local_{};
 	Counters *ctr_ = &local_;
 };

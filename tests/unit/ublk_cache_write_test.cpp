@@ -66,4 +66,31 @@ TEST_F(CacheTest, DemandDataIsInstalledOnlyIfNoWriteRetiredMeanwhile)
 	EXPECT_EQ(read(60, 1), Cache::Lookup::kHit);
 }
 
+TEST_F(CacheTest, AWriteElsewhereDoesNotKeepDemandDataOut)
+{
+	const auto data = block_of(3), other = block_of(4);
+	const uint64_t e = cache.epoch();
+	// Writes right beside the read's blocks [40, 42), retired while it was in flight.
+	cache.write_end(cache.write_begin(39 * kCacheBlock, kCacheBlock), other.data(), kCacheBlock);
+	cache.write_end(cache.write_begin(42 * kCacheBlock, kCacheBlock), other.data(), kCacheBlock);
+	cache.populate(40, 2, block_of(3, 2).data(), e);
+	ASSERT_EQ(read(40, 2), Cache::Lookup::kHit);
+	EXPECT_EQ(stamp_of(buf.data()), 3u);
+	EXPECT_EQ(stamp_of(buf.data() + kCacheBlock), 3u);
+	// One over its last block keeps it out.
+	const uint64_t e2 = cache.epoch();
+	cache.write_end(cache.write_begin(45 * kCacheBlock + 512, 512), other.data(), 512);
+	cache.populate(44, 2, data.data(), e2);
+	EXPECT_EQ(read(44, 1), Cache::Lookup::kMiss);
+}
+
+TEST_F(CacheTest, DemandDataIsKeptOutWhenMoreWritesRetiredThanTheCacheRemembers)
+{
+	const uint64_t e = cache.epoch();
+	for (int i = 0; i < 64; i++)
+		cache.write_end(cache.write_begin(500 * kCacheBlock, kCacheBlock), block_of(5).data(), kCacheBlock);
+	cache.populate(10, 1, block_of(6).data(), e);
+	EXPECT_EQ(read(10, 1), Cache::Lookup::kMiss);
+}
+
 } // namespace
