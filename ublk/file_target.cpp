@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/falloc.h>
 #include <linux/fs.h>
+#include <linux/ioprio.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -251,13 +252,16 @@ int file_io_done(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &io
 	return -EIO;
 }
 
-int file_read_into(Target &t, io_uring *ring, uint64_t off, const iovec *iov, unsigned n, uint64_t user_data)
+int file_read_into(Target &t, io_uring *ring, uint64_t off, const iovec *iov, unsigned n, uint64_t user_data,
+		   ReadFor why)
 {
 	const UserData ud = unpack(user_data);
 	io_uring_sqe *sqe = backend_read_sqe(t, ring, pack({ud.tag, kOpIgnore, ud.origin, ud.cookie}));
 	if (!sqe)
 		return -EBUSY;
 	io_uring_prep_readv(sqe, kBackingIndex, iov, n, off);
+	if (why == ReadFor::kPrefetch)
+		sqe->ioprio = IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 7);
 	sqe->flags |= IOSQE_FIXED_FILE;
 	sqe->user_data = user_data;
 	return 0;

@@ -317,7 +317,8 @@ int Loop::read_part(uint16_t tag, const ublksrv_io_desc &iod, uint32_t skip, uin
 	TagState &ts = tags_[tag];
 	ts.part = {static_cast<char *>(q_.bufs[tag]) + skip, len};
 	const uint64_t off = (iod.start_sector << 9) + skip;
-	const int ret = t_.ops->read_into(t_, q_.ring, off, &ts.part, 1, pack({tag, kCachePart, Origin::kCache, 0}));
+	const int ret = t_.ops->read_into(t_, q_.ring, off, &ts.part, 1, pack({tag, kCachePart, Origin::kCache, 0}),
+					  ReadFor::kDemand);
 	return ret == 0 ? kPending : ret;
 }
 
@@ -400,7 +401,7 @@ void Loop::prefetch(const ublksrv_io_desc &iod)
 		for (unsigned k = 0; k < got; k++) {
 			const Cache::Fill &f = fill[k];
 			const int ret = t_.ops->read_into(t_, q_.ring, f.block << kCacheBlockShift, f.iov, f.count,
-							  pack({0, kCacheFill, Origin::kCache, f.id}));
+							  pack({0, kCacheFill, Origin::kCache, f.id}), ReadFor::kPrefetch);
 			fills_++;
 			if (ret < 0)
 				fill_landed(f.id, ret); // nothing was queued: release it now

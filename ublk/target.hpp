@@ -41,6 +41,10 @@ inline io_uring_sqe *next_sqe(io_uring *ring)
 	return sqe;
 }
 
+// Whom a backend read of the cache tier serves: a reader waiting for it, or the
+// prefetcher, whose reads yield to demand at the backend (see read_into).
+enum class ReadFor : uint8_t { kDemand, kPrefetch };
+
 // io_done()'s answer when it submitted more I/O for the request. No result can take
 // this value: a result is -errno (above -4096), 0, or the bytes of a read or write,
 // which the device's max_io_buf_bytes bounds far below 2 GiB. FLUSH, DISCARD and
@@ -64,8 +68,13 @@ struct TargetOps {
 	// or kPending after submitting the rest.
 	int (*io_done)(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod, uint8_t op, int res);
 	// Reads the device's bytes from @off into @iov[0..n) for the cache tier; the
-	// completion carries @user_data. Returns 0, or -errno if nothing was queued.
-	int (*read_into)(Target &t, io_uring *ring, uint64_t off, const iovec *iov, unsigned n, uint64_t user_data);
+	// completion carries @user_data. A read for kPrefetch goes with the lowest
+	// best-effort I/O priority (BE, level 7), so that an I/O scheduler that weighs
+	// priorities (BFQ) serves demand first; not IDLE, which could keep a reader
+	// parked on the fill waiting for seconds. Returns 0, or -errno if nothing was
+	// queued.
+	int (*read_into)(Target &t, io_uring *ring, uint64_t off, const iovec *iov, unsigned n, uint64_t user_data,
+			 ReadFor why);
 	// Makes every completed write durable (at shutdown). Returns 0 or -errno.
 	int (*sync)(Target &t);
 };
