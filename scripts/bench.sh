@@ -107,9 +107,10 @@ fi
 	echo
 	echo "## Plots"
 	echo
-	for svg in readahead ublk prefetch xrp replay-*; do
-		[ -e "$out/$svg.svg" ] || continue
-		echo "![$svg]($svg.svg)"
+	for svg in "$out"/*.svg; do
+		[ -e "$svg" ] || continue
+		svg=${svg##*/}
+		echo "![${svg%.svg}]($svg)"
 	done
 } >>"$card"
 echo "scorecard: $card"
