@@ -85,12 +85,18 @@ Cache::ReadResult Cache::read(uint64_t off, uint32_t len, char *dst, Waiter w)
 	const uint64_t block = off >> kCacheBlockShift;
 	const uint64_t end = off + len;
 	const uint32_t count = static_cast<uint32_t>(((end + kCacheBlock - 1) >> kCacheBlockShift) - block);
+	// The slots the scan found for the first blocks, so that serving them does not
+	// search their sets again: 32 covers a 128 KiB request, readahead's usual size.
+	constexpr uint32_t kSeen = 32;
+	Slot *seen[kSeen];
 	std::lock_guard lock(mu_);
 	const Slot *filling = nullptr;
 	bool absent = false;
 	uint32_t lo = count, hi = 0; // the blocks not valid: [lo, hi)
 	for (uint32_t i = 0; i < count; i++) {
-		const Slot *s = find(block + i);
+		Slot *s = find(block + i);
+		if (i < kSeen)
+			seen[i] = s;
 		if (s && s->state == kValid)
 			continue;
 		lo = std::min(lo, i);
@@ -109,7 +115,7 @@ Cache::ReadResult Cache::read(uint64_t off, uint32_t len, char *dst, Waiter w)
 	// nothing waits.
 	const auto serve = [&](uint32_t first, uint32_t last) {
 		for (uint32_t i = first; i < last; i++) {
-			Slot &s = *find(block + i);
+			Slot &s = i < kSeen ? *seen[i] : *find(block + i);
 			const uint64_t b0 = (block + i) << kCacheBlockShift;
 			const uint64_t from = std::max(off, b0), to = std::min(end, b0 + kCacheBlock);
 			std::memcpy(dst + (from - off), data(s) + (from - b0), to - from);
