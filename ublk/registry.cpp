@@ -30,14 +30,23 @@ bool server_alive(int32_t pid)
 	return std::getline(comm, name) && name == "aether-ublk";
 }
 
+namespace {
+
+// device_owner() through an open @ctrl.
+int32_t owner_of(Ctrl &ctrl, uint32_t id)
+{
+	ublksrv_ctrl_dev_info info{};
+	const int ret = ctrl.get_dev_info(id, &info);
+	return ret < 0 ? ret : info.ublksrv_pid;
+}
+
+} // namespace
+
 int32_t device_owner(uint32_t id)
 {
 	Ctrl ctrl;
-	int ret = ctrl.open();
-	ublksrv_ctrl_dev_info info{};
-	if (ret == 0)
-		ret = ctrl.get_dev_info(id, &info);
-	return ret < 0 ? ret : info.ublksrv_pid;
+	const int ret = ctrl.open();
+	return ret < 0 ? ret : owner_of(ctrl, id);
 }
 
 std::vector<uint32_t> device_ids()
@@ -124,7 +133,9 @@ int stop_server(int32_t pid, StopMode mode, std::chrono::seconds timeout, const 
 int delete_orphan(uint32_t id, int32_t pid, std::string *why)
 {
 	std::error_code ec;
-	const int32_t owner = device_owner(id);
+	Ctrl ctrl;
+	int ret = ctrl.open();
+	const int32_t owner = ret < 0 ? ret : owner_of(ctrl, id);
 	if (owner >= 0 && owner != pid) {
 		fs::remove(stats_path(id), ec);
 		*why = "ublk device " + std::to_string(id) + " is not aether-ublk's any more: its server (pid " +
@@ -132,10 +143,8 @@ int delete_orphan(uint32_t id, int32_t pid, std::string *why)
 		       std::to_string(owner) + "). Left it alone, and removed the stale stats file";
 		return -EBUSY;
 	}
-	Ctrl ctrl;
-	int ret = owner == -ENODEV ? -ENODEV : ctrl.open();
 	if (ret == 0)
-		ret = ctrl.del_dev(id);
+		ret = owner == -ENODEV ? owner : ctrl.del_dev(id);
 	if (ret < 0 && ret != -ENODEV) {
 		*why = "DEL_DEV of ublk device " + std::to_string(id) + ": " + util::errstr(ret);
 		return ret;
