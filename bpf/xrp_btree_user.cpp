@@ -86,6 +86,20 @@ bool device_polls(dev_t rdev)
 	return false;
 }
 
+// The AETHER_IOC_XRP_LOOKUP flags that make the kernel's hops read as @read.
+uint32_t xrp_flags(BtreeRead read)
+{
+	switch (read) {
+	case BtreeRead::kPoll:
+		return AETHER_XRP_F_POLLED;
+	case BtreeRead::kCached:
+		return AETHER_XRP_F_CACHED;
+	case BtreeRead::kDirect:
+		break;
+	}
+	return 0;
+}
+
 // The size of the file or block device @fd. Returns 0 or -errno.
 int device_size(int fd, uint64_t *size)
 {
@@ -407,7 +421,7 @@ int BtreeReader::lookup_kernel(int xrp_fd, uint64_t key, BtreeResult *out, std::
 	s.key = key;
 	aether_xrp_lookup a{};
 	a.fd = fd_;
-	a.flags = read_ == BtreeRead::kPoll ? AETHER_XRP_F_POLLED : read_ == BtreeRead::kCached ? AETHER_XRP_F_CACHED : 0;
+	a.flags = xrp_flags(read_);
 	a.offset = super_->root;
 	a.len = AETHER_BTREE_BLOCK;
 	// As in lookup(): a sound tree is walked in exactly depth hops.

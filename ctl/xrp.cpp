@@ -117,14 +117,33 @@ int check_xrp_ops(const Sysfs &sysfs, std::string *why)
 	return 0;
 }
 
+// How the hops of the walk @o asks for read their nodes.
+BtreeRead read_of(const GetOptions &o)
+{
+	return o.poll ? BtreeRead::kPoll : o.cached ? BtreeRead::kCached : BtreeRead::kDirect;
+}
+
+// How `xrp get --timing` names the walk @o asks for.
+const char *walk_name(const GetOptions &o)
+{
+	switch (read_of(o)) {
+	case BtreeRead::kPoll:
+		return o.user ? "user space, a polled io_uring read per hop" : "in the kernel, polled";
+	case BtreeRead::kCached:
+		return o.user ? "user space, buffered pread per hop" : "in the kernel, page cache first";
+	case BtreeRead::kDirect:
+		break;
+	}
+	return o.user ? "user space, pread per hop" : "in the kernel";
+}
+
 int run_get(Context &ctx, const GetOptions &o)
 {
 	if (o.keys.empty() == !o.sample)
 		return usage_error(ctx, "xrp get: give either KEYS or --sample N", UsageHint::kNone);
 	BtreeReader tree;
 	std::string why;
-	const BtreeRead read = o.poll ? BtreeRead::kPoll : o.cached ? BtreeRead::kCached : BtreeRead::kDirect;
-	if (tree.open(o.dev, &why, read) < 0)
+	if (tree.open(o.dev, &why, read_of(o)) < 0)
 		return fail(ctx, "xrp get: " + why);
 	if (!o.user && !require_loaded(ctx))
 		return kExitFailure;
@@ -164,11 +183,7 @@ int run_get(Context &ctx, const GetOptions &o)
 		::close(xrp_fd);
 	// On stderr, so the answers on stdout stay the same with and without it.
 	if (o.timing)
-		ctx.err << "xrp get: " << done << " lookups ("
-			<< (o.user ? (o.poll ? "user space, a polled io_uring read per hop"
-					     : o.cached ? "user space, buffered pread per hop" : "user space, pread per hop")
-				   : (o.poll ? "in the kernel, polled" : o.cached ? "in the kernel, page cache first" : "in the kernel"))
-			<< "), " << hops << " hops, " << ns / 1000 << " us: "
+		ctx.err << "xrp get: " << done << " lookups (" << walk_name(o) << "), " << hops << " hops, " << ns / 1000 << " us: "
 			<< (ns ? done * 1000000000ull / static_cast<uint64_t>(ns) : 0) << " lookups/s\n";
 	if (rc != kExitOk)
 		return rc;
