@@ -177,6 +177,12 @@ ublk_stat() {
 	aether-ctl ublk stats "${1#/dev/ublkb}" | awk -v n="$2" '$1 == n { print $2 }'
 }
 
+# ublk_server_pid DEV: the pid of the server of aether-ublk device DEV (/dev/ublkbN),
+# from the first line of `aether-ctl ublk stats N` ("/dev/ublkbN  pid P (live), ...").
+ublk_server_pid() {
+	aether-ctl ublk stats "${1#/dev/ublkb}" | awk 'NR == 1 { print $3 }'
+}
+
 # bpf_unload_all: detaches every program aether-ctl pinned, for a test's EXIT trap.
 bpf_unload_all() {
 	local p

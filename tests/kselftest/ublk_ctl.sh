@@ -18,7 +18,7 @@ dev=$(cat /tmp/ctl.out)
 id=${dev#/dev/ublkb}
 check "it printed only the device path ($dev), a block device" \
 	sh -c "[ \$(wc -l </tmp/ctl.out) = 1 ] && grep -Eqx '/dev/ublkb[0-9]+' /tmp/ctl.out && [ -b '$dev' ]"
-pid=$(aether-ctl ublk list --json | grep -o '"pid": [0-9]*' | head -1 | grep -o '[0-9]*$')
+pid=$(ublk_server_pid "$dev")
 check "its server runs in the background (pid $pid)" test "$(cat /proc/"$pid"/comm 2>/dev/null)" = aether-ublk
 expect 0 "ublk list" aether-ctl ublk list
 check "list shows it live, with its 8 MiB cache and policy" grep -Eq "^$dev +$pid +live +64M +8M +50 +adaptive " /tmp/ctl.out

@@ -13,12 +13,11 @@ modprobe ublk_drv
 modprobe ext4
 mkdir -p "$ublk_work" /mnt/aether-del
 truncate -s 128M "$ublk_work/backing"
-server_pid() { aether-ctl ublk list --json | grep -o '"pid": [0-9]*' | head -1 | grep -o '[0-9]*$'; }
 
 expect 0 "a device" aether-ctl ublk add --file "$ublk_work/backing" --cache-mb 8
 dev=$(cat /tmp/ctl.out)
 id=${dev#/dev/ublkb}
-pid=$(server_pid)
+pid=$(ublk_server_pid "$dev")
 check "ext4 on it, mounted" sh -c "mkfs.ext4 -q $dev && mount $dev /mnt/aether-del"
 expect 1 "ublk del of the mounted device is refused" aether-ctl ublk del "$id"
 check "saying where it is mounted" grep -q "in use (mounted at /mnt/aether-del)" /tmp/ctl.err

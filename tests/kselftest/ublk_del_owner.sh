@@ -19,7 +19,7 @@ run=/run/aether
 # does not know (its stats live elsewhere), while the killed server's stats return.
 expect 0 "a device" aether-ctl ublk add --file "$ublk_work/a"
 id=$(sed 's|/dev/ublkb||' /tmp/ctl.out)
-pid=$(aether-ctl ublk list --json | grep -o '"pid": [0-9]*' | head -1 | grep -o '[0-9]*$')
+pid=$(ublk_server_pid "/dev/ublkb$id")
 cp "$run/ublk$id.stats" "$ublk_work/stale.stats"
 kill -9 "$pid"
 while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
@@ -42,7 +42,7 @@ other=
 # 2. A stale stats file whose pid is a live aether-ublk serving another device.
 expect 0 "a device whose server stays" aether-ctl ublk add --file "$ublk_work/c"
 live=$(sed 's|/dev/ublkb||' /tmp/ctl.out)
-livepid=$(aether-ctl ublk list --json | grep -o '"pid": [0-9]*' | head -1 | grep -o '[0-9]*$')
+livepid=$(ublk_server_pid "/dev/ublkb$live")
 stale=$((live + 7))
 cp "$run/ublk$live.stats" "$run/ublk$stale.stats"
 expect 1 "ublk list shows the stale id as not live" sh -c "aether-ctl ublk list | grep -E '^/dev/ublkb$stale +$livepid +live '"
