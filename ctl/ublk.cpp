@@ -92,7 +92,7 @@ nlohmann::json info_json(const ServedDevice &d)
 	return {{"id", d.id},
 		{"device", "/dev/ublkb" + std::to_string(d.id)},
 		{"pid", h.pid},
-		{"state", d.live ? "live" : "dead"},
+		{"state", ublk::state_name(d.state)},
 		{"size_bytes", h.dev_bytes},
 		{"cache_bytes", h.cache_bytes},
 		{"latency_us", h.latency_us},
@@ -117,13 +117,13 @@ int run_list(Context &ctx, bool json)
 		ctx.out << a.dump(2) << "\n";
 		return kExitOk;
 	}
-	ctx.out << std::left << std::setw(13) << "DEVICE" << std::setw(8) << "PID" << std::setw(6) << "STATE"
+	ctx.out << std::left << std::setw(13) << "DEVICE" << std::setw(8) << "PID" << std::setw(11) << "STATE"
 		<< std::right << std::setw(8) << "SIZE" << std::setw(8) << "CACHE" << std::setw(9) << "LAT_US"
 		<< "  " << std::left << std::setw(9) << "POLICY" << "FILE\n";
 	for (const ServedDevice &d : devs) {
 		const auto &h = d.view.file().h;
 		ctx.out << std::left << std::setw(13) << "/dev/ublkb" + std::to_string(d.id) << std::setw(8) << h.pid
-			<< std::setw(6) << (d.live ? "live" : "dead") << std::right << std::setw(8) << mib(h.dev_bytes)
+			<< std::setw(11) << ublk::state_name(d.state) << std::right << std::setw(8) << mib(h.dev_bytes)
 			<< std::setw(8) << mib(h.cache_bytes) << std::setw(9) << h.latency_us << "  " << std::left
 			<< std::setw(9) << fixed_string(h.policy, sizeof(h.policy)) << fixed_string(h.file, sizeof(h.file))
 			<< "\n";
@@ -165,7 +165,7 @@ int run_stats(Context &ctx, const std::vector<uint32_t> &ids, bool json)
 			a.push_back(j);
 			continue;
 		}
-		ctx.out << j["device"].get<std::string>() << "  pid " << f.h.pid << " (" << (d.live ? "live" : "dead")
+		ctx.out << j["device"].get<std::string>() << "  pid " << f.h.pid << " (" << ublk::state_name(d.state)
 			<< "), cache " << mib(f.h.cache_bytes) << ", latency " << f.h.latency_us << " us, policy "
 			<< j["policy"].get<std::string>() << "\n";
 		for (size_t i = 0; i < static_cast<size_t>(Stat::kCount); i++)
@@ -206,21 +206,15 @@ struct AddOptions {
 	std::string file, cache_mb, latency_us, policy, queues, depth;
 	uint64_t size = 0; // bytes; parse_size() never gives 0
 	bool read_only = false;
+	bool no_recovery = false;
 };
 
-// Starts aether-ublk in its own session and waits for the device path it prints once
-// the device is live. Its stderr goes to <run dir>/ublk<N>.log.
-int run_add(Context &ctx, const AddOptions &o)
+// Starts aether-ublk with @args (after its path) in its own session and waits for
+// the device path it prints once the device is live; prints that path. Its stderr
+// goes to <run dir>/ublk<N>.log. Returns the exit code.
+int spawn_server(Context &ctx, std::vector<std::string> args)
 {
-	const std::string size = o.size ? std::to_string(o.size) : "";
-	std::vector<std::string> args{server_path(), "--file", o.file};
-	for (auto [flag, value] : {std::pair{"--size", &size}, {"--cache-mb", &o.cache_mb},
-				  {"--latency-us", &o.latency_us}, {"--policy", &o.policy},
-				  {"--queues", &o.queues}, {"--depth", &o.depth}})
-		if (!value->empty())
-			args.insert(args.end(), {flag, *value});
-	if (o.read_only)
-		args.push_back("--read-only");
+	args.insert(args.begin(), server_path());
 	std::error_code ec;
 	fs::create_directories(ublk::run_dir(), ec);
 	const std::string log = ublk::run_dir() + "/ublk-add-" + std::to_string(getpid()) + ".log";
@@ -250,7 +244,7 @@ int run_add(Context &ctx, const AddOptions &o)
 	char c;
 	// The server prints one line once the device is live, or exits.
 	pollfd p{out[0], POLLIN, 0};
-	while (pid > 0 && poll(&p, 1, 60000) > 0 && read(out[0], &c, 1) == 1 && c != '\n')
+	while (pid > 0 && poll(&p, 1, 120000) > 0 && read(out[0], &c, 1) == 1 && c != '\n')
 		line += c;
 	close(out[0]);
 	if (pid > 0 && line.rfind("/dev/ublkb", 0) == 0) {
@@ -260,7 +254,7 @@ int run_add(Context &ctx, const AddOptions &o)
 	}
 	int status = 0;
 	if (pid > 0) {
-		kill(pid, SIGTERM); // no device after a minute: give up on it
+		kill(pid, SIGTERM); // no device after two minutes: give up on it
 		waitpid(pid, &status, 0);
 	}
 	std::ifstream why(log);
@@ -268,6 +262,52 @@ int run_add(Context &ctx, const AddOptions &o)
 	fs::remove(log, ec);
 	return fail(ctx, std::string("aether-ublk did not start a device") +
 				 (pid < 0 ? ": fork: " + util::errstr(fork_err) : ""));
+}
+
+int run_add(Context &ctx, const AddOptions &o)
+{
+	const std::string size = o.size ? std::to_string(o.size) : "";
+	std::vector<std::string> args{"--file", o.file};
+	for (auto [flag, value] : {std::pair{"--size", &size}, {"--cache-mb", &o.cache_mb},
+				  {"--latency-us", &o.latency_us}, {"--policy", &o.policy},
+				  {"--queues", &o.queues}, {"--depth", &o.depth}})
+		if (!value->empty())
+			args.insert(args.end(), {flag, *value});
+	if (o.read_only)
+		args.push_back("--read-only");
+	if (o.no_recovery)
+		args.push_back("--no-recovery");
+	return spawn_server(ctx, std::move(args));
+}
+
+// Starts a new server for device @id, whose server died while the kernel held its
+// I/O, with the dead server's backing file, cache, policy and latency from its stats
+// file; the geometry comes from the kernel. Prints /dev/ublkbN once it is live.
+int run_recover(Context &ctx, uint32_t id)
+{
+	auto d = open_device(ctx, id);
+	if (!d)
+		return kExitFailure;
+	const std::string dev = "/dev/ublkb" + std::to_string(id);
+	const auto &h = d->view.file().h;
+	switch (d->state) {
+	case ublk::ServerState::kQuiesced:
+		break;
+	case ublk::ServerState::kLive:
+		return fail(ctx, dev + " is live (server pid " + std::to_string(h.pid) + "): there is nothing to recover");
+	case ublk::ServerState::kRecovering:
+		return fail(ctx, dev + " is being recovered already, by aether-ublk pid " + std::to_string(h.pid));
+	case ublk::ServerState::kDead:
+		return fail(ctx, dev + "'s server (pid " + std::to_string(h.pid) +
+					 ") is gone, and the kernel did not hold its I/O: it was added with --no-recovery,"
+					 " or stopped. 'aether-ctl ublk del " + std::to_string(id) + "' removes what is left");
+	}
+	std::vector<std::string> args{"--recover", std::to_string(id), "--file", fixed_string(h.file, sizeof(h.file)),
+				      "--policy", fixed_string(h.policy, sizeof(h.policy)),
+				      "--latency-us", std::to_string(h.latency_us)};
+	if (h.cache_bytes)
+		args.insert(args.end(), {"--cache-mb", std::to_string(h.cache_bytes >> 20)});
+	return spawn_server(ctx, std::move(args));
 }
 
 // Stops device @d: SIGTERM to a live server, which removes the device and its stats
@@ -279,12 +319,14 @@ bool del_device(Context &ctx, const ServedDevice &d, unsigned timeout_s, ublk::S
 {
 	const int32_t pid = d.view.file().h.pid;
 	std::string why;
-	if (d.live && mode == ublk::StopMode::kClean && ublk::device_in_use(d.id, &why)) {
+	// A quiesced device's user waits for a recovery; deleting the device fails its I/O.
+	const bool held = d.live() || d.state == ublk::ServerState::kRecovering || d.state == ublk::ServerState::kQuiesced;
+	if (held && mode == ublk::StopMode::kClean && ublk::device_in_use(d.id, &why)) {
 		fail(ctx, "/dev/ublkb" + std::to_string(d.id) + " is in use (" + why +
 				  "): stopping it would fail the I/O of whoever uses it. Unmount it first, or --force");
 		return false;
 	}
-	if (!d.live) {
+	if (!d.live() && d.state != ublk::ServerState::kRecovering) {
 		if (ublk::delete_orphan(d.id, pid, &why) == 0)
 			return true;
 		fail(ctx, why);
@@ -330,12 +372,13 @@ int run_del(Context &ctx, const std::vector<uint32_t> &ids, bool all, unsigned t
 
 void add_ublk(CLI::App &app, Context &ctx)
 {
-	CLI::App *ublk = app.add_subcommand("ublk", "aether-ublk devices: add, del, list, stats");
+	CLI::App *ublk = app.add_subcommand("ublk", "aether-ublk devices: add, del, recover, list, stats");
 	ublk->require_subcommand(1);
 	ublk->footer("Examples:\n"
 		     "  aether-ctl ublk add --file /srv/disk.img --cache-mb 256 --latency-us 200\n"
 		     "  aether-ctl ublk list --json\n"
 		     "  aether-ctl ublk stats 0\n"
+		     "  aether-ctl ublk recover 0\n"
 		     "  aether-ctl ublk del --all\n"
 		     "Stats live in /run/aether/ublk<N>.stats ($AETHER_RUN_DIR overrides /run/aether).");
 
@@ -351,6 +394,8 @@ void add_ublk(CLI::App &app, Context &ctx)
 	add->add_option("--depth", o->depth, "Requests in flight per queue");
 	add->add_flag("--read-only", o->read_only,
 		      "Expose the device read-only; read-only servers of one file may run side by side");
+	add->add_flag("--no-recovery", o->no_recovery,
+		      "Fail the device's I/O if its server dies, instead of holding it for 'ublk recover'");
 	add->callback([&ctx, o] { ctx.exit_code = run_add(ctx, *o); });
 
 	auto ids = std::make_shared<std::vector<uint32_t>>();
@@ -365,8 +410,18 @@ void add_ublk(CLI::App &app, Context &ctx)
 		      "Stop a device even while it is mounted or held open exclusively (its user's I/O then fails)");
 	del->callback([&ctx, ids, all, timeout, force] { ctx.exit_code = run_del(ctx, *ids, *all, *timeout, *force); });
 
+	auto recover_id = std::make_shared<uint32_t>(0);
+	CLI::App *recover = ublk->add_subcommand(
+		"recover", "Start a new server for a device whose server died (kill -9, OOM, a crash); prints /dev/ublkbN");
+	recover->add_option("id", *recover_id, "Device id N of /dev/ublkbN, in state quiesced in 'ublk list'")
+		->required()->check(CLI::Range(0u, UINT32_MAX));
+	recover->footer("The kernel holds the device's I/O while it has no server, and reissues what the dead server\n"
+			"had taken, so a filesystem on it sees a pause, not an error. The new server uses the dead\n"
+			"one's backing file, cache size, policy and latency, and starts with a cold cache.");
+	recover->callback([&ctx, recover_id] { ctx.exit_code = run_recover(ctx, *recover_id); });
+
 	auto json = std::make_shared<bool>(false);
-	CLI::App *list = ublk->add_subcommand("list", "One line per device: server, state, size, cache, policy, file");
+	CLI::App *list = ublk->add_subcommand("list", "One line per device: server, state (live, quiesced, recovering or dead), size, cache, policy, file");
 	list->add_flag("--json", *json, "JSON instead of a table");
 	list->callback([&ctx, json] { ctx.exit_code = run_list(ctx, *json); });
 

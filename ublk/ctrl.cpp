@@ -98,4 +98,20 @@ int Ctrl::get_dev_info(uint32_t dev_id, ublksrv_ctrl_dev_info *info)
 	return submit(UBLK_U_CMD_GET_DEV_INFO, dev_id, info, sizeof(*info), 0);
 }
 
+int Ctrl::get_params(uint32_t dev_id, ublk_params *params)
+{
+	params->len = sizeof(*params);
+	return submit(UBLK_U_CMD_GET_PARAMS, dev_id, params, sizeof(*params), 0);
+}
+
+int Ctrl::start_user_recovery(uint32_t dev_id)
+{
+	return submit(UBLK_U_CMD_START_USER_RECOVERY, dev_id, nullptr, 0, 0);
+}
+
+int Ctrl::end_user_recovery(uint32_t dev_id, int32_t server_pid)
+{
+	return submit(UBLK_U_CMD_END_USER_RECOVERY, dev_id, nullptr, 0, static_cast<uint64_t>(server_pid));
+}
+
 } // namespace aether::ublk

@@ -30,6 +30,13 @@ public:
 	int del_dev(uint32_t dev_id);
 	int del_dev_async(uint32_t dev_id);
 	int get_dev_info(uint32_t dev_id, ublksrv_ctrl_dev_info *info);
+	int get_params(uint32_t dev_id, ublk_params *params);
+	// User recovery of a device added with UBLK_F_USER_RECOVERY whose server died.
+	// START returns -EBUSY until the dead server's /dev/ublkcN is released and the
+	// kernel has quiesced the device; END waits for every queue of the new server
+	// to fetch, then makes it the device's server and releases the held I/O.
+	int start_user_recovery(uint32_t dev_id);
+	int end_user_recovery(uint32_t dev_id, int32_t server_pid);
 
 private:
 	// Sends one control command and waits for it. Returns its result, or -errno.

@@ -1,4 +1,5 @@
-// aether-ublk: serves a /dev/ublkbN from a file, until SIGINT, SIGTERM, SIGHUP or SIGQUIT.
+// aether-ublk: serves a /dev/ublkbN from a file, until SIGINT, SIGTERM, SIGHUP or SIGQUIT;
+// --recover takes over a device whose server died.
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -38,7 +39,12 @@ struct Options {
 	uint64_t cache_mb = 0;
 	uint32_t latency_us = 0;
 	std::string policy; // empty: adaptive with a cache, off without
+	int recover_id = -1; // --recover N: serve device N again, whose server died
+	bool no_recovery = false;
 };
+
+// How serve() gets its device: a new one, or one whose server died.
+enum class Attach { kAdd, kRecover };
 
 // --policy's preset, or nothing for "off".
 std::optional<aether::Preset> parse_policy(const std::string &name)
@@ -133,28 +139,142 @@ StatsHeader make_header(const Options &o, const Device &d, uint32_t id)
 	return h;
 }
 
-// Runs the device until a signal in @sigs arrives. Returns the exit status.
-int serve(const Options &o, Device &dev, const sigset_t &sigs)
+// Opens /dev/ublk-control into @ctrl. Returns 0, or -errno with a message in *why.
+int open_control(Ctrl &ctrl, std::string *why)
 {
-	Target &t = *dev.target;
-	Ctrl ctrl;
-	int ret = ctrl.open();
+	const int ret = ctrl.open();
 	if (ret == -ENOENT)
-		return die("/dev/ublk-control does not exist: load the driver with 'modprobe ublk_drv'");
-	if (ret < 0)
-		return die(std::string("/dev/ublk-control: ") + std::strerror(-ret));
+		*why = "/dev/ublk-control does not exist: load the driver with 'modprobe ublk_drv'";
+	else if (ret < 0)
+		*why = std::string("/dev/ublk-control: ") + std::strerror(-ret);
+	return ret;
+}
 
+// For --recover: takes the geometry of device o.recover_id from the kernel into @o
+// (queues, depth, largest I/O, block sizes, size, read-only), since the new server
+// must serve the device exactly as the dead one did. Returns 0, or -errno with a
+// message in *why if the device cannot be recovered.
+int recovered_geometry(Options &o, std::string *why)
+{
+	Ctrl ctrl;
+	if (int ret = open_control(ctrl, why); ret < 0)
+		return ret;
+	const uint32_t id = static_cast<uint32_t>(o.recover_id);
+	const std::string dev = "ublk device " + std::to_string(id);
+	ublksrv_ctrl_dev_info info{};
+	int ret = ctrl.get_dev_info(id, &info);
+	if (ret < 0) {
+		*why = dev + ": " + (ret == -ENODEV ? std::string("no such device") : std::strerror(-ret));
+		return ret;
+	}
+	if (!(info.flags & UBLK_F_USER_RECOVERY)) {
+		*why = dev + " was added without user recovery (aether-ublk --no-recovery, or another ublk server), "
+			     "so its I/O failed when its server died; 'aether-ctl ublk del " + std::to_string(id) +
+		       "' removes it";
+		return -EINVAL;
+	}
+	if (info.state == UBLK_S_DEV_DEAD) {
+		*why = dev + " was stopped: there is nothing to recover; 'aether-ctl ublk del " + std::to_string(id) +
+		       "' removes it";
+		return -EINVAL;
+	}
+	if (server_alive(info.ublksrv_pid)) {
+		*why = dev + " is still served by aether-ublk pid " + std::to_string(info.ublksrv_pid);
+		return -EBUSY;
+	}
+	ublk_params p{};
+	if ((ret = ctrl.get_params(id, &p)) < 0) {
+		*why = dev + ": GET_PARAMS: " + std::strerror(-ret);
+		return ret;
+	}
+	o.queues = info.nr_hw_queues;
+	o.depth = info.queue_depth;
+	o.max_io = info.max_io_buf_bytes;
+	o.logical_block = 1u << p.basic.logical_bs_shift;
+	o.physical_block = 1u << p.basic.physical_bs_shift;
+	o.size = p.basic.dev_sectors << 9;
+	o.read_only = p.basic.attrs & UBLK_ATTR_READ_ONLY;
+	return 0;
+}
+
+// Adds device @o.dev_id (or the first free id) to the kernel with @t's geometry, as
+// this process's. Returns its id, or -errno with a message in *why.
+int64_t add_device(Ctrl &ctrl, const Options &o, const Target &t, std::string *why)
+{
 	ublksrv_ctrl_dev_info info{};
 	info.nr_hw_queues = static_cast<uint16_t>(o.queues);
 	info.queue_depth = static_cast<uint16_t>(o.depth);
 	info.max_io_buf_bytes = static_cast<uint32_t>(o.max_io);
 	info.dev_id = o.dev_id < 0 ? UINT32_MAX : static_cast<uint32_t>(o.dev_id);
 	info.ublksrv_pid = getpid();
-	ret = ctrl.add_dev(&info);
+	// The kernel holds the device's I/O when its server dies, and requeues what that
+	// server had taken, until a new server recovers the device: a crash is then a
+	// pause for the filesystem on it, not an I/O error. Reissuing is safe because a
+	// request is done only once the backend has it, and reads and writes of a block
+	// device's sectors are idempotent.
+	if (!o.no_recovery)
+		info.flags = UBLK_F_USER_RECOVERY | UBLK_F_USER_RECOVERY_REISSUE;
+	int ret = ctrl.add_dev(&info);
+	if (ret < 0) {
+		*why = std::string("ADD_DEV: ") + std::strerror(-ret) + (ret == -EEXIST ? " (that device id is taken)" : "");
+		return ret;
+	}
+	ublk_params params = make_params(o, t);
+	if ((ret = ctrl.set_params(info.dev_id, &params)) < 0) {
+		*why = std::string("SET_PARAMS: ") + std::strerror(-ret);
+		ctrl.del_dev(info.dev_id);
+		return ret;
+	}
+	return info.dev_id;
+}
+
+// Takes device @id over for recovery: waits, for up to a minute, until the kernel
+// has released the dead server's /dev/ublkcN and quiesced the device. Returns 0, or
+// -errno with a message in *why.
+int start_recovery(Ctrl &ctrl, uint32_t id, std::string *why)
+{
+	int ret;
+	for (int i = 0; (ret = ctrl.start_user_recovery(id)) == -EBUSY && i < 600; i++) {
+		if (i == 20)
+			std::fprintf(stderr, "aether-ublk: waiting for the kernel to release /dev/ublkc%u of the dead server...\n", id);
+		usleep(100000);
+	}
 	if (ret < 0)
-		return die(std::string("ADD_DEV: ") + std::strerror(-ret) +
-			   (ret == -EEXIST ? " (that device id is taken)" : ""));
-	const uint32_t id = info.dev_id;
+		*why = "START_USER_RECOVERY of ublk device " + std::to_string(id) + ": " + std::strerror(-ret) +
+		       (ret == -EBUSY ? " (its old server still holds /dev/ublkc" + std::to_string(id) + ")" : "");
+	return ret;
+}
+
+// A recovery that failed before the device went live leaves the device as it found
+// it: quiesced, its I/O held, for another recovery. Stopping it would fail that I/O,
+// so the server exits without STOP_DEV; the kernel treats that as another dead
+// server, and releases its queues' commands.
+[[noreturn]] void abandon_recovery(uint32_t id)
+{
+	die("recovery of /dev/ublkb" + std::to_string(id) + " failed; the device is left quiesced, its I/O held: " +
+	    "try again with 'aether-ctl ublk recover " + std::to_string(id) + "', or remove it with 'aether-ctl ublk del " +
+	    std::to_string(id) + " --force'");
+	std::fflush(stderr);
+	_exit(1);
+}
+
+// Runs the device until a signal in @sigs arrives. For Attach::kAdd the device is
+// new; for kRecover it is o.recover_id, which recovered_geometry() vetted. Returns
+// the exit status.
+int serve(const Options &o, Device &dev, const sigset_t &sigs, Attach attach)
+{
+	Target &t = *dev.target;
+	Ctrl ctrl;
+	std::string why_ctrl;
+	int ret = open_control(ctrl, &why_ctrl);
+	if (ret < 0)
+		return die(why_ctrl);
+	int64_t added = attach == Attach::kAdd ? add_device(ctrl, o, t, &why_ctrl) : o.recover_id;
+	if (added < 0)
+		return die(why_ctrl);
+	const uint32_t id = static_cast<uint32_t>(added);
+	if (attach == Attach::kRecover && start_recovery(ctrl, id, &why_ctrl) < 0)
+		return die(why_ctrl);
 	const std::string char_path = "/dev/ublkc" + std::to_string(id);
 
 	int status = 0;
@@ -164,7 +284,7 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs)
 	std::atomic<int> ready{0};
 	std::atomic<bool> failed{false};
 	std::atomic<bool> stopping{false}; // the main thread is stopping the device
-	ublk_params params = make_params(o, t);
+	bool live = false;                  // START_DEV or END_USER_RECOVERY succeeded
 	StatsWriter stats;
 	std::string why_stats;
 	// Stats are for watching, not for serving: without /run/aether the device still runs.
@@ -174,16 +294,13 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs)
 	} else {
 		die("stats will not be visible to aether-ctl: " + why_stats);
 	}
-	ret = ctrl.set_params(id, &params);
-	if (ret < 0) {
-		status = die(std::string("SET_PARAMS: ") + std::strerror(-ret));
-		goto del;
-	}
 	// udev may still be creating the node.
 	for (int i = 0; i < 100 && (char_fd = open(char_path.c_str(), O_RDWR | O_CLOEXEC)) < 0 && errno == ENOENT; i++)
 		usleep(10000);
 	if (char_fd < 0) {
 		status = die(char_path + ": " + std::strerror(errno));
+		if (attach == Attach::kRecover)
+			abandon_recovery(id);
 		goto del;
 	}
 	for (unsigned q = 0; q < o.queues; q++)
@@ -202,9 +319,10 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs)
 		usleep(1000);
 	if (failed) {
 		status = 1;
-	} else if ((ret = ctrl.start_dev(id, getpid())) < 0) {
-		status = die(std::string("START_DEV: ") + std::strerror(-ret));
+	} else if ((ret = attach == Attach::kAdd ? ctrl.start_dev(id, getpid()) : ctrl.end_user_recovery(id, getpid())) < 0) {
+		status = die(std::string(attach == Attach::kAdd ? "START_DEV: " : "END_USER_RECOVERY: ") + std::strerror(-ret));
 	} else {
+		live = true;
 		std::printf("/dev/ublkb%u\n", id);
 		std::fflush(stdout);
 		// SIGINT stops at once; the others not while the device is in use, since its
@@ -223,6 +341,12 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs)
 			die(std::string(strsignal(sig)) + ": not stopping /dev/ublkb" + std::to_string(id) + ", which is in use (" +
 			    what + "); unmount it first, or send SIGINT to stop it anyway");
 		}
+	}
+	if (!live && attach == Attach::kRecover) {
+		for (const std::string &w : why)
+			if (!w.empty())
+				die(w);
+		abandon_recovery(id);
 	}
 	// STOP_DEV removes the disk once its requests are served, then aborts every
 	// queue's commands, which ends the queue threads.
@@ -257,22 +381,35 @@ int main(int argc, char **argv)
 		     "Prints the device path once it is live, and runs until SIGINT, SIGTERM, SIGHUP or\n"
 		     "SIGQUIT; then it removes the device and makes every acknowledged write durable.\n"
 		     "SIGTERM, SIGHUP and SIGQUIT are refused while the device is mounted or held open\n"
-		     "exclusively; SIGINT stops it anyway. Needs root and the ublk_drv module."};
+		     "exclusively; SIGINT stops it anyway. If the server dies instead (kill -9, OOM, a crash),\n"
+		     "the kernel holds the device's I/O until 'aether-ctl ublk recover N' (or --recover N)\n"
+		     "starts a new server for it. Needs root and the ublk_drv module."};
 	app.add_option("--file", o.file, "Backing file or block device")->required();
-	aether::util::size_option(app, "--size", o.size, "Bytes of the file to expose (default: all of it)");
-	app.add_option("--queues", o.queues, "Hardware queues, each with its own thread and io_uring")
-		->check(CLI::Range(1, 64))->capture_default_str();
-	app.add_option("--depth", o.depth, "Requests in flight per queue")
-		->check(CLI::Range(1, UBLK_MAX_QUEUE_DEPTH))->capture_default_str();
-	aether::util::size_option(app, "--max-io", o.max_io, "Largest request in bytes: a multiple of 4096 up to 1 MiB")
-		->check(size_in(CLI::Range(4096, 1 << 20)))->default_str(std::to_string(o.max_io));
-	app.add_option("--logical-block", o.logical_block, "Logical block size: 512, 1024, 2048 or 4096 (default: 512, or the backing store's direct I/O alignment)")
-		->check(CLI::IsMember({512, 1024, 2048, 4096}));
-	app.add_option("--physical-block", o.physical_block, "Physical block size: a power of two, at least the logical block, up to 64 KiB")
-		->check(CLI::Range(512, 65536))->capture_default_str();
-	app.add_flag("--read-only", o.read_only, "Expose the device read-only");
-	app.add_option("--id", o.dev_id, "ublk device id N for /dev/ublkbN (default: the first free one)")
+	// The geometry of a recovered device is the kernel's; these set a new one's.
+	std::vector<CLI::Option *> geometry{
+		aether::util::size_option(app, "--size", o.size, "Bytes of the file to expose (default: all of it)"),
+		app.add_option("--queues", o.queues, "Hardware queues, each with its own thread and io_uring")
+			->check(CLI::Range(1, 64))->capture_default_str(),
+		app.add_option("--depth", o.depth, "Requests in flight per queue")
+			->check(CLI::Range(1, UBLK_MAX_QUEUE_DEPTH))->capture_default_str(),
+		aether::util::size_option(app, "--max-io", o.max_io, "Largest request in bytes: a multiple of 4096 up to 1 MiB")
+			->check(size_in(CLI::Range(4096, 1 << 20)))->default_str(std::to_string(o.max_io)),
+		app.add_option("--logical-block", o.logical_block, "Logical block size: 512, 1024, 2048 or 4096 (default: 512, or the backing store's direct I/O alignment)")
+			->check(CLI::IsMember({512, 1024, 2048, 4096})),
+		app.add_option("--physical-block", o.physical_block, "Physical block size: a power of two, at least the logical block, up to 64 KiB")
+			->check(CLI::Range(512, 65536))->capture_default_str(),
+		app.add_flag("--read-only", o.read_only, "Expose the device read-only"),
+		app.add_option("--id", o.dev_id, "ublk device id N for /dev/ublkbN (default: the first free one)")
+			->check(CLI::Range(0, 1 << 20)),
+		app.add_flag("--no-recovery", o.no_recovery,
+			     "Fail the device's I/O when this server dies, instead of holding it until 'aether-ctl ublk recover N'"),
+	};
+	CLI::Option *recover = app.add_option("--recover", o.recover_id,
+		"Serve device N again, whose server died: the kernel held its I/O, and this server takes it over with the\n"
+		"device's own geometry. Give the dead server's --file, and any --cache-mb, --policy and --latency-us")
 		->check(CLI::Range(0, 1 << 20));
+	for (CLI::Option *g : geometry)
+		recover->excludes(g);
 	app.add_option("--cache-mb", o.cache_mb, "DRAM cache tier in MiB, write-through (0: none)")
 		->check(CLI::Range(0, 1 << 20))->capture_default_str();
 	app.add_option("--latency-us", o.latency_us, "Latency added to every backend read, to emulate a disk or remote tier")
@@ -281,6 +418,12 @@ int main(int argc, char **argv)
 		->check(CLI::IsMember({"off", "hft", "gaming", "adaptive"}));
 	CLI11_PARSE(app, argc, argv);
 
+	const Attach attach = o.recover_id < 0 ? Attach::kAdd : Attach::kRecover;
+	if (attach == Attach::kRecover) {
+		std::string why;
+		if (recovered_geometry(o, &why) < 0)
+			return die(why);
+	}
 	if (o.max_io % 4096)
 		return die("--max-io " + std::to_string(o.max_io) + ": must be a multiple of 4096", 2);
 	if (!power_of_two(o.physical_block) || o.physical_block < o.logical_block)
@@ -345,7 +488,7 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGQUIT);
 	sigaddset(&sigs, SIGUSR1); // from a queue thread: its queue has ended
 	pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
-	const int status = serve(o, dev, sigs);
+	const int status = serve(o, dev, sigs, attach);
 	t.ops->uninit(t);
 	return status;
 }

@@ -40,6 +40,26 @@ int32_t owner_of(Ctrl &ctrl, uint32_t id)
 	return ret < 0 ? ret : info.ublksrv_pid;
 }
 
+// Where device @id, whose stats file names server @pid, stands.
+ServerState state_of(uint32_t id, int32_t pid)
+{
+	Ctrl ctrl;
+	ublksrv_ctrl_dev_info info{};
+	if (ctrl.open() < 0 || ctrl.get_dev_info(id, &info) < 0)
+		return ServerState::kDead;
+	const bool alive = server_alive(pid);
+	if (info.state == UBLK_S_DEV_QUIESCED)
+		return alive ? ServerState::kRecovering : ServerState::kQuiesced;
+	if (info.ublksrv_pid != pid)
+		return ServerState::kDead;
+	if (alive)
+		return ServerState::kLive; // also while it starts or stops the device
+	// Killed a moment ago: the kernel quiesces the device once the server's
+	// /dev/ublkcN is released, if the device has user recovery, and stops it if not.
+	return info.state == UBLK_S_DEV_LIVE && (info.flags & UBLK_F_USER_RECOVERY) ? ServerState::kQuiesced
+										   : ServerState::kDead;
+}
+
 } // namespace
 
 int32_t device_owner(uint32_t id)
@@ -74,8 +94,7 @@ int open_device(uint32_t id, ServedDevice &d, std::string *why)
 	const int ret = d.view.open(stats_path(id), why);
 	if (ret < 0)
 		return ret;
-	const int32_t pid = d.view.file().h.pid;
-	d.live = server_alive(pid) && device_owner(id) == pid;
+	d.state = state_of(id, d.view.file().h.pid);
 	return 0;
 }
 
@@ -105,6 +124,21 @@ bool device_in_use(uint32_t id, std::string *what)
 		}
 	}
 	return true;
+}
+
+const char *state_name(ServerState s)
+{
+	switch (s) {
+	case ServerState::kLive:
+		return "live";
+	case ServerState::kQuiesced:
+		return "quiesced";
+	case ServerState::kRecovering:
+		return "recovering";
+	case ServerState::kDead:
+		break;
+	}
+	return "dead";
 }
 
 int stop_signal(StopMode mode)

@@ -25,18 +25,31 @@ int32_t device_owner(uint32_t id);
 // The ids of the devices with a stats file in run_dir(), ascending.
 std::vector<uint32_t> device_ids();
 
+// Where a device stands, from its stats file and the kernel.
+enum class ServerState {
+	kLive,       // its server is running and owns the device
+	kQuiesced,   // its server died; the kernel holds the device's I/O for a recovery
+	kRecovering, // a new server (the stats file's) is taking the quiesced device over
+	kDead,       // its server is gone, and so is the device or its I/O: nothing to recover
+};
+
+// The state's name, as aether-ctl ublk list shows it.
+const char *state_name(ServerState s);
+
 // One device, as its stats file describes it.
 struct ServedDevice {
 	uint32_t id = 0;
 	StatsView view;
-	bool live = false; // its server is running and still owns the device
+	ServerState state = ServerState::kDead;
+	bool live() const { return state == ServerState::kLive; }
 };
 
 // Maps device @id's stats file into @d. Returns 0, or -errno with a message in *why:
 // -ENOENT if the device has no stats file, -EINVAL if the file is not one. The
 // device is live only if the kernel's device @id names the file's server as its
 // owner and that process is an aether-ublk: a pid reused by another process, or
-// another aether-ublk, is not the server.
+// another aether-ublk, is not the server. A device the kernel has quiesced is
+// recovering while the file's server runs, and quiesced otherwise.
 int open_device(uint32_t id, ServedDevice &d, std::string *why);
 
 // Whether /dev/ublkb@id is in use: mounted, or held open exclusively (a device

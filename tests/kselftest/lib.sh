@@ -168,6 +168,9 @@ ublk_fs_roundtrip() {
 ublk_cleanup() {
 	if mountpoint -q "$ublk_mnt"; then umount "$ublk_mnt"; fi
 	ublk_down
+	if [ -n "${ublk_dev:-}" ] && [ -e "/run/aether/ublk${ublk_dev#/dev/ublkb}.stats" ]; then
+		aether-ctl ublk del --force "${ublk_dev#/dev/ublkb}"
+	fi
 	rm -rf "$ublk_work"
 }
 
@@ -181,6 +184,53 @@ ublk_stat() {
 # from the first line of `aether-ctl ublk stats N` ("/dev/ublkbN  pid P (live), ...").
 ublk_server_pid() {
 	aether-ctl ublk stats "${1#/dev/ublkb}" | awk 'NR == 1 { print $3 }'
+}
+
+# ublk_recover_under_fio FIO_OPTIONS...: kill -9 of a cached aether-ublk server
+# while fio (with FIO_OPTIONS, writing and then verifying crc32c in $ublk_mnt) runs
+# on ext4 on it, then aether-ctl ublk recover. The kernel must hold the I/O: fio
+# finishes with no error and its verify passes, and e2fsck is clean. 14 TAP points;
+# ublk_cleanup undoes it.
+ublk_recover_under_fio() {
+	local id pid newpid fio_pid rc writes0
+	mkdir -p "$ublk_work" "$ublk_mnt"
+	truncate -s 256M "$ublk_work/backing"
+	expect 0 "aether-ctl ublk add: 256 MiB, 2 queues, a 16 MiB cache, gaming prefetch" \
+		aether-ctl ublk add --file "$ublk_work/backing" --queues 2 --depth 32 --cache-mb 16 --policy gaming
+	ublk_dev=$(cat /tmp/ctl.out)
+	id=${ublk_dev#/dev/ublkb}
+	pid=$(ublk_server_pid "$ublk_dev")
+	check "ext4 on $ublk_dev, mounted" \
+		sh -c "mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 $ublk_dev && mount $ublk_dev $ublk_mnt"
+	writes0=$(ublk_stat "$ublk_dev" writes)
+	fio --name=recover --directory="$ublk_mnt" --ioengine=psync --verify=crc32c --verify_fatal=1 \
+		--do_verify=1 --output="$ublk_work/fio.out" "$@" &
+	fio_pid=$!
+	# Kill once fio's writes reach the server, however slowly the emulator starts fio.
+	for _ in $(seq 600); do
+		[ "$(ublk_stat "$ublk_dev" writes)" -gt $((writes0 + 64)) ] && break
+		sleep 0.1
+	done
+	kill -9 "$pid"
+	while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+	check "fio was still running when the server died" kill -0 "$fio_pid"
+	check "ublk list shows $ublk_dev quiesced" sh -c "aether-ctl ublk list | grep -Eq '^$ublk_dev +$pid +quiesced '"
+	check "ublk list --json says so too" sh -c "aether-ctl ublk list --json | grep -q '\"state\": \"quiesced\"'"
+	sleep 1
+	check "fio waits, and has not failed, while the device has no server" kill -0 "$fio_pid"
+	expect 0 "aether-ctl ublk recover $id" aether-ctl ublk recover "$id"
+	check "it prints $ublk_dev" grep -qx "$ublk_dev" /tmp/ctl.out
+	newpid=$(ublk_server_pid "$ublk_dev")
+	check "ublk list shows it live under a new server (pid $newpid, was $pid)" \
+		sh -c "[ '$newpid' != '$pid' ] && aether-ctl ublk list | grep -Eq '^$ublk_dev +$newpid +live '"
+	wait "$fio_pid"
+	rc=$?
+	grep -E "err=|verify" "$ublk_work/fio.out" | sed 's/^/# fio: /'
+	check "fio finished with exit 0 (got $rc)" test "$rc" = 0
+	check "fio reports err=0 for its writes and its verify" grep -q "err= 0" "$ublk_work/fio.out"
+	check "umount" umount "$ublk_mnt"
+	check "e2fsck -fn is clean" e2fsck -fn "$ublk_dev"
+	expect 0 "aether-ctl ublk del $id" aether-ctl ublk del "$id"
 }
 
 # bpf_unload_all: detaches every program aether-ctl pinned, for a test's EXIT trap.

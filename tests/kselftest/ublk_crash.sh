@@ -1,13 +1,13 @@
 #!/bin/bash
-# kill -9 of a cached aether-ublk server during fio: the kernel stays clean, I/O fails, the device goes away, and data written and flushed before the kill is intact.
+# kill -9 of a cached aether-ublk server added with --no-recovery during fio: the kernel stays clean, I/O fails, the device goes away, and data written and flushed before the kill is intact.
 # timeout: 300
 . "$(dirname "$0")/lib.sh"
 trap ublk_cleanup EXIT
 plan 7
 mkdir -p "$ublk_work"
 truncate -s 128M "$ublk_work/backing"
-check "aether-ublk serves a 128 MiB file with a 16 MiB cache" \
-	ublk_up "$ublk_work/backing" --queues 2 --depth 64 --cache-mb 16 --policy gaming
+check "aether-ublk --no-recovery serves a 128 MiB file with a 16 MiB cache" \
+	ublk_up "$ublk_work/backing" --queues 2 --depth 64 --cache-mb 16 --policy gaming --no-recovery
 id=${ublk_dev#/dev/ublkb}
 head -c 16M /dev/urandom >"$ublk_work/pattern"
 check "16 MiB written direct and flushed (fsync) before the kill" \
