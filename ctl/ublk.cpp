@@ -207,6 +207,7 @@ struct AddOptions {
 	uint64_t size = 0; // bytes; parse_size() never gives 0
 	bool read_only = false;
 	bool no_recovery = false;
+	bool restart = false;
 };
 
 // Starts aether-ublk with @args (after its path) in its own session and waits for
@@ -277,6 +278,8 @@ int run_add(Context &ctx, const AddOptions &o)
 		args.push_back("--read-only");
 	if (o.no_recovery)
 		args.push_back("--no-recovery");
+	if (o.restart)
+		args.push_back("--restart");
 	return spawn_server(ctx, std::move(args));
 }
 
@@ -396,6 +399,9 @@ void add_ublk(CLI::App &app, Context &ctx)
 		      "Expose the device read-only; read-only servers of one file may run side by side");
 	add->add_flag("--no-recovery", o->no_recovery,
 		      "Fail the device's I/O if its server dies, instead of holding it for 'ublk recover'");
+	add->add_flag("--restart", o->restart,
+		      "Recover the device automatically: a supervisor starts a new server whenever the server dies of a signal")
+		->excludes("--no-recovery");
 	add->callback([&ctx, o] { ctx.exit_code = run_add(ctx, *o); });
 
 	auto ids = std::make_shared<std::vector<uint32_t>>();

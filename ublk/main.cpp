@@ -7,6 +7,9 @@
 #include <cstring>
 #include <fcntl.h>
 #include <optional>
+#include <poll.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
 #include <string>
 #include <thread>
 #include <unistd.h>
@@ -41,6 +44,7 @@ struct Options {
 	std::string policy; // empty: adaptive with a cache, off without
 	int recover_id = -1; // --recover N: serve device N again, whose server died
 	bool no_recovery = false;
+	bool restart = false; // a supervisor restarts a server that dies, to recover its device
 };
 
 // How serve() gets its device: a new one, or one whose server died.
@@ -372,53 +376,10 @@ del:
 	return status;
 }
 
-} // namespace
-
-int main(int argc, char **argv)
+// Validates @o, opens the backing store and the cache, and serves the device
+// (@attach: a new one, or o.recover_id). Returns the exit status.
+int run(Options o, Attach attach)
 {
-	Options o;
-	CLI::App app{"aether-ublk: a ublk block device (/dev/ublkbN) served from a file through io_uring.\n"
-		     "Prints the device path once it is live, and runs until SIGINT, SIGTERM, SIGHUP or\n"
-		     "SIGQUIT; then it removes the device and makes every acknowledged write durable.\n"
-		     "SIGTERM, SIGHUP and SIGQUIT are refused while the device is mounted or held open\n"
-		     "exclusively; SIGINT stops it anyway. If the server dies instead (kill -9, OOM, a crash),\n"
-		     "the kernel holds the device's I/O until 'aether-ctl ublk recover N' (or --recover N)\n"
-		     "starts a new server for it. Needs root and the ublk_drv module."};
-	app.add_option("--file", o.file, "Backing file or block device")->required();
-	// The geometry of a recovered device is the kernel's; these set a new one's.
-	std::vector<CLI::Option *> geometry{
-		aether::util::size_option(app, "--size", o.size, "Bytes of the file to expose (default: all of it)"),
-		app.add_option("--queues", o.queues, "Hardware queues, each with its own thread and io_uring")
-			->check(CLI::Range(1, 64))->capture_default_str(),
-		app.add_option("--depth", o.depth, "Requests in flight per queue")
-			->check(CLI::Range(1, UBLK_MAX_QUEUE_DEPTH))->capture_default_str(),
-		aether::util::size_option(app, "--max-io", o.max_io, "Largest request in bytes: a multiple of 4096 up to 1 MiB")
-			->check(size_in(CLI::Range(4096, 1 << 20)))->default_str(std::to_string(o.max_io)),
-		app.add_option("--logical-block", o.logical_block, "Logical block size: 512, 1024, 2048 or 4096 (default: 512, or the backing store's direct I/O alignment)")
-			->check(CLI::IsMember({512, 1024, 2048, 4096})),
-		app.add_option("--physical-block", o.physical_block, "Physical block size: a power of two, at least the logical block, up to 64 KiB")
-			->check(CLI::Range(512, 65536))->capture_default_str(),
-		app.add_flag("--read-only", o.read_only, "Expose the device read-only"),
-		app.add_option("--id", o.dev_id, "ublk device id N for /dev/ublkbN (default: the first free one)")
-			->check(CLI::Range(0, 1 << 20)),
-		app.add_flag("--no-recovery", o.no_recovery,
-			     "Fail the device's I/O when this server dies, instead of holding it until 'aether-ctl ublk recover N'"),
-	};
-	CLI::Option *recover = app.add_option("--recover", o.recover_id,
-		"Serve device N again, whose server died: the kernel held its I/O, and this server takes it over with the\n"
-		"device's own geometry. Give the dead server's --file, and any --cache-mb, --policy and --latency-us")
-		->check(CLI::Range(0, 1 << 20));
-	for (CLI::Option *g : geometry)
-		recover->excludes(g);
-	app.add_option("--cache-mb", o.cache_mb, "DRAM cache tier in MiB, write-through (0: none)")
-		->check(CLI::Range(0, 1 << 20))->capture_default_str();
-	app.add_option("--latency-us", o.latency_us, "Latency added to every backend read, to emulate a disk or remote tier")
-		->check(CLI::Range(0, 10000000))->capture_default_str();
-	app.add_option("--policy", o.policy, "Prefetch into the cache: off, hft, gaming or adaptive (default: adaptive with --cache-mb, else off)")
-		->check(CLI::IsMember({"off", "hft", "gaming", "adaptive"}));
-	CLI11_PARSE(app, argc, argv);
-
-	const Attach attach = o.recover_id < 0 ? Attach::kAdd : Attach::kRecover;
 	if (attach == Attach::kRecover) {
 		std::string why;
 		if (recovered_geometry(o, &why) < 0)
@@ -452,7 +413,15 @@ int main(int argc, char **argv)
 	Target t;
 	t.ops = find_target("file");
 	std::string why;
-	if (t.ops->init(t, s, &why) < 0)
+	int ret;
+	// The dead server's rings hold the backing store until the kernel has torn them
+	// down, after the process is gone: a recovery waits for that, up to a minute.
+	for (int i = 0; (ret = t.ops->init(t, s, &why)) == -EBUSY && attach == Attach::kRecover && i < 600; i++) {
+		if (i == 20)
+			die("waiting for the dead server to release " + o.file + "...");
+		usleep(100000);
+	}
+	if (ret < 0)
 		return die(why);
 	if (o.physical_block < t.logical_block) {
 		t.ops->uninit(t);
@@ -491,4 +460,145 @@ int main(int argc, char **argv)
 	const int status = serve(o, dev, sigs, attach);
 	t.ops->uninit(t);
 	return status;
+}
+
+// Restarts a server that dies of a signal this often, and no more often, before
+// giving up: a server that keeps dying at once would otherwise spin.
+constexpr int kRestartsPerMinute = 5;
+
+// --restart: runs the server in a child process, and when the child dies of a signal
+// (kill -9, the OOM killer, a crash) starts another that recovers its device. The
+// first line the first child prints (the device path) is passed on. Signals that
+// stop a server are passed to the child, which decides; this process exits with the
+// child's status once a child exits on its own. Returns the exit status.
+int supervise(Options o, Attach attach)
+{
+	signal(SIGPIPE, SIG_IGN);
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	for (int sig : {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT})
+		sigaddset(&sigs, sig);
+	sigprocmask(SIG_BLOCK, &sigs, nullptr);
+	const int sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	if (sfd < 0)
+		return die(std::string("signalfd: ") + std::strerror(errno));
+	int64_t id = -1;
+	std::vector<time_t> restarts;
+	for (;;) {
+		int out[2];
+		if (pipe2(out, O_CLOEXEC) < 0)
+			return die(std::string("pipe: ") + std::strerror(errno));
+		const pid_t pid = fork();
+		if (pid < 0)
+			return die(std::string("fork: ") + std::strerror(errno));
+		if (pid == 0) {
+			close(sfd);
+			close(out[0]);
+			dup2(out[1], STDOUT_FILENO);
+			sigprocmask(SIG_UNBLOCK, &sigs, nullptr);
+			std::fflush(stderr);
+			_exit(run(o, attach));
+		}
+		close(out[1]);
+		pollfd p[2] = {{sfd, POLLIN, 0}, {out[0], POLLIN, 0}};
+		std::string line;
+		int status = 0;
+		for (;;) {
+			if (poll(p, p[1].fd < 0 ? 1 : 2, -1) < 0 && errno != EINTR)
+				return die(std::string("poll: ") + std::strerror(errno));
+			char buf[64];
+			ssize_t n;
+			if (p[1].fd >= 0 && (p[1].revents & (POLLIN | POLLHUP))) {
+				if ((n = read(out[0], buf, sizeof(buf))) <= 0) {
+					close(out[0]);
+					p[1].fd = -1;
+				} else if (id < 0) {
+					line.append(buf, static_cast<size_t>(n));
+					if (const size_t nl = line.find('\n'); nl != std::string::npos) {
+						id = std::strtoll(line.c_str() + std::strlen("/dev/ublkb"), nullptr, 10);
+						std::fwrite(line.data(), 1, nl + 1, stdout);
+						std::fflush(stdout);
+					}
+				}
+			}
+			signalfd_siginfo si;
+			if ((p[0].revents & POLLIN) && read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD)
+				kill(pid, static_cast<int>(si.ssi_signo));
+			if (waitpid(pid, &status, WNOHANG) == pid)
+				break;
+		}
+		if (p[1].fd >= 0)
+			close(out[0]);
+		if (!WIFSIGNALED(status))
+			return WEXITSTATUS(status);
+		const char *sig = strsignal(WTERMSIG(status));
+		if (id < 0)
+			return die(std::string("the server died (") + sig + ") before its device was live");
+		const time_t now = time(nullptr);
+		std::erase_if(restarts, [now](time_t t) { return now - t >= 60; });
+		if (static_cast<int>(restarts.size()) >= kRestartsPerMinute)
+			return die("the server of /dev/ublkb" + std::to_string(id) + " died (" + sig + ") " +
+				   std::to_string(kRestartsPerMinute + 1) + " times within a minute: not restarting it. " +
+				   "The device is quiesced, its I/O held: 'aether-ctl ublk recover " + std::to_string(id) +
+				   "' tries again");
+		restarts.push_back(now);
+		die("the server of /dev/ublkb" + std::to_string(id) + " (pid " + std::to_string(pid) + ") died (" + sig +
+		    "): starting a new one to recover the device");
+		o.recover_id = static_cast<int>(id);
+		attach = Attach::kRecover;
+	}
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	Options o;
+	CLI::App app{"aether-ublk: a ublk block device (/dev/ublkbN) served from a file through io_uring.\n"
+		     "Prints the device path once it is live, and runs until SIGINT, SIGTERM, SIGHUP or\n"
+		     "SIGQUIT; then it removes the device and makes every acknowledged write durable.\n"
+		     "SIGTERM, SIGHUP and SIGQUIT are refused while the device is mounted or held open\n"
+		     "exclusively; SIGINT stops it anyway. If the server dies instead (kill -9, OOM, a crash),\n"
+		     "the kernel holds the device's I/O until 'aether-ctl ublk recover N' (or --recover N)\n"
+		     "starts a new server for it. Needs root and the ublk_drv module."};
+	app.add_option("--file", o.file, "Backing file or block device")->required();
+	// The geometry of a recovered device is the kernel's; these set a new one's.
+	std::vector<CLI::Option *> geometry{
+		aether::util::size_option(app, "--size", o.size, "Bytes of the file to expose (default: all of it)"),
+		app.add_option("--queues", o.queues, "Hardware queues, each with its own thread and io_uring")
+			->check(CLI::Range(1, 64))->capture_default_str(),
+		app.add_option("--depth", o.depth, "Requests in flight per queue")
+			->check(CLI::Range(1, UBLK_MAX_QUEUE_DEPTH))->capture_default_str(),
+		aether::util::size_option(app, "--max-io", o.max_io, "Largest request in bytes: a multiple of 4096 up to 1 MiB")
+			->check(size_in(CLI::Range(4096, 1 << 20)))->default_str(std::to_string(o.max_io)),
+		app.add_option("--logical-block", o.logical_block, "Logical block size: 512, 1024, 2048 or 4096 (default: 512, or the backing store's direct I/O alignment)")
+			->check(CLI::IsMember({512, 1024, 2048, 4096})),
+		app.add_option("--physical-block", o.physical_block, "Physical block size: a power of two, at least the logical block, up to 64 KiB")
+			->check(CLI::Range(512, 65536))->capture_default_str(),
+		app.add_flag("--read-only", o.read_only, "Expose the device read-only"),
+		app.add_option("--id", o.dev_id, "ublk device id N for /dev/ublkbN (default: the first free one)")
+			->check(CLI::Range(0, 1 << 20)),
+		app.add_flag("--no-recovery", o.no_recovery,
+			     "Fail the device's I/O when this server dies, instead of holding it until 'aether-ctl ublk recover N'"),
+	};
+	CLI::Option *recover = app.add_option("--recover", o.recover_id,
+		"Serve device N again, whose server died: the kernel held its I/O, and this server takes it over with the\n"
+		"device's own geometry. Give the dead server's --file, and any --cache-mb, --policy and --latency-us")
+		->check(CLI::Range(0, 1 << 20));
+	for (CLI::Option *g : geometry)
+		recover->excludes(g);
+	app.add_flag("--restart", o.restart,
+		     "Run the server under a supervisor that starts a new one, to recover the device, whenever it dies of\n"
+		     "a signal (kill -9, the OOM killer, a crash); at most 5 times a minute")
+		->excludes("--no-recovery");
+	app.add_option("--cache-mb", o.cache_mb, "DRAM cache tier in MiB, write-through (0: none)")
+		->check(CLI::Range(0, 1 << 20))->capture_default_str();
+	app.add_option("--latency-us", o.latency_us, "Latency added to every backend read, to emulate a disk or remote tier")
+		->check(CLI::Range(0, 10000000))->capture_default_str();
+	app.add_option("--policy", o.policy, "Prefetch into the cache: off, hft, gaming or adaptive (default: adaptive with --cache-mb, else off)")
+		->check(CLI::IsMember({"off", "hft", "gaming", "adaptive"}));
+	CLI11_PARSE(app, argc, argv);
+
+	const Attach attach = o.recover_id < 0 ? Attach::kAdd : Attach::kRecover;
+	return o.restart ? supervise(o, attach) : run(o, attach);
 }

@@ -186,17 +186,20 @@ ublk_server_pid() {
 	aether-ctl ublk stats "${1#/dev/ublkb}" | awk 'NR == 1 { print $3 }'
 }
 
-# ublk_recover_under_fio FIO_OPTIONS...: kill -9 of a cached aether-ublk server
+# ublk_recover_under_fio HOW FIO_OPTIONS...: kill -9 of a cached aether-ublk server
 # while fio (with FIO_OPTIONS, writing and then verifying crc32c in $ublk_mnt) runs
-# on ext4 on it, then aether-ctl ublk recover. The kernel must hold the I/O: fio
-# finishes with no error and its verify passes, and e2fsck is clean. 14 TAP points;
-# ublk_cleanup undoes it.
+# on ext4 on it. HOW is "recover" (aether-ctl ublk recover, by hand: 14 TAP points)
+# or "restart" (ublk add --restart recovers it by itself: 11 TAP points). The kernel
+# must hold the I/O: fio finishes with no error and its verify passes, and e2fsck is
+# clean. ublk_cleanup undoes it.
 ublk_recover_under_fio() {
-	local id pid newpid fio_pid rc writes0
+	local how=$1 id pid newpid fio_pid rc writes0 restart=
+	shift
+	[ "$how" = restart ] && restart=--restart
 	mkdir -p "$ublk_work" "$ublk_mnt"
 	truncate -s 256M "$ublk_work/backing"
-	expect 0 "aether-ctl ublk add: 256 MiB, 2 queues, a 16 MiB cache, gaming prefetch" \
-		aether-ctl ublk add --file "$ublk_work/backing" --queues 2 --depth 32 --cache-mb 16 --policy gaming
+	expect 0 "aether-ctl ublk add $restart: 256 MiB, 2 queues, a 16 MiB cache, gaming prefetch" \
+		aether-ctl ublk add --file "$ublk_work/backing" --queues 2 --depth 32 --cache-mb 16 --policy gaming $restart
 	ublk_dev=$(cat /tmp/ctl.out)
 	id=${ublk_dev#/dev/ublkb}
 	pid=$(ublk_server_pid "$ublk_dev")
@@ -214,15 +217,25 @@ ublk_recover_under_fio() {
 	kill -9 "$pid"
 	while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
 	check "fio was still running when the server died" kill -0 "$fio_pid"
-	check "ublk list shows $ublk_dev quiesced" sh -c "aether-ctl ublk list | grep -Eq '^$ublk_dev +$pid +quiesced '"
-	check "ublk list --json says so too" sh -c "aether-ctl ublk list --json | grep -q '\"state\": \"quiesced\"'"
-	sleep 1
-	check "fio waits, and has not failed, while the device has no server" kill -0 "$fio_pid"
-	expect 0 "aether-ctl ublk recover $id" aether-ctl ublk recover "$id"
-	check "it prints $ublk_dev" grep -qx "$ublk_dev" /tmp/ctl.out
-	newpid=$(ublk_server_pid "$ublk_dev")
+	if [ "$how" = recover ]; then
+		check "ublk list shows $ublk_dev quiesced" sh -c "aether-ctl ublk list | grep -Eq '^$ublk_dev +$pid +quiesced '"
+		check "ublk list --json says so too" sh -c "aether-ctl ublk list --json | grep -q '\"state\": \"quiesced\"'"
+		sleep 1
+		check "fio waits, and has not failed, while the device has no server" kill -0 "$fio_pid"
+		expect 0 "aether-ctl ublk recover $id" aether-ctl ublk recover "$id"
+		check "it prints $ublk_dev" grep -qx "$ublk_dev" /tmp/ctl.out
+	fi
+	for _ in $(seq 1200); do
+		newpid=$(ublk_server_pid "$ublk_dev")
+		[ "$newpid" != "$pid" ] && aether-ctl ublk list | grep -Eq "^$ublk_dev +$newpid +live " && break
+		sleep 0.1
+	done
 	check "ublk list shows it live under a new server (pid $newpid, was $pid)" \
 		sh -c "[ '$newpid' != '$pid' ] && aether-ctl ublk list | grep -Eq '^$ublk_dev +$newpid +live '"
+	if [ "$how" = restart ]; then
+		check "the supervisor's log says why it started one" \
+			grep -q "(pid $pid) died (Killed): starting a new one to recover the device" "/run/aether/ublk$id.log"
+	fi
 	wait "$fio_pid"
 	rc=$?
 	grep -E "err=|verify" "$ublk_work/fio.out" | sed 's/^/# fio: /'
@@ -231,6 +244,10 @@ ublk_recover_under_fio() {
 	check "umount" umount "$ublk_mnt"
 	check "e2fsck -fn is clean" e2fsck -fn "$ublk_dev"
 	expect 0 "aether-ctl ublk del $id" aether-ctl ublk del "$id"
+	if [ "$how" = restart ]; then
+		for _ in $(seq 100); do pgrep -x aether-ublk >/dev/null || break; sleep 0.1; done
+		check "the supervisor exited with its server" sh -c "! pgrep -x aether-ublk"
+	fi
 }
 
 # bpf_unload_all: detaches every program aether-ctl pinned, for a test's EXIT trap.

@@ -5,5 +5,5 @@
 trap ublk_cleanup EXIT
 plan 14
 modprobe ublk_drv && modprobe ext4
-ublk_recover_under_fio --size=32M --bs=16k --rw=randwrite --direct=1 --ioengine=io_uring --iodepth=16
+ublk_recover_under_fio recover --size=32M --bs=16k --rw=randwrite --direct=1 --ioengine=io_uring --iodepth=16
 tap_done

@@ -5,5 +5,5 @@
 trap ublk_cleanup EXIT
 plan 14
 modprobe ublk_drv && modprobe ext4
-ublk_recover_under_fio --size=8M --bs=4k --rw=write --fsync=1
+ublk_recover_under_fio recover --size=8M --bs=4k --rw=write --fsync=1
 tap_done

@@ -1,0 +1,9 @@
+#!/bin/bash
+# ublk add --restart: when the server is killed (-9) under fio's direct random writes on a mounted ext4, its supervisor starts a new one that recovers the device by itself; fio sees a pause, not an error, its verify passes, and e2fsck is clean.
+# timeout: 400
+. "$(dirname "$0")/lib.sh"
+trap ublk_cleanup EXIT
+plan 11
+modprobe ublk_drv && modprobe ext4
+ublk_recover_under_fio restart --size=32M --bs=16k --rw=randwrite --direct=1 --ioengine=io_uring --iodepth=16
+tap_done
