@@ -9,6 +9,7 @@
 
 #include "aether/predictor.hpp"
 #include "cache.hpp"
+#include "fault.hpp"
 #include "stats.hpp"
 #include "target.hpp"
 
@@ -48,6 +49,7 @@ struct Device {
 	// Each queue's ring fd, so a fill landing on one queue can wake a read parked by
 	// another (IORING_OP_MSG_RING). -1 until the queue is set up.
 	std::vector<std::atomic<int>> ring_fd;
+	Faults faults; // none unless a test arms them
 };
 
 } // namespace aether::ublk

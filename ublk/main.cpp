@@ -431,6 +431,11 @@ int run(Options o, Attach attach)
 
 	Device dev;
 	dev.target = &t;
+	if (dev.faults.init() < 0) {
+		t.ops->uninit(t);
+		return die(std::string("$AETHER_UBLK_FAULTS: '") + std::getenv("AETHER_UBLK_FAULTS") +
+			   "' is not a list of SITE=N, SITE one of commit, wake, msg, ring", 2);
+	}
 	dev.ring_fd = std::vector<std::atomic<int>>(o.queues);
 	for (auto &fd : dev.ring_fd)
 		fd = -1;
@@ -458,6 +463,13 @@ int run(Options o, Attach attach)
 	sigaddset(&sigs, SIGUSR1); // from a queue thread: its queue has ended
 	pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
 	const int status = serve(o, dev, sigs, attach);
+	if (dev.faults.armed()) {
+		std::string what;
+		for (size_t i = 0; i < static_cast<size_t>(FaultSite::kCount); i++)
+			what += std::string(i ? ", " : "") + kFaultSiteNames[i] + " " +
+				std::to_string(dev.faults.injected(static_cast<FaultSite>(i)));
+		die("faults injected: " + what);
+	}
 	t.ops->uninit(t);
 	return status;
 }

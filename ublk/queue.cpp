@@ -180,8 +180,13 @@ private:
 	int read_part(uint16_t tag, const ublksrv_io_desc &iod, uint32_t skip, uint32_t len);
 	void part_landed(uint16_t tag, int res);
 	void finish(uint16_t tag, int result);
+	void commit(uint16_t tag, int result);
 	void prefetch(const ublksrv_io_desc &iod);
 	void fill_landed(uint32_t id, int res);
+	void send_wake(const Waiter &w);
+	void wake_failed(const Waiter &w, int res);
+	bool retry_deferred();
+	int drain(int err);
 
 	const QueueSetup &s_;
 	Device &d_;
@@ -191,7 +196,22 @@ private:
 	std::vector<TagState> tags_;
 	std::vector<Waiter> wake_;
 	unsigned fills_ = 0; // issued from this queue, not yet landed
+	// Work that found no SQE, retried before the next wait: a commit or a wake-up
+	// that was dropped instead would leave its request unanswered for good.
+	struct Commit {
+		uint16_t tag;
+		int32_t result;
+	};
+	std::vector<Commit> commits_;
+	std::vector<Waiter> wakes_; // reads parked on other queues, to wake
 };
+
+// Whether an error of io_uring_submit_and_wait passes once completions are reaped or
+// memory is freed, so that the queue goes on.
+bool transient(int err)
+{
+	return err == -EINTR || err == -EAGAIN || err == -EBUSY || err == -ENOMEM;
+}
 
 int Loop::run()
 {
@@ -200,9 +220,11 @@ int Loop::run()
 	// flight are waited for, since reads parked on other queues need them.
 	unsigned live = s_.depth;
 	while (live || fills_) {
-		int ret = io_uring_submit_and_wait(q_.ring, 1);
-		if (ret < 0 && ret != -EINTR)
-			return ret;
+		// With work deferred, nothing may be in flight to wake the wait: only poll.
+		const unsigned want = retry_deferred() ? 0 : 1;
+		int ret = d_.faults.fail(FaultSite::kRing) ? -EBUSY : io_uring_submit_and_wait(q_.ring, want);
+		if (ret < 0 && !transient(ret))
+			return drain(ret);
 		io_uring_cqe *cqe;
 		unsigned head, seen = 0;
 		io_uring_for_each_cqe(q_.ring, head, cqe) {
@@ -228,6 +250,8 @@ int Loop::run()
 					fill_landed(ud.cookie, cqe->res);
 				else if (ud.op == kCachePart)
 					part_landed(ud.tag, cqe->res);
+				else if (ud.op == kCacheWakeSent)
+					wake_failed({static_cast<uint16_t>(ud.cookie), ud.tag}, cqe->res);
 				else
 					resume_read(ud.tag);
 				break;
@@ -372,7 +396,31 @@ void Loop::finish(uint16_t tag, int result)
 		d_.cache.write_end(ts.token, op == UBLK_IO_OP_WRITE ? buf : nullptr, result);
 	if (result < 0)
 		d_.stats->add(Stat::kErrors);
-	queue_cmd(q_, tag, UBLK_U_IO_COMMIT_AND_FETCH_REQ, result);
+	commit(tag, result);
+}
+
+// Answers request @tag with @result and fetches the tag's next request, now or, if
+// the ring has no SQE free, before the next wait.
+void Loop::commit(uint16_t tag, int result)
+{
+	if (d_.faults.fail(FaultSite::kCommit) || queue_cmd(q_, tag, UBLK_U_IO_COMMIT_AND_FETCH_REQ, result) < 0)
+		commits_.push_back({tag, result});
+}
+
+// Queues again what found no SQE. Returns whether anything is still deferred.
+bool Loop::retry_deferred()
+{
+	if (commits_.empty() && wakes_.empty())
+		return false;
+	std::vector<Commit> commits;
+	std::vector<Waiter> wakes;
+	commits.swap(commits_);
+	wakes.swap(wakes_);
+	for (const Commit &c : commits)
+		commit(c.tag, c.result);
+	for (const Waiter &w : wakes)
+		send_wake(w);
+	return !commits_.empty() || !wakes_.empty();
 }
 
 // Feeds a demand read to the core and starts fills for what it decides, within this
@@ -419,18 +467,63 @@ void Loop::fill_landed(uint32_t id, int res)
 	wake_.clear();
 	d_.cache.fill_done(id, res, wake_);
 	for (const Waiter &w : wake_) {
-		if (w.queue == s_.qid) {
+		if (w.queue == s_.qid)
 			resume_read(w.tag);
-			continue;
-		}
-		io_uring_sqe *sqe = next_sqe(q_.ring);
-		if (!sqe)
-			continue; // the ring is broken; the queue is failing anyway
-		io_uring_prep_msg_ring(sqe, d_.ring_fd[w.queue].load(std::memory_order_acquire), 0,
-				       pack({w.tag, kCacheWake, Origin::kCache, 0}), 0);
-		sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
-		sqe->user_data = pack({0, kOpIgnore, Origin::kCache, 0});
+		else
+			send_wake(w);
 	}
+}
+
+// Wakes read @w parked on another queue: a message to that queue's ring, which
+// completes there as kCacheWake. Deferred if the ring has no SQE free.
+void Loop::send_wake(const Waiter &w)
+{
+	const int fd = d_.ring_fd[w.queue].load(std::memory_order_acquire);
+	if (fd < 0)
+		return; // that queue has ended, and the kernel aborted its requests
+	io_uring_sqe *sqe = d_.faults.fail(FaultSite::kWake) ? nullptr : next_sqe(q_.ring);
+	if (!sqe) {
+		wakes_.push_back(w);
+		return;
+	}
+	io_uring_prep_msg_ring(sqe, d_.faults.fail(FaultSite::kMsg) ? -1 : fd, 0, pack({w.tag, kCacheWake, Origin::kCache, 0}),
+			       0);
+	sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
+	sqe->user_data = pack({w.tag, kCacheWakeSent, Origin::kCache, w.queue});
+}
+
+// The message waking read @w failed with @res: it is sent again, unless the queue it
+// was for has ended meanwhile (send_wake checks). -EOVERFLOW: that ring's completion
+// queue was full.
+void Loop::wake_failed(const Waiter &w, int res)
+{
+	(void)res;
+	wakes_.push_back(w);
+}
+
+// This queue's ring failed with @err and cannot serve any more. Its fills still
+// land in cache slots, and reads on other queues may be parked on them: the slots
+// must not be reused before the fills land, and the readers must be woken. So the
+// fills are waited for, which needs no submission, and their waiters woken as far
+// as the ring still submits. Returns @err.
+int Loop::drain(int err)
+{
+	while (fills_) {
+		io_uring_cqe *cqe;
+		const int ret = io_uring_wait_cqe(q_.ring, &cqe);
+		if (ret == -EINTR)
+			continue;
+		if (ret < 0)
+			break;
+		const UserData ud = unpack(cqe->user_data);
+		const int res = cqe->res;
+		io_uring_cqe_seen(q_.ring, cqe);
+		if (ud.origin == Origin::kCache && ud.op == kCacheFill) {
+			fill_landed(ud.cookie, res);
+			io_uring_submit(q_.ring);
+		}
+	}
+	return err;
 }
 
 } // namespace
@@ -454,6 +547,8 @@ int run_queue(const QueueSetup &s, std::atomic<int> &ready, std::atomic<bool> &f
 	}
 	ready++;
 	ret = loop->run();
+	// Other queues stop messaging this ring before it closes.
+	s.dev->ring_fd[s.qid].store(-1, std::memory_order_release);
 	if (ret < 0)
 		*why = "queue " + std::to_string(s.qid) + ": io_uring_submit_and_wait: " + std::strerror(-ret);
 	return ret;

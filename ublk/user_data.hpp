@@ -18,10 +18,12 @@ enum CacheOp : uint8_t {
 	kCacheFill = 0, // cookie: the fill's id
 	kCacheWake = 1, // tag: a read parked on a fill that has landed
 	kCachePart = 2, // tag: the blocks of a read that the cache lacked, read from the backend
+	kCacheWakeSent = 3, // tag, cookie: the queue: the message that wakes that queue's read
+			    // @tag; completes only if it failed (IOSQE_CQE_SKIP_SUCCESS)
 };
 
 // An op no completion handler acts on: the injected-latency timeouts linked before
-// backend reads, and the sender's side of a wake-up message.
+// backend reads.
 inline constexpr uint8_t kOpIgnore = 0xff;
 
 struct UserData {
