@@ -466,6 +466,10 @@ void Loop::fill_landed(uint32_t id, int res)
 		d_.stats->add(Stat::kBackendReadBytes, static_cast<uint64_t>(res));
 	wake_.clear();
 	d_.cache.fill_done(id, res, wake_);
+	if (res < 0) {
+		d_.stats->add(Stat::kFillErrors);
+		d_.stats->add(Stat::kFillErrorWaits, wake_.size());
+	}
 	for (const Waiter &w : wake_) {
 		if (w.queue == s_.qid)
 			resume_read(w.tag);

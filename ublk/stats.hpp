@@ -1,7 +1,8 @@
 // aether-ublk's per-device stats file, /run/aether/ublk<N>.stats: a fixed layout the
 // server maps shared and updates in place, and aether-ctl maps read-only. Readers
-// never take a lock and the server never waits for one. The layout only grows:
-// new counters go at the end of Stat and readers check `bytes`.
+// never take a lock and the server never waits for one. New counters go at the end
+// of Stat; since that moves the latency histogram after them, each such change
+// bumps kStatsVersion, and a reader refuses a version it does not know.
 #pragma once
 
 #include <atomic>
@@ -31,6 +32,8 @@ enum class Stat : uint32_t {
 	kBackendReadBytes, // bytes read from the backing store (demand and prefetch)
 	kBackendWriteBytes,
 	kDecisions,        // decisions the core returned
+	kFillErrors,       // prefetch fills the backend failed
+	kFillErrorWaits,   // reads parked on a fill that failed, woken to read the backend themselves
 	kCount
 };
 
@@ -39,7 +42,7 @@ inline constexpr const char *kStatNames[] = {
 	"reads", "writes", "read_bytes", "write_bytes", "flushes", "discards", "errors",
 	"cache_hits", "cache_waits", "hit_blocks", "prefetch_issued", "prefetch_used",
 	"prefetch_wasted", "prefetch_stale", "prefetch_dropped", "backend_read_bytes",
-	"backend_write_bytes", "decisions",
+	"backend_write_bytes", "decisions", "fill_errors", "fill_error_waits",
 };
 static_assert(sizeof(kStatNames) / sizeof(kStatNames[0]) == static_cast<size_t>(Stat::kCount));
 
@@ -63,7 +66,8 @@ struct Counters {
 static_assert(std::atomic<uint64_t>::is_always_lock_free, "counters are shared with other processes");
 
 inline constexpr char kStatsMagic[8] = {'A', 'E', 'T', 'H', 'U', 'B', 'L', 'K'};
-inline constexpr uint32_t kStatsVersion = 1;
+// 2: fill_errors and fill_error_waits, which moved the latency histogram.
+inline constexpr uint32_t kStatsVersion = 2;
 
 // Who the device is. Written once, before the magic.
 struct StatsHeader {
