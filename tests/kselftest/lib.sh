@@ -180,6 +180,16 @@ ublk_stat() {
 	aether-ctl ublk stats "${1#/dev/ublkb}" | awk -v n="$2" '$1 == n { print $2 }'
 }
 
+# ublk_await_writes DEV N: waits, for up to a minute, until aether-ublk device DEV's
+# server has counted more than N write requests.
+ublk_await_writes() {
+	for _ in $(seq 600); do
+		[ "$(ublk_stat "$1" writes)" -gt "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # ublk_server_pid DEV: the pid of the server of aether-ublk device DEV (/dev/ublkbN),
 # from the first line of `aether-ctl ublk stats N` ("/dev/ublkbN  pid P (live), ...").
 ublk_server_pid() {
@@ -210,10 +220,7 @@ ublk_recover_under_fio() {
 		--do_verify=1 --output="$ublk_work/fio.out" "$@" &
 	fio_pid=$!
 	# Kill once fio's writes reach the server, however slowly the emulator starts fio.
-	for _ in $(seq 600); do
-		[ "$(ublk_stat "$ublk_dev" writes)" -gt $((writes0 + 64)) ] && break
-		sleep 0.1
-	done
+	ublk_await_writes "$ublk_dev" $((writes0 + 64))
 	kill -9 "$pid"
 	while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
 	check "fio was still running when the server died" kill -0 "$fio_pid"

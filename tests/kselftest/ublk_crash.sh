@@ -19,10 +19,7 @@ fio --name=w --filename="$ublk_dev" --allow_file_create=0 --offset=32M --size=96
 	--ioengine=io_uring --iodepth=32 --rw=randrw --time_based --runtime=60 --output=/dev/null 2>/dev/null &
 fio_pid=$!
 # Kill only once fio's I/O reaches the server, however slowly the emulator starts fio.
-for _ in $(seq 600); do
-	[ "$(ublk_stat "$ublk_dev" writes)" -gt $((writes0 + 64)) ] && break
-	sleep 0.1
-done
+ublk_await_writes "$ublk_dev" $((writes0 + 64))
 kill -9 "$ublk_pid"
 wait "$ublk_pid" 2>/dev/null
 ublk_pid=
