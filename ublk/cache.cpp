@@ -28,7 +28,9 @@ int Cache::init(uint64_t bytes, unsigned max_fills)
 		return -ENOMEM;
 	arena_ = static_cast<char *>(p);
 	nsets_ = static_cast<uint32_t>(sets);
-	slots_.assign(sets * kWays, Slot{0, 0, kFree, 0, 0, 0});
+	if (max_fills > UINT16_MAX + 1u)
+		return -EINVAL;
+	slots_.assign(sets * kWays, Slot{0, 0, 0, kFree, 0, 0, 0});
 	hand_.assign(sets, 0);
 	fills_.resize(max_fills);
 	for (FillRec &f : fills_)
@@ -60,14 +62,14 @@ Cache::Slot *Cache::claim(uint64_t block)
 	const uint64_t set_idx = block % nsets_;
 	Slot *set = &slots_[set_idx * kWays];
 	for (unsigned w = 0; w < kWays; w++)
-		if (set[w].state == kFree)
+		if (set[w].state == kFree && !set[w].pins)
 			return &set[w];
 	// CLOCK: a valid block whose reference bit is clear goes; those passed lose the
 	// bit. Two sweeps find one unless every way is filling.
 	uint8_t &hand = hand_[set_idx];
 	for (unsigned i = 0; i < 2 * kWays; i++) {
 		Slot &s = set[(hand + i) % kWays];
-		if (s.state != kValid)
+		if (s.state != kValid || s.pins)
 			continue;
 		if (s.ref) {
 			s.ref = 0;
@@ -89,7 +91,7 @@ Cache::ReadResult Cache::read(uint64_t off, uint32_t len, char *dst, Waiter w)
 	// search their sets again: 32 covers a 128 KiB request, readahead's usual size.
 	constexpr uint32_t kSeen = 32;
 	Slot *seen[kSeen];
-	std::lock_guard lock(mu_);
+	std::unique_lock lock(mu_);
 	const Slot *filling = nullptr;
 	bool absent = false;
 	uint32_t lo = count, hi = 0; // the blocks not valid: [lo, hi)
@@ -112,13 +114,26 @@ Cache::ReadResult Cache::read(uint64_t off, uint32_t len, char *dst, Waiter w)
 	}
 	// Everything outside [lo, hi) is valid: copy out its part of the request now. A
 	// miss is read from the backend whether or not a fill covers part of it, so
-	// nothing waits.
+	// nothing waits. Small reads copy under the lock; larger ones pin their slots,
+	// copy without it, and unpin.
+	const bool unlocked = count > kCopyLocked && count <= kMaxPinned;
+	Slot *pinned[kMaxPinned];
+	uint32_t npinned = 0;
+	const auto copy = [&](uint32_t i, const Slot &s) {
+		const uint64_t b0 = (block + i) << kCacheBlockShift;
+		const uint64_t from = std::max(off, b0), to = std::min(end, b0 + kCacheBlock);
+		std::memcpy(dst + (from - off), data(s) + (from - b0), to - from);
+	};
 	const auto serve = [&](uint32_t first, uint32_t last) {
 		for (uint32_t i = first; i < last; i++) {
 			Slot &s = i < kSeen ? *seen[i] : *find(block + i);
-			const uint64_t b0 = (block + i) << kCacheBlockShift;
-			const uint64_t from = std::max(off, b0), to = std::min(end, b0 + kCacheBlock);
-			std::memcpy(dst + (from - off), data(s) + (from - b0), to - from);
+			if (unlocked) {
+				s.pins++;
+				pinned[i] = &s;
+				npinned++;
+			} else {
+				copy(i, s);
+			}
 			s.ref = 1;
 			if (s.prefetched) {
 				s.prefetched = 0;
@@ -127,14 +142,26 @@ Cache::ReadResult Cache::read(uint64_t off, uint32_t len, char *dst, Waiter w)
 		}
 	};
 	// With every block valid, lo is count and hi is 0: the first range is all.
+	const uint32_t lo2 = std::max(hi, lo);
 	serve(0, lo);
-	serve(std::max(hi, lo), count);
+	serve(lo2, count);
 	ctr_->add(Stat::kHitBlocks, count - (hi > lo ? hi - lo : 0));
+	const uint64_t epoch = epoch_;
+	if (npinned) {
+		lock.unlock();
+		for (uint32_t i = 0; i < count; i++)
+			if (i < lo || i >= lo2)
+				copy(i, *pinned[i]);
+		lock.lock();
+		for (uint32_t i = 0; i < count; i++)
+			if (i < lo || i >= lo2)
+				pinned[i]->pins--;
+	}
 	if (!absent)
 		return {Lookup::kHit, 0, 0, 0, 0};
 	const uint64_t from = std::max(off, (block + lo) << kCacheBlockShift);
 	const uint64_t to = std::min(end, (block + hi) << kCacheBlockShift);
-	return {Lookup::kMiss, 0, epoch_, from, static_cast<uint32_t>(to - from)};
+	return {Lookup::kMiss, 0, epoch, from, static_cast<uint32_t>(to - from)};
 }
 
 unsigned Cache::reserve(uint64_t block, uint32_t count, Fill *out, unsigned max_new)
@@ -162,7 +189,7 @@ unsigned Cache::reserve(uint64_t block, uint32_t count, Fill *out, unsigned max_
 		}
 		// Reference bit clear: until a read uses it, a prefetched block is the first
 		// CLOCK victim of its set, so a prefetch burst does not evict the working set.
-		*s = Slot{b, cur_id, kFilling, 0, 0, 0};
+		*s = Slot{b, static_cast<uint16_t>(cur_id), 0, kFilling, 0, 0, 0};
 		cur->slot[cur->count] = static_cast<uint32_t>(s - slots_.data());
 		cur->iov[cur->count] = {data(*s), kCacheBlock};
 		cur->count++;
@@ -226,12 +253,18 @@ void Cache::write_end(uint32_t token, const char *data_in, int res)
 		if (s && s->state == kFilling) {
 			s->stale = 1;
 		} else if (res >= 0 && data_in && whole && !w.conflict) {
+			// A read copying out of the block keeps the old data whole: the new
+			// data goes to another slot.
+			if (s && s->pins) {
+				drop(*s);
+				s = nullptr;
+			}
 			if (!s && !(s = claim(b)))
 				return;
 			if (s->state == kValid && s->prefetched)
 				ctr_->add(Stat::kPrefetchWasted);
 			std::memcpy(data(*s), data_in + (start - w.off), kCacheBlock);
-			*s = Slot{b, 0, kValid, 1, 0, 0};
+			*s = Slot{b, 0, 0, kValid, 1, 0, 0};
 		} else if (s) {
 			drop(*s);
 		}
@@ -274,7 +307,7 @@ void Cache::populate(uint64_t block, uint32_t count, const char *src, uint64_t e
 		if (!s)
 			continue;
 		std::memcpy(data(*s), src + size_t{i} * kCacheBlock, kCacheBlock);
-		*s = Slot{block + i, 0, kValid, 1, 0, 0};
+		*s = Slot{block + i, 0, 0, kValid, 1, 0, 0};
 	}
 }
 

@@ -115,12 +115,17 @@ private:
 	enum State : uint8_t { kFree, kFilling, kValid };
 	struct Slot {
 		uint64_t block;
-		uint32_t fill;  // while kFilling
+		uint16_t fill;  // while kFilling
+		// Reads copying out of the slot without the lock. A pinned slot's data does
+		// not change: a write retiring over it goes to another slot, and it is not
+		// claimed again, even once dropped, until the last pin goes.
+		uint16_t pins;
 		State state;
 		uint8_t ref;    // CLOCK reference bit
 		uint8_t stale;  // kFilling: a write retired over it; discard on landing
 		uint8_t prefetched; // kValid: filled by prefetch, not yet read
 	};
+	static_assert(sizeof(Slot) == 16);
 	struct FillRec {
 		uint32_t slot[kMaxFill];
 		iovec iov[kMaxFill];
@@ -134,9 +139,18 @@ private:
 		bool conflict;        // overlapped another write in flight
 	};
 
+	// Reads of more blocks than this copy out of pinned slots without the lock, so a
+	// large hit does not hold the other queues off for its whole copy; smaller ones
+	// copy under it, which costs one lock round trip less.
+	static constexpr uint32_t kCopyLocked = 2;
+	// The most blocks a read pins; a longer one (more than max_io's 1 MiB) copies
+	// under the lock.
+	static constexpr uint32_t kMaxPinned = (1u << 20) / kCacheBlock + 1;
+
 	Slot *find(uint64_t block);
-	// A slot for @block in its set: a free one, else the CLOCK victim among valid ones.
-	// Returns nullptr if every way is filling. The caller sets its state.
+	// A slot for @block in its set: a free one, else the CLOCK victim among valid ones;
+	// never a pinned one. Returns nullptr if every way is filling or pinned. The
+	// caller sets its state.
 	Slot *claim(uint64_t block);
 	void drop(Slot &s);
 	char *data(const Slot &s) { return arena_ + (&s - slots_.data()) * size_t{kCacheBlock}; }
