@@ -177,8 +177,11 @@ int delete_orphan(uint32_t id, int32_t pid, std::string *why)
 		       std::to_string(owner) + "). Left it alone, and removed the stale stats file";
 		return -EBUSY;
 	}
+	// DEL_DEV_ASYNC, since DEL_DEV would wait for every opener to go: with --force, a
+	// filesystem still mounted on a quiesced device would hold this until its umount.
+	// With no opener left the device is gone when it returns, as with DEL_DEV.
 	if (ret == 0)
-		ret = owner == -ENODEV ? owner : ctrl.del_dev(id);
+		ret = owner == -ENODEV ? owner : ctrl.del_dev_async(id);
 	if (ret < 0 && ret != -ENODEV) {
 		*why = "DEL_DEV of ublk device " + std::to_string(id) + ": " + util::errstr(ret);
 		return ret;

@@ -69,7 +69,9 @@ int stop_signal(StopMode mode);
 int stop_server(int32_t pid, StopMode mode, std::chrono::seconds timeout, const std::function<void()> &slow);
 
 // Deletes device @id whose server @pid is gone (a killed server leaves its device
-// stopped but not deleted), and its stats file. A device @id that another server
+// stopped, or quiesced for a recovery, but not deleted), and its stats file. It
+// does not wait for the device's openers: one still mounted on it sees its I/O fail,
+// and the kernel frees the device at its umount. A device @id that another server
 // owns now (its id was free and taken again) is left alone: the stale stats file is
 // removed and -EBUSY returned. Returns 0, also if the device was deleted already,
 // or -errno with a message in *why.

@@ -1,9 +1,9 @@
 #!/bin/bash
-# ublk recover refuses what it cannot do, with a clear error and nothing changed: no such device, a live device, geometry options, a device added with --no-recovery; and ublk del refuses a quiesced device that is still mounted.
+# ublk recover refuses what it cannot do, with a clear error and nothing changed: no such device, a live device, geometry options, a device added with --no-recovery; ublk del refuses a quiesced device that is still mounted, and with --force deletes it at once.
 # timeout: 300
 . "$(dirname "$0")/lib.sh"
 trap ublk_cleanup EXIT
-plan 21
+plan 23
 modprobe ublk_drv && modprobe ext4
 mkdir -p "$ublk_work" "$ublk_mnt"
 truncate -s 64M "$ublk_work/a" "$ublk_work/b"
@@ -32,8 +32,14 @@ check "says it is in use" grep -q "is in use (mounted at $ublk_mnt)" /tmp/ctl.er
 check "the device is still there, quiesced" sh -c "aether-ctl ublk list | grep -Eq '^$ublk_dev +$pid +quiesced '"
 expect 0 "ublk recover brings it back" aether-ctl ublk recover "$id"
 check "and the file on it reads back" grep -qx hello "$ublk_mnt/f"
-umount "$ublk_mnt"
-expect 0 "ublk del of it" aether-ctl ublk del "$id"
+pid=$(ublk_server_pid "$ublk_dev")
+kill -9 "$pid"
+while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+expect 0 "killed again, ublk del --force of it, still mounted, returns at once" \
+	timeout 60 aether-ctl ublk del --force "$id"
+check "the device is gone, and so is its stats file" \
+	sh -c "[ ! -e $ublk_dev ] && [ ! -e /run/aether/ublk$id.stats ]"
+check "the filesystem unmounts" umount "$ublk_mnt"
 
 expect 0 "a device added with --no-recovery" aether-ctl ublk add --file "$ublk_work/b" --no-recovery
 ublk_dev=$(cat /tmp/ctl.out)
