@@ -26,10 +26,10 @@ $((bad + badlen)) $((sectors - bad - badlen)) linear $loopdev $((bad + badlen))"
 check "a device-mapper disk over the store whose 33rd MiB fails every I/O" \
 	sh -c "echo '$table_bad' | dmsetup create aether-err && dmsetup mknodes aether-err"
 dm=/dev/mapper/aether-err
-# Backend reads take 2 s, so that the fills the stream below starts into the
+# Backend reads take 300 ms, so that the fills the stream below starts into the
 # failing MiB are still in flight when the next read comes for their blocks.
-check "aether-ublk serves it, with a cache, prefetch and 2 s reads" \
-	ublk_up "$dm" --cache-mb 16 --policy adaptive --latency-us 2000000
+check "aether-ublk serves it, with a cache, prefetch and 300 ms reads" \
+	ublk_up "$dm" --cache-mb 16 --policy adaptive --latency-us 300000
 
 # block N: one 4 KiB block of the device, read with O_DIRECT to stdout.
 block() { dd if="$ublk_dev" bs=4k skip="$1" count=1 iflag=direct status=none; }
