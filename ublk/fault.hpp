@@ -3,8 +3,9 @@
 // transient ring error are driven through those failures on demand, since a healthy
 // machine produces them too rarely to test. Off unless $AETHER_UBLK_FAULTS is set at
 // start, e.g. "commit=5,wake=3,msg=4,ring=7": each named site fails the first time
-// it is reached and every Nth time after (0 or absent: never). N must be at least 2
-// where a failure is retried, or the retries fail for ever.
+// it is reached and every Nth time after (0 or absent: never), but "dead" only once,
+// at its Nth. N must be at least 2 where a failure is retried, or the retries fail
+// for ever.
 #pragma once
 
 #include <atomic>
@@ -19,10 +20,11 @@ enum class FaultSite : uint8_t {
 	kWake,   // no SQE for the message that wakes a read parked on another queue
 	kMsg,    // that message fails (sent to a ring fd that is not one)
 	kRing,   // io_uring_submit_and_wait fails with -EBUSY
+	kDead,   // io_uring_submit_and_wait fails for good (-EBADR), once, at the Nth call
 	kCount
 };
 
-inline constexpr const char *kFaultSiteNames[] = {"commit", "wake", "msg", "ring"};
+inline constexpr const char *kFaultSiteNames[] = {"commit", "wake", "msg", "ring", "dead"};
 
 class Faults {
 public:
@@ -56,13 +58,14 @@ public:
 		return 0;
 	}
 
-	// Whether @site fails this time: its 1st, N+1th, 2N+1th... call.
+	// Whether @site fails this time: its 1st, N+1th, 2N+1th... call (kDead: its Nth).
 	bool fail(FaultSite site)
 	{
 		const size_t i = static_cast<size_t>(site);
 		if (!every_[i])
 			return false;
-		if (calls_[i].fetch_add(1, std::memory_order_relaxed) % every_[i])
+		const uint64_t call = calls_[i].fetch_add(1, std::memory_order_relaxed);
+		if (site == FaultSite::kDead ? call + 1 != every_[i] : call % every_[i])
 			return false;
 		injected_[i].fetch_add(1, std::memory_order_relaxed);
 		return true;

@@ -434,7 +434,7 @@ int run(Options o, Attach attach)
 	if (dev.faults.init() < 0) {
 		t.ops->uninit(t);
 		return die(std::string("$AETHER_UBLK_FAULTS: '") + std::getenv("AETHER_UBLK_FAULTS") +
-			   "' is not a list of SITE=N, SITE one of commit, wake, msg, ring", 2);
+			   "' is not a list of SITE=N, SITE one of commit, wake, msg, ring, dead", 2);
 	}
 	dev.ring_fd = std::vector<std::atomic<int>>(o.queues);
 	for (auto &fd : dev.ring_fd)

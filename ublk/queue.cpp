@@ -222,7 +222,9 @@ int Loop::run()
 	while (live || fills_) {
 		// With work deferred, nothing may be in flight to wake the wait: only poll.
 		const unsigned want = retry_deferred() ? 0 : 1;
-		int ret = d_.faults.fail(FaultSite::kRing) ? -EBUSY : io_uring_submit_and_wait(q_.ring, want);
+		int ret = d_.faults.fail(FaultSite::kRing)   ? -EBUSY
+			  : d_.faults.fail(FaultSite::kDead) ? -EBADR
+							     : io_uring_submit_and_wait(q_.ring, want);
 		if (ret < 0 && !transient(ret))
 			return drain(ret);
 		io_uring_cqe *cqe;
