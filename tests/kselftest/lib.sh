@@ -180,6 +180,41 @@ ublk_stat() {
 	aether-ctl ublk stats "${1#/dev/ublkb}" | awk -v n="$2" '$1 == n { print $2 }'
 }
 
+# ublk_fault_up FAULTS: aether-ublk with $AETHER_UBLK_FAULTS=FAULTS (ublk/fault.hpp)
+# over a 64 MiB file whose first 4 MiB are $ublk_work/pattern: 2 queues, a cache,
+# gaming prefetch and 300 ms backend reads, so that reads park on fills. Sets
+# $fault_dev and $fault_pid; the server's stderr goes to $ublk_work/err.
+ublk_fault_up() {
+	modprobe ublk_drv
+	mkdir -p "$ublk_work"
+	truncate -s 64M "$ublk_work/backing"
+	head -c 4M /dev/urandom >"$ublk_work/pattern"
+	dd if="$ublk_work/pattern" of="$ublk_work/backing" conv=notrunc status=none
+	AETHER_UBLK_FAULTS=$1 aether-ublk --file "$ublk_work/backing" --queues 2 --depth 32 \
+		--cache-mb 48 --policy gaming --latency-us 300000 >"$ublk_work/out" 2>"$ublk_work/err" &
+	fault_pid=$!
+	for _ in $(seq 300); do [ -s "$ublk_work/out" ] && break; sleep 0.1; done
+	fault_dev=$(head -n1 "$ublk_work/out")
+	[ -b "$fault_dev" ]
+}
+
+# ublk_parked_readers DEV: eight readers of DEV's first 4 MiB, in 4 KiB direct reads
+# with a 300 s timeout, started 0.3 s apart on alternate CPUs (so on alternate
+# queues): each parks on fills in flight that the reads before it started, on its
+# own queue or the other one. Reader R leaves the sha256sum of what it read in
+# $ublk_work/sumR and dd's exit status in $ublk_work/rcR.
+ublk_parked_readers() {
+	local r readers=()
+	for r in 1 2 3 4 5 6 7 8; do
+		(taskset -c $((r % 2)) timeout 300 dd if="$1" bs=4k count=1024 iflag=direct status=none |
+			sha256sum >"$ublk_work/sum$r"
+		echo "${PIPESTATUS[0]}" >"$ublk_work/rc$r") &
+		readers+=($!)
+		sleep 0.3
+	done
+	wait "${readers[@]}"
+}
+
 # ublk_await_writes DEV N: waits, for up to a minute, until aether-ublk device DEV's
 # server has counted more than N write requests.
 ublk_await_writes() {
