@@ -184,7 +184,6 @@ private:
 	void prefetch(const ublksrv_io_desc &iod);
 	void fill_landed(uint32_t id, int res);
 	void send_wake(const Waiter &w);
-	void wake_failed(const Waiter &w, int res);
 	bool retry_deferred();
 	int drain(int err);
 
@@ -252,8 +251,8 @@ int Loop::run()
 					fill_landed(ud.cookie, cqe->res);
 				else if (ud.op == kCachePart)
 					part_landed(ud.tag, cqe->res);
-				else if (ud.op == kCacheWakeSent)
-					wake_failed({static_cast<uint16_t>(ud.cookie), ud.tag}, cqe->res);
+				else if (ud.op == kCacheWakeSent) // failed: send it again
+					wakes_.push_back({static_cast<uint16_t>(ud.cookie), ud.tag});
 				else
 					resume_read(ud.tag);
 				break;
@@ -481,7 +480,8 @@ void Loop::fill_landed(uint32_t id, int res)
 }
 
 // Wakes read @w parked on another queue: a message to that queue's ring, which
-// completes there as kCacheWake. Deferred if the ring has no SQE free.
+// completes there as kCacheWake. Deferred if the ring has no SQE free; a message
+// that fails comes back (kCacheWakeSent) to be sent again, unless its queue ended.
 void Loop::send_wake(const Waiter &w)
 {
 	const int fd = d_.ring_fd[w.queue].load(std::memory_order_acquire);
@@ -496,15 +496,6 @@ void Loop::send_wake(const Waiter &w)
 			       0);
 	sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
 	sqe->user_data = pack({w.tag, kCacheWakeSent, Origin::kCache, w.queue});
-}
-
-// The message waking read @w failed with @res: it is sent again, unless the queue it
-// was for has ended meanwhile (send_wake checks). -EOVERFLOW: that ring's completion
-// queue was full.
-void Loop::wake_failed(const Waiter &w, int res)
-{
-	(void)res;
-	wakes_.push_back(w);
 }
 
 // This queue's ring failed with @err and cannot serve any more. Its fills still

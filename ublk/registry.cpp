@@ -32,7 +32,8 @@ bool server_alive(int32_t pid)
 
 namespace {
 
-// device_owner() through an open @ctrl.
+// The server pid the kernel holds for ublk device @id (GET_DEV_INFO's ublksrv_pid),
+// through an open @ctrl, or -errno (-ENODEV: no such device).
 int32_t owner_of(Ctrl &ctrl, uint32_t id)
 {
 	ublksrv_ctrl_dev_info info{};
@@ -61,13 +62,6 @@ ServerState state_of(uint32_t id, int32_t pid)
 }
 
 } // namespace
-
-int32_t device_owner(uint32_t id)
-{
-	Ctrl ctrl;
-	const int ret = ctrl.open();
-	return ret < 0 ? ret : owner_of(ctrl, id);
-}
 
 std::vector<uint32_t> device_ids()
 {

@@ -17,11 +17,6 @@ namespace aether::ublk {
 // Whether process @pid is an aether-ublk server.
 bool server_alive(int32_t pid);
 
-// The server pid the kernel holds for ublk device @id (GET_DEV_INFO's ublksrv_pid:
-// the pid that added it, then the one that started it). Returns it, or -ENODEV if
-// there is no such device, or another -errno.
-int32_t device_owner(uint32_t id);
-
 // The ids of the devices with a stats file in run_dir(), ascending.
 std::vector<uint32_t> device_ids();
 
