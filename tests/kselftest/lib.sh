@@ -199,19 +199,26 @@ ublk_fault_up() {
 }
 
 # ublk_parked_readers DEV: eight readers of DEV's first 4 MiB, in 4 KiB direct reads
-# with a 300 s timeout, started 0.3 s apart on alternate CPUs (so on alternate
-# queues): each parks on fills in flight that the reads before it started, on its
-# own queue or the other one. Reader R leaves the sha256sum of what it read in
-# $ublk_work/sumR and dd's exit status in $ublk_work/rcR.
+# with a 300 s timeout, four on each CPU (so on each queue), released together once
+# all of them are ready: in lockstep, whenever the prefetch fills they started are
+# still in flight, readers on both queues park on the same fills, so each fill that
+# lands wakes reads on its own queue and on the other one. Reader R leaves the
+# sha256sum of what it read in $ublk_work/sumR and dd's exit status in $ublk_work/rcR.
 ublk_parked_readers() {
 	local r readers=()
+	rm -f "$ublk_work/go"
 	for r in 1 2 3 4 5 6 7 8; do
-		(taskset -c $((r % 2)) timeout 300 dd if="$1" bs=4k count=1024 iflag=direct status=none |
+		(: >"$ublk_work/ready$r"
+		while [ ! -e "$ublk_work/go" ]; do sleep 0.02; done
+		taskset -c $((r % 2)) timeout 300 dd if="$1" bs=4k count=1024 iflag=direct status=none |
 			sha256sum >"$ublk_work/sum$r"
 		echo "${PIPESTATUS[0]}" >"$ublk_work/rc$r") &
 		readers+=($!)
-		sleep 0.3
 	done
+	for r in 1 2 3 4 5 6 7 8; do
+		while [ ! -e "$ublk_work/ready$r" ]; do sleep 0.02; done
+	done
+	: >"$ublk_work/go"
 	wait "${readers[@]}"
 }
 
