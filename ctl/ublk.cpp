@@ -91,7 +91,7 @@ nlohmann::json info_json(const ServedDevice &d)
 	const auto &h = d.view.file().h;
 	return {{"id", d.id},
 		{"device", "/dev/ublkb" + std::to_string(d.id)},
-		{"pid", h.pid},
+		{"pid", d.pid},
 		{"state", ublk::state_name(d.state)},
 		{"size_bytes", h.dev_bytes},
 		{"cache_bytes", h.cache_bytes},
@@ -122,7 +122,7 @@ int run_list(Context &ctx, bool json)
 		<< "  " << std::left << std::setw(9) << "POLICY" << "FILE\n";
 	for (const ServedDevice &d : devs) {
 		const auto &h = d.view.file().h;
-		ctx.out << std::left << std::setw(13) << "/dev/ublkb" + std::to_string(d.id) << std::setw(8) << h.pid
+		ctx.out << std::left << std::setw(13) << "/dev/ublkb" + std::to_string(d.id) << std::setw(8) << d.pid
 			<< std::setw(11) << ublk::state_name(d.state) << std::right << std::setw(8) << mib(h.dev_bytes)
 			<< std::setw(8) << mib(h.cache_bytes) << std::setw(9) << h.latency_us << "  " << std::left
 			<< std::setw(9) << fixed_string(h.policy, sizeof(h.policy)) << fixed_string(h.file, sizeof(h.file))
@@ -165,7 +165,7 @@ int run_stats(Context &ctx, const std::vector<uint32_t> &ids, bool json)
 			a.push_back(j);
 			continue;
 		}
-		ctx.out << j["device"].get<std::string>() << "  pid " << f.h.pid << " (" << ublk::state_name(d.state)
+		ctx.out << j["device"].get<std::string>() << "  pid " << d.pid << " (" << ublk::state_name(d.state)
 			<< "), cache " << mib(f.h.cache_bytes) << ", latency " << f.h.latency_us << " us, policy "
 			<< j["policy"].get<std::string>() << "\n";
 		for (size_t i = 0; i < static_cast<size_t>(Stat::kCount); i++)
@@ -299,7 +299,7 @@ int run_recover(Context &ctx, uint32_t id)
 	case ublk::ServerState::kLive:
 		return fail(ctx, dev + " is live (server pid " + std::to_string(h.pid) + "): there is nothing to recover");
 	case ublk::ServerState::kRecovering:
-		return fail(ctx, dev + " is being recovered already, by aether-ublk pid " + std::to_string(h.pid));
+		return fail(ctx, dev + " is being recovered already, by aether-ublk pid " + std::to_string(d->pid));
 	case ublk::ServerState::kDead:
 		return fail(ctx, dev + "'s server (pid " + std::to_string(h.pid) +
 					 ") is gone, and the kernel did not hold its I/O: it was added with --no-recovery,"
@@ -320,7 +320,7 @@ int run_recover(Context &ctx, uint32_t id)
 // durable. Returns true if the device is gone.
 bool del_device(Context &ctx, const ServedDevice &d, unsigned timeout_s, ublk::StopMode mode)
 {
-	const int32_t pid = d.view.file().h.pid;
+	const int32_t pid = d.pid;
 	std::string why;
 	// A quiesced device's user waits for a recovery; deleting the device fails its I/O.
 	const bool held = d.live() || d.state == ublk::ServerState::kRecovering || d.state == ublk::ServerState::kQuiesced;
@@ -330,7 +330,7 @@ bool del_device(Context &ctx, const ServedDevice &d, unsigned timeout_s, ublk::S
 		return false;
 	}
 	if (!d.live() && d.state != ublk::ServerState::kRecovering) {
-		if (ublk::delete_orphan(d.id, pid, &why) == 0)
+		if (ublk::delete_orphan(d.id, d.view.file().h.pid, &why) == 0)
 			return true;
 		fail(ctx, why);
 		return false;
@@ -349,6 +349,15 @@ bool del_device(Context &ctx, const ServedDevice &d, unsigned timeout_s, ublk::S
 		return false;
 	}
 	std::error_code ec;
+	// A recovery stopped before the kernel let it in leaves the device quiesced, under
+	// the dead server's stats file: what is left is that server's.
+	if (d.state == ublk::ServerState::kRecovering && d.pid != d.view.file().h.pid &&
+	    fs::exists(ublk::stats_path(d.id), ec)) {
+		if (ublk::delete_orphan(d.id, d.view.file().h.pid, &why) == 0)
+			return true;
+		fail(ctx, why);
+		return false;
+	}
 	if (fs::exists(ublk::stats_path(d.id), ec)) {
 		fail(ctx, "the server of " + dev + " exited without removing it; see " + ublk::run_dir() + "/ublk" +
 				  std::to_string(d.id) + ".log");

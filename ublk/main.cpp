@@ -255,6 +255,7 @@ int start_recovery(Ctrl &ctrl, uint32_t id, std::string *why)
 // server, and releases its queues' commands.
 [[noreturn]] void abandon_recovery(uint32_t id)
 {
+	release_recovery(id);
 	die("recovery of /dev/ublkb" + std::to_string(id) + " failed; the device is left quiesced, its I/O held: " +
 	    "try again with 'aether-ctl ublk recover " + std::to_string(id) + "', or remove it with 'aether-ctl ublk del " +
 	    std::to_string(id) + " --force'");
@@ -327,6 +328,8 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs, Attach attach)
 		status = die(std::string(attach == Attach::kAdd ? "START_DEV: " : "END_USER_RECOVERY: ") + std::strerror(-ret));
 	} else {
 		live = true;
+		if (attach == Attach::kRecover)
+			release_recovery(id);
 		std::printf("/dev/ublkb%u\n", id);
 		std::fflush(stdout);
 		// SIGINT stops at once; the others not while the device is in use, since its
@@ -376,14 +379,28 @@ del:
 	return status;
 }
 
+// This process's claim on a device's recovery, dropped when it goes out of scope.
+struct RecoveryClaim {
+	uint32_t id;
+	explicit RecoveryClaim(uint32_t i) : id(i) {}
+	RecoveryClaim(const RecoveryClaim &) = delete;
+	RecoveryClaim &operator=(const RecoveryClaim &) = delete;
+	~RecoveryClaim() { release_recovery(id); }
+};
+
 // Validates @o, opens the backing store and the cache, and serves the device
 // (@attach: a new one, or o.recover_id). Returns the exit status.
 int run(Options o, Attach attach)
 {
+	// A recovery is claimed at once, so that while it waits below for the dead
+	// server's backing store and for the kernel, 'ublk list' says the device is
+	// recovering, and a second recovery is refused.
+	std::optional<RecoveryClaim> claim;
 	if (attach == Attach::kRecover) {
 		std::string why;
-		if (recovered_geometry(o, &why) < 0)
+		if (recovered_geometry(o, &why) < 0 || claim_recovery(static_cast<uint32_t>(o.recover_id), &why) < 0)
 			return die(why);
+		claim.emplace(static_cast<uint32_t>(o.recover_id));
 	}
 	if (o.max_io % 4096)
 		return die("--max-io " + std::to_string(o.max_io) + ": must be a multiple of 4096", 2);
@@ -418,7 +435,8 @@ int run(Options o, Attach attach)
 	// down, after the process is gone: a recovery waits for that, up to a minute.
 	for (int i = 0; (ret = t.ops->init(t, s, &why)) == -EBUSY && attach == Attach::kRecover && i < 600; i++) {
 		if (i == 20)
-			die("waiting for the dead server to release " + o.file + "...");
+			die("waiting for " + o.file + ", which another process holds locked: the dead server, until the " +
+			    "kernel has torn its rings down, or another server of it...");
 		usleep(100000);
 	}
 	if (ret < 0)

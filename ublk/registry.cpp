@@ -41,16 +41,41 @@ int32_t owner_of(Ctrl &ctrl, uint32_t id)
 	return ret < 0 ? ret : info.ublksrv_pid;
 }
 
-// Where device @id, whose stats file names server @pid, stands.
-ServerState state_of(uint32_t id, int32_t pid)
+std::string recovery_path(uint32_t id)
 {
+	return run_dir() + "/ublk" + std::to_string(id) + ".recovery";
+}
+
+// The pid in device @id's recovery claim, or 0 if there is none.
+int32_t recovery_claim(uint32_t id)
+{
+	std::ifstream in(recovery_path(id));
+	int32_t pid = 0;
+	return in >> pid ? pid : 0;
+}
+
+// Where device @id, whose stats file names server @pid, stands; *@by is set to the
+// process that serves it or takes it over.
+ServerState state_of(uint32_t id, int32_t pid, int32_t *by)
+{
+	*by = pid;
 	Ctrl ctrl;
 	ublksrv_ctrl_dev_info info{};
 	if (ctrl.open() < 0 || ctrl.get_dev_info(id, &info) < 0)
 		return ServerState::kDead;
 	const bool alive = server_alive(pid);
-	if (info.state == UBLK_S_DEV_QUIESCED)
-		return alive ? ServerState::kRecovering : ServerState::kQuiesced;
+	if (info.state == UBLK_S_DEV_QUIESCED) {
+		if (alive)
+			return ServerState::kRecovering;
+		// A new server names itself in the stats file only once the kernel lets it
+		// in; before that, its claim says it is there.
+		const int32_t claim = recovery_claim(id);
+		if (claim != pid && server_alive(claim)) {
+			*by = claim;
+			return ServerState::kRecovering;
+		}
+		return ServerState::kQuiesced;
+	}
 	if (info.ublksrv_pid != pid)
 		return ServerState::kDead;
 	if (alive)
@@ -88,8 +113,50 @@ int open_device(uint32_t id, ServedDevice &d, std::string *why)
 	const int ret = d.view.open(stats_path(id), why);
 	if (ret < 0)
 		return ret;
-	d.state = state_of(id, d.view.file().h.pid);
+	d.state = state_of(id, d.view.file().h.pid, &d.pid);
 	return 0;
+}
+
+int claim_recovery(uint32_t id, std::string *why)
+{
+	const std::string path = recovery_path(id);
+	mkdir(run_dir().c_str(), 0755);
+	// A claim left by a recovery that was killed names a process that is gone, or
+	// another one since: it is replaced, once; losing that race to a live
+	// recovery is a refusal.
+	for (int attempt = 0; attempt < 2; attempt++) {
+		const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			const std::string pid = std::to_string(getpid()) + "\n";
+			const bool ok = write(fd, pid.data(), pid.size()) == static_cast<ssize_t>(pid.size());
+			::close(fd);
+			if (ok)
+				return 0;
+			unlink(path.c_str());
+			*why = path + ": short write";
+			return -EIO;
+		}
+		if (errno != EEXIST) {
+			const int err = errno;
+			*why = path + ": " + util::errstr(-err);
+			return -err;
+		}
+		const int32_t holder = recovery_claim(id);
+		if (server_alive(holder)) {
+			*why = "/dev/ublkb" + std::to_string(id) + " is being recovered already, by aether-ublk pid " +
+			       std::to_string(holder);
+			return -EBUSY;
+		}
+		unlink(path.c_str());
+	}
+	*why = path + ": another recovery claimed it at the same time";
+	return -EBUSY;
+}
+
+void release_recovery(uint32_t id)
+{
+	if (recovery_claim(id) == getpid())
+		unlink(recovery_path(id).c_str());
 }
 
 bool device_in_use(uint32_t id, std::string *what)
@@ -181,6 +248,7 @@ int delete_orphan(uint32_t id, int32_t pid, std::string *why)
 		return ret;
 	}
 	fs::remove(stats_path(id), ec);
+	fs::remove(recovery_path(id), ec);
 	return 0;
 }
 

@@ -36,6 +36,9 @@ struct ServedDevice {
 	uint32_t id = 0;
 	StatsView view;
 	ServerState state = ServerState::kDead;
+	// The server that serves the device, or that is taking it over (kRecovering):
+	// the stats file's, unless a recovery has claimed the device (claim_recovery()).
+	int32_t pid = 0;
 	bool live() const { return state == ServerState::kLive; }
 };
 
@@ -44,8 +47,20 @@ struct ServedDevice {
 // device is live only if the kernel's device @id names the file's server as its
 // owner and that process is an aether-ublk: a pid reused by another process, or
 // another aether-ublk, is not the server. A device the kernel has quiesced is
-// recovering while the file's server runs, and quiesced otherwise.
+// recovering while the file's server runs or a live aether-ublk has claimed its
+// recovery (claim_recovery()), and quiesced otherwise.
 int open_device(uint32_t id, ServedDevice &d, std::string *why);
+
+// For aether-ublk --recover of device @id: claims the recovery for this process, in
+// run_dir()/ublk<id>.recovery, until release_recovery() or this process's end. So
+// while the new server waits for the kernel and for the backing store, the device is
+// recovering in open_device(), and a second recovery is refused. Returns 0, or
+// -EBUSY with a message in *why if a live aether-ublk has claimed it, or -errno.
+int claim_recovery(uint32_t id, std::string *why);
+
+// Drops this process's claim on device @id's recovery, if it has one: the device is
+// live under it, or the recovery failed.
+void release_recovery(uint32_t id);
 
 // Whether /dev/ublkb@id is in use: mounted, or held open exclusively (a device
 // mapper, a filesystem), so that stopping it would fail that user's I/O. If so,
