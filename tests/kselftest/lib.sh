@@ -181,24 +181,25 @@ ublk_stat() {
 }
 
 # ublk_fault_up FAULTS: aether-ublk with $AETHER_UBLK_FAULTS=FAULTS (ublk/fault.hpp)
-# over a 64 MiB file whose first 4 MiB are $ublk_work/pattern: 2 queues, a cache,
-# gaming prefetch and 300 ms backend reads, so that reads park on fills. Sets
-# $fault_dev and $fault_pid; the server's stderr goes to $ublk_work/err.
+# over a 64 MiB file whose first MiB is $ublk_work/pattern: 2 queues, a cache, the
+# hft preset (whose short windows keep sequential readers at the edge of the fills
+# in flight) and 300 ms backend reads, so that reads park on fills. Sets $fault_dev
+# and $fault_pid; the server's stderr goes to $ublk_work/err.
 ublk_fault_up() {
 	modprobe ublk_drv
 	mkdir -p "$ublk_work"
 	truncate -s 64M "$ublk_work/backing"
-	head -c 4M /dev/urandom >"$ublk_work/pattern"
+	head -c 1M /dev/urandom >"$ublk_work/pattern"
 	dd if="$ublk_work/pattern" of="$ublk_work/backing" conv=notrunc status=none
 	AETHER_UBLK_FAULTS=$1 aether-ublk --file "$ublk_work/backing" --queues 2 --depth 32 \
-		--cache-mb 48 --policy gaming --latency-us 300000 >"$ublk_work/out" 2>"$ublk_work/err" &
+		--cache-mb 48 --policy hft --latency-us 300000 >"$ublk_work/out" 2>"$ublk_work/err" &
 	fault_pid=$!
 	for _ in $(seq 300); do [ -s "$ublk_work/out" ] && break; sleep 0.1; done
 	fault_dev=$(head -n1 "$ublk_work/out")
 	[ -b "$fault_dev" ]
 }
 
-# ublk_parked_readers DEV: eight readers of DEV's first 4 MiB, in 4 KiB direct reads
+# ublk_parked_readers DEV: eight readers of DEV's first MiB, in 4 KiB direct reads
 # with a 300 s timeout, four on each CPU (so on each queue), released together once
 # all of them are ready: in lockstep, whenever the prefetch fills they started are
 # still in flight, readers on both queues park on the same fills, so each fill that
@@ -210,7 +211,7 @@ ublk_parked_readers() {
 	for r in 1 2 3 4 5 6 7 8; do
 		(: >"$ublk_work/ready$r"
 		while [ ! -e "$ublk_work/go" ]; do sleep 0.02; done
-		taskset -c $((r % 2)) timeout 300 dd if="$1" bs=4k count=1024 iflag=direct status=none |
+		taskset -c $((r % 2)) timeout 300 dd if="$1" bs=4k count=256 iflag=direct status=none |
 			sha256sum >"$ublk_work/sum$r"
 		echo "${PIPESTATUS[0]}" >"$ublk_work/rc$r") &
 		readers+=($!)
