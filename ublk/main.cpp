@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <functional>
 #include <optional>
 #include <poll.h>
 #include <sys/signalfd.h>
@@ -232,17 +233,28 @@ int64_t add_device(Ctrl &ctrl, const Options &o, const Target &t, std::string *w
 	return info.dev_id;
 }
 
+// For a recovery, which finds what the dead server held (its /dev/ublkcN, its lock
+// on the backing store) busy until the kernel has torn that server down: calls
+// @attempt every 100 ms while it returns -EBUSY, for up to a minute, and says
+// @waiting once if that takes more than two seconds. Returns @attempt's last result.
+int retry_busy(const std::function<int()> &attempt, const std::string &waiting)
+{
+	int ret;
+	for (int i = 0; (ret = attempt()) == -EBUSY && i < 600; i++) {
+		if (i == 20)
+			die(waiting);
+		usleep(100000);
+	}
+	return ret;
+}
+
 // Takes device @id over for recovery: waits, for up to a minute, until the kernel
 // has released the dead server's /dev/ublkcN and quiesced the device. Returns 0, or
 // -errno with a message in *why.
 int start_recovery(Ctrl &ctrl, uint32_t id, std::string *why)
 {
-	int ret;
-	for (int i = 0; (ret = ctrl.start_user_recovery(id)) == -EBUSY && i < 600; i++) {
-		if (i == 20)
-			std::fprintf(stderr, "aether-ublk: waiting for the kernel to release /dev/ublkc%u of the dead server...\n", id);
-		usleep(100000);
-	}
+	const int ret = retry_busy([&] { return ctrl.start_user_recovery(id); },
+				   "waiting for the kernel to release /dev/ublkc" + std::to_string(id) + " of the dead server...");
 	if (ret < 0)
 		*why = "START_USER_RECOVERY of ublk device " + std::to_string(id) + ": " + std::strerror(-ret) +
 		       (ret == -EBUSY ? " (its old server still holds /dev/ublkc" + std::to_string(id) + ")" : "");
@@ -432,13 +444,13 @@ int run(Options o, Attach attach)
 	std::string why;
 	int ret;
 	// The dead server's rings hold the backing store until the kernel has torn them
-	// down, after the process is gone: a recovery waits for that, up to a minute.
-	for (int i = 0; (ret = t.ops->init(t, s, &why)) == -EBUSY && attach == Attach::kRecover && i < 600; i++) {
-		if (i == 20)
-			die("waiting for " + o.file + ", which another process holds locked: the dead server, until the " +
-			    "kernel has torn its rings down, or another server of it...");
-		usleep(100000);
-	}
+	// down, after the process is gone: a recovery waits for that.
+	if (attach == Attach::kRecover)
+		ret = retry_busy([&] { return t.ops->init(t, s, &why); },
+				 "waiting for " + o.file + ", which another process holds locked: the dead server, until " +
+					 "the kernel has torn its rings down, or another server of it...");
+	else
+		ret = t.ops->init(t, s, &why);
 	if (ret < 0)
 		return die(why);
 	if (o.physical_block < t.logical_block) {
