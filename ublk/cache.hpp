@@ -163,8 +163,12 @@ private:
 	uint32_t nsets_ = 0;
 	std::vector<FillRec> fills_;
 	std::vector<uint32_t> free_fills_; // ids of fills_ not in flight
+	// The writes in flight, packed for write_begin()'s overlap scan; a write's token
+	// indexes write_pos_, its place in writes_, so that write_end() finds it at once.
+	// Tokens are reused once their write has ended.
 	std::vector<WriteRec> writes_;
-	uint32_t next_token_ = 0;
+	std::vector<uint32_t> write_pos_;
+	std::vector<uint32_t> free_tokens_;
 	uint64_t epoch_ = 0; // writes retired so far
 	// The blocks of the last kRetiredKept writes retired, the one of epoch e at
 	// [e % kRetiredKept], for populate() to tell which reads they overlapped.

@@ -43,6 +43,30 @@ TEST_F(CacheTest, OverlappingWritesInFlightInstallNeither)
 	EXPECT_EQ(read(50, 1), Cache::Lookup::kMiss);
 }
 
+// Writes end in any order, and an ended write's token is given out again: each end
+// must retire its own write, and only writes in flight together conflict.
+TEST_F(CacheTest, WritesEndInAnyOrderWithTokensReused)
+{
+	const auto a = block_of(1), b = block_of(2), c = block_of(3), d = block_of(4), e = block_of(5);
+	const uint32_t ta = cache.write_begin(10 * kCacheBlock, kCacheBlock);
+	const uint32_t tb = cache.write_begin(20 * kCacheBlock, kCacheBlock);
+	const uint32_t tc = cache.write_begin(30 * kCacheBlock, kCacheBlock);
+	cache.write_end(tb, b.data(), kCacheBlock);
+	const uint32_t td = cache.write_begin(20 * kCacheBlock, kCacheBlock); // after b ended: no conflict
+	cache.write_end(ta, a.data(), kCacheBlock);
+	cache.write_end(td, d.data(), kCacheBlock);
+	cache.write_end(td, a.data(), kCacheBlock); // ended already: ignored
+	const uint32_t te = cache.write_begin(10 * kCacheBlock, kCacheBlock);
+	cache.write_end(tc, c.data(), kCacheBlock);
+	cache.write_end(te, e.data(), kCacheBlock);
+	ASSERT_EQ(read(10, 1), Cache::Lookup::kHit);
+	EXPECT_EQ(stamp_of(buf.data()), 5u);
+	ASSERT_EQ(read(20, 1), Cache::Lookup::kHit);
+	EXPECT_EQ(stamp_of(buf.data()), 4u);
+	ASSERT_EQ(read(30, 1), Cache::Lookup::kHit);
+	EXPECT_EQ(stamp_of(buf.data()), 3u);
+}
+
 TEST_F(CacheTest, FailedOrDataLessWritesDropBlocks)
 {
 	const auto d = block_of(3);
