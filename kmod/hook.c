@@ -182,8 +182,13 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 		for (i = 0; i < res.n; i++)
 			trace_aether_decision(ractl->mapping->host, index, req, res.pattern, &d[i]);
 
-	/* A file its user declared random (POSIX_FADV_RANDOM) is only watched. */
-	if (!aether_mode_acts(mode) || (ractl->file && (ractl->file->f_mode & FMODE_RANDOM)))
+	/*
+	 * A file its user declared random (POSIX_FADV_RANDOM) is only watched, and so is
+	 * one whose readahead is off (ra_pages 0: blockdev --setra 0 before it was
+	 * opened), which the kernel reads no further than asked.
+	 */
+	if (!aether_mode_acts(mode) || (ractl->file && (ractl->file->f_mode & FMODE_RANDOM)) ||
+	    !READ_ONCE(ra->ra_pages))
 		return AETHER_HOOK_KERNEL;
 	if (res.pattern != AETHER_CORE_PATTERN_FORWARD)
 		aether_hook_window_reset(ractl);

@@ -1,0 +1,49 @@
+#!/bin/bash
+# With the disk's readahead off (blockdev --setra 0), adaptive mode prefetches nothing for strided or reverse reads, and the disk reads only the bytes asked for; with readahead back on, the same strided read is prefetched.
+# timeout: 600
+. "$(dirname "$0")/lib.sh"
+cleanup() {
+	unload_aether
+	slow_disk_down
+}
+trap cleanup EXIT
+plan 9
+
+check "a slow ext4 disk (null_blk, 100 us per request)" slow_disk_up 100
+f=$slow_mnt/data
+check "a 64 MiB file of random bytes" dd if=/dev/urandom of="$f" bs=1M count=64 status=none
+check "insmod aether.ko, adaptive" sh -c "insmod $AETHER_KO && echo adaptive >/sys/kernel/aether/mode"
+ra_default=$(blockdev --getra /dev/nullb0)
+
+# read_bytes: bytes the disk has read (/sys/block/nullb0/stat, sectors read).
+read_bytes() {
+	echo $(($(awk '{ print $3 }' /sys/block/nullb0/stat) * 512))
+}
+# strided_read PATTERN: a cold read of $f in PATTERN; sets $disk (bytes the disk
+# read) and $issued (prefetch_issued's rise).
+strided_read() {
+	drop_cache
+	local d0 i0
+	d0=$(read_bytes) i0=$(stat_of prefetch_issued)
+	pattern-read "$f" "$1" >/dev/null
+	disk=$(($(read_bytes) - d0)) issued=$(($(stat_of prefetch_issued) - i0))
+}
+
+check "blockdev --setra 0" blockdev --setra 0 /dev/nullb0
+# stride:4 reads one 4 KiB block in four: 16 MiB of the 64.
+asked=$((16 << 20))
+strided_read stride:4
+echo "# readahead off, stride:4: disk read $disk bytes for $asked asked; prefetch_issued +$issued"
+check "stride:4: no prefetch queued (prefetch_issued +$issued)" test "$issued" = 0
+# ext4 reads its extent tree and inode table again after drop_caches: allow 1 %.
+check "stride:4: the disk read what was asked and no more ($disk <= $asked + 1 %)" \
+	test "$disk" -le $((asked + asked / 100))
+strided_read reverse
+echo "# readahead off, reverse: disk read $disk bytes for $((64 << 20)) asked; prefetch_issued +$issued"
+check "reverse: no prefetch queued (prefetch_issued +$issued)" test "$issued" = 0
+
+check "blockdev --setra $ra_default (the default again)" blockdev --setra "$ra_default" /dev/nullb0
+strided_read stride:4
+echo "# readahead on, stride:4: disk read $disk bytes; prefetch_issued +$issued"
+check "with readahead on, the same read is prefetched (prefetch_issued +$issued)" test "$issued" -gt 0
+tap_done
