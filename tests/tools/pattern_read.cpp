@@ -1,8 +1,10 @@
 // pattern-read: reads a file in one access pattern and writes what it read to stdout.
 //
-// Usage: pattern-read [--time] FILE PATTERN [BLOCK_KB]
+// Usage: pattern-read [--time] [--sequential] FILE PATTERN [BLOCK_KB]
 //   --time:  when done, print "BYTES NANOSECONDS" for the reads alone on stderr, so a
 //            benchmark's throughput leaves out starting the process
+//   --sequential: posix_fadvise(POSIX_FADV_SEQUENTIAL) first, which doubles the
+//            file's readahead window
 //   PATTERN: seq | stride:N (one block, then skip to N blocks further) | reverse |
 //            random:SEED[:PERCENT] (every block, or PERCENT of them, once each in a
 //            seeded shuffle; a part leaves blocks unread, so readahead can waste)
@@ -26,7 +28,7 @@ namespace {
 
 int usage()
 {
-	std::fprintf(stderr, "usage: pattern-read [--time] FILE seq|stride:N|reverse|random:SEED[:PERCENT] [BLOCK_KB]\n");
+	std::fprintf(stderr, "usage: pattern-read [--time] [--sequential] FILE seq|stride:N|reverse|random:SEED[:PERCENT] [BLOCK_KB]\n");
 	return 2;
 }
 
@@ -66,10 +68,14 @@ uint64_t now_ns()
 
 int main(int argc, char **argv)
 {
-	const bool timed = argc > 1 && std::strcmp(argv[1], "--time") == 0;
-	if (timed) {
-		argc--;
-		argv++;
+	bool timed = false, sequential = false;
+	for (; argc > 1 && std::strncmp(argv[1], "--", 2) == 0; argc--, argv++) {
+		if (std::strcmp(argv[1], "--time") == 0)
+			timed = true;
+		else if (std::strcmp(argv[1], "--sequential") == 0)
+			sequential = true;
+		else
+			return usage();
 	}
 	if (argc < 3 || argc > 4)
 		return usage();
@@ -82,6 +88,10 @@ int main(int argc, char **argv)
 	struct stat st;
 	if (fd < 0 || ::fstat(fd, &st) < 0) {
 		std::fprintf(stderr, "pattern-read: %s: %s\n", argv[1], std::strerror(errno));
+		return 1;
+	}
+	if (sequential && (errno = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL))) {
+		std::fprintf(stderr, "pattern-read: %s: posix_fadvise: %s\n", argv[1], std::strerror(errno));
 		return 1;
 	}
 	const uint64_t blocks = (static_cast<uint64_t>(st.st_size) + bs - 1) / bs;
