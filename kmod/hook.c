@@ -7,8 +7,8 @@
  * stream's accesses to this CPU's core and act on its decisions:
  *
  *  - a forward stream the core trusts gets a larger file_ra_state.ra_pages, within
- *    min_window_kb..max_window_kb; a stream that stops being one gets the device's
- *    default back;
+ *    min_window_kb..max_window_kb; a stream that stops being one gets back the
+ *    window it had, which may be the user's (POSIX_FADV_SEQUENTIAL);
  *  - strided, backward and correlated ranges, which Linux never reads ahead, are
  *    handed to the prefetch queue (kmod/prefetch.c). Every prefetched page is
  *    marked PG_readahead, so the reader's use of it comes back through the async
@@ -36,6 +36,7 @@
 #include <linux/blkdev.h>
 #include <linux/fs.h>
 #include <linux/ftrace.h>
+#include <linux/hash.h>
 #include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/moduleparam.h>
@@ -60,43 +61,70 @@ static unsigned int streams = 128;
 module_param(streams, uint, 0444);
 MODULE_PARM_DESC(streams, "Streams tracked per CPU: a power of two in 8..65536, about 1 KiB each (default 128)");
 
+/*
+ * A readahead window this CPU grew: the file_ra_state, the ra_pages it had before
+ * and the one it was given. Only such a window is ever set back, and to exactly
+ * what it was: any other ra_pages is the kernel's or the user's
+ * (POSIX_FADV_SEQUENTIAL doubles it), and theirs to keep.
+ */
+struct aether_hook_grown {
+	struct file_ra_state *ra;
+	unsigned int before;
+	unsigned int set;
+};
+#define AETHER_HOOK_GROWN_BITS 6
+
 struct aether_hook_cpu {
 	struct aether_core_cpu *core;
 	struct aether_core_config cfg;	/* what core was configured with; windows in pages */
 	int generation;			/* of aether_tunables when it was */
+	struct aether_hook_grown grown[1 << AETHER_HOOK_GROWN_BITS];
 };
 static DEFINE_PER_CPU(struct aether_hook_cpu, aether_hook_cpus);
 
 /*
- * Grows a forward stream's readahead window toward @pages, within @cfg's bounds.
- * Only a window at least the device's default is grown: a smaller ra_pages is the
- * user's (fadvise, blockdev --setra; 0 means readahead is off) and theirs to keep.
+ * Grows a forward stream's readahead window toward @pages, within @cfg's bounds,
+ * and remembers in @hc what it was. Only a window at least the device's default is
+ * grown: a smaller ra_pages is the user's (fadvise, blockdev --setra; 0 means
+ * readahead is off) and theirs to keep.
  */
-static void aether_hook_window_grow(struct readahead_control *ractl,
-				    const struct aether_core_config *cfg, unsigned int pages)
+static void aether_hook_window_grow(struct aether_hook_cpu *hc, struct readahead_control *ractl,
+				    unsigned int pages)
 {
 	struct file_ra_state *ra = ractl->ra;
+	struct aether_hook_grown *g = &hc->grown[hash_ptr(ra, AETHER_HOOK_GROWN_BITS)];
 	unsigned int def = inode_to_bdi(ractl->mapping->host)->ra_pages;
 	unsigned int old = READ_ONCE(ra->ra_pages);
-	unsigned int want = clamp(max(pages, def), cfg->min_window, cfg->max_window);
+	unsigned int want = clamp(max(pages, def), hc->cfg.min_window, hc->cfg.max_window);
 
-	if (def && old >= def && want > old) {
-		WRITE_ONCE(ra->ra_pages, want);
-		aether_stats_add(AETHER_STAT_WINDOWS_GROWN, 1);
+	if (!def || old < def || want <= old)
+		return;
+	/* Grown again: the window to give back is still the one before the first. */
+	if (g->ra != ra || g->set != old) {
+		g->ra = ra;
+		g->before = old;
 	}
+	g->set = want;
+	WRITE_ONCE(ra->ra_pages, want);
+	aether_stats_add(AETHER_STAT_WINDOWS_GROWN, 1);
 }
 
 /*
- * Gives a stream that stopped being forward the device's default window back,
- * unless the device has readahead off: then the window is the user's.
+ * Gives a stream that stopped being forward the window it had before this CPU grew
+ * it, if this CPU did and nobody changed it since. A window grown on another CPU
+ * (the reader migrated) keeps its size, which costs reading ahead further than
+ * needed; setting back a window the user chose would cost what they asked for.
  */
-static void aether_hook_window_reset(struct readahead_control *ractl)
+static void aether_hook_window_reset(struct aether_hook_cpu *hc, struct readahead_control *ractl)
 {
 	struct file_ra_state *ra = ractl->ra;
-	unsigned int def = inode_to_bdi(ractl->mapping->host)->ra_pages;
+	struct aether_hook_grown *g = &hc->grown[hash_ptr(ra, AETHER_HOOK_GROWN_BITS)];
 
-	if (def && READ_ONCE(ra->ra_pages) > def) {
-		WRITE_ONCE(ra->ra_pages, def);
+	if (g->ra != ra)
+		return;
+	g->ra = NULL;
+	if (READ_ONCE(ra->ra_pages) == g->set) {
+		WRITE_ONCE(ra->ra_pages, g->before);
 		aether_stats_add(AETHER_STAT_WINDOWS_SHRUNK, 1);
 	}
 }
@@ -191,11 +219,11 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 	    !READ_ONCE(ra->ra_pages))
 		return AETHER_HOOK_KERNEL;
 	if (res.pattern != AETHER_CORE_PATTERN_FORWARD)
-		aether_hook_window_reset(ractl);
+		aether_hook_window_reset(hc, ractl);
 	for (i = 0; i < res.n; i++) {
 		if (d[i].action == AETHER_CORE_ACTION_READAHEAD && d[i].start >= index) {
 			if (res.pattern == AETHER_CORE_PATTERN_FORWARD)
-				aether_hook_window_grow(ractl, &hc->cfg, d[i].length);
+				aether_hook_window_grow(hc, ractl, d[i].length);
 			continue;
 		}
 		/* One work item, one plug, for everything this access prefetches. */

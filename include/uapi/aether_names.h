@@ -24,7 +24,7 @@
 #define AETHER_STATS(X)							\
 	X(DECISIONS, decisions)		/* decisions the core returned */	\
 	X(WINDOWS_GROWN, windows_grown)	/* readahead windows made larger than the kernel's */ \
-	X(WINDOWS_SHRUNK, windows_shrunk) /* grown windows set back to the device's default, */ \
+	X(WINDOWS_SHRUNK, windows_shrunk) /* grown windows set back to what they were, */ \
 					  /* because their stream stopped reading forward */ \
 	X(PREFETCH_ISSUED, prefetch_issued) /* explicit prefetches queued */	\
 	X(PREFETCH_PAGES, prefetch_pages) /* pages in those prefetches */	\
