@@ -142,13 +142,25 @@ enum aether_hook_verdict {
 };
 
 /*
+ * Where the kernel's own readahead in @ra left its mark, as page_cache_async_ra()
+ * expects it for a marked folio of @order: the start of the window's async part,
+ * rounded down to the folio, since with large folios (XFS) the mark is on the
+ * folio that holds that page.
+ */
+static pgoff_t aether_hook_kernel_mark(const struct file_ra_state *ra, unsigned int order)
+{
+	return round_down(ra->start + ra->size - ra->async_size, 1UL << order);
+}
+
+/*
  * Feeds one access to this CPU's core, or to an attached eBPF policy instead
  * (aether_policy_decide()), and acts on the decisions.
  *
  * Caller has preemption disabled. Returns what the kernel's readahead must do.
  */
 static enum aether_hook_verdict aether_hook_access(struct readahead_control *ractl,
-						   unsigned long req, enum aether_hook_kind kind)
+						   unsigned long req, unsigned int order,
+						   enum aether_hook_kind kind)
 {
 	struct aether_hook_cpu *hc = this_cpu_ptr(&aether_hook_cpus);
 	struct aether_core_decision d[AETHER_CORE_MAX_DECISIONS];
@@ -174,7 +186,7 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 	 * core what it really covered. At the mark the kernel's own readahead left, the
 	 * reader has consumed that window: the access is the rest of the window.
 	 */
-	if (kind == AETHER_HOOK_ASYNC && ra->size && index == ra->start + ra->size - ra->async_size) {
+	if (kind == AETHER_HOOK_ASYNC && ra->size && index == aether_hook_kernel_mark(ra, order)) {
 		kernel_marker = true;
 		req = max_t(unsigned long, req, ra->start + ra->size - index);
 	}
@@ -245,20 +257,22 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 }
 
 /*
- * The body of both callbacks, for the call's @ractl and @req (its req_count).
- * Returns aether_hook_access()'s verdict, AETHER_HOOK_KERNEL if this CPU is
- * already inside a callback.
+ * The body of both callbacks, for the call's @ractl and @req (its req_count), and
+ * for the async one the order of the marked folio (0 for sync). Returns
+ * aether_hook_access()'s verdict, AETHER_HOOK_KERNEL if this CPU is already inside
+ * a callback.
  */
 static enum aether_hook_verdict notrace aether_hook_enter(unsigned long ip, unsigned long parent_ip,
 							  struct readahead_control *ractl,
-							  unsigned long req, enum aether_hook_kind kind)
+							  unsigned long req, unsigned int order,
+							  enum aether_hook_kind kind)
 {
 	int bit = ftrace_test_recursion_trylock(ip, parent_ip);
 	enum aether_hook_verdict verdict;
 
 	if (bit < 0)
 		return AETHER_HOOK_KERNEL;
-	verdict = aether_hook_access(ractl, req, kind);
+	verdict = aether_hook_access(ractl, req, order, kind);
 	ftrace_test_recursion_unlock(bit);
 	return verdict;
 }
@@ -294,7 +308,7 @@ static void notrace aether_hook_sync_cb(unsigned long ip, unsigned long parent_i
 	unsigned long req = ftrace_regs_get_argument(fregs, 1);
 	unsigned long nr;
 
-	if (aether_hook_enter(ip, parent_ip, ractl, req, AETHER_HOOK_SYNC) != AETHER_HOOK_EXACT)
+	if (aether_hook_enter(ip, parent_ip, ractl, req, 0, AETHER_HOOK_SYNC) != AETHER_HOOK_EXACT)
 		return;
 	nr = aether_hook_exact_pages(ractl->mapping, readahead_index(ractl), req);
 	if (nr)
@@ -318,9 +332,11 @@ static void notrace aether_hook_async_cb(unsigned long ip, unsigned long parent_
 					 struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
 	struct readahead_control *ractl = (void *)ftrace_regs_get_argument(fregs, 0);
+	struct folio *folio = (void *)ftrace_regs_get_argument(fregs, 1);
 	unsigned long req = ftrace_regs_get_argument(fregs, 2);
 
-	if (aether_hook_enter(ip, parent_ip, ractl, req, AETHER_HOOK_ASYNC) == AETHER_HOOK_SKIP)
+	if (aether_hook_enter(ip, parent_ip, ractl, req, folio_order(folio), AETHER_HOOK_ASYNC) ==
+	    AETHER_HOOK_SKIP)
 		ftrace_regs_set_instruction_pointer(fregs, (unsigned long)aether_hook_async_skip);
 }
 

@@ -50,15 +50,21 @@ unload_aether() {
 	if [ -d /sys/module/aether ]; then rmmod aether; fi
 }
 
-# slow_disk_up LATENCY_US: a RAM-backed null_blk disk whose every request completes
-# LATENCY_US later, with ext4 on it mounted at $slow_mnt. Slow enough that a read
-# the page cache missed is a wait worth counting; lives only in the VM's memory.
+# slow_disk_up LATENCY_US [FS]: a RAM-backed null_blk disk whose every request
+# completes LATENCY_US later, with FS (ext4, the default, or xfs, whose page cache
+# uses large folios) on it mounted at $slow_mnt. Slow enough that a read the page
+# cache missed is a wait worth counting; lives only in the VM's memory.
 slow_mnt=/mnt/aether-slow
 slow_disk_up() {
+	local fs=${2:-ext4}
 	modprobe null_blk nr_devices=1 gb=1 memory_backed=1 queue_mode=2 bs=4096 \
 		irqmode=2 completion_nsec=$(($1 * 1000)) || return 1
-	modprobe ext4 || return 1
-	mkfs.ext4 -q -F /dev/nullb0 || return 1
+	modprobe "$fs" || return 1
+	case $fs in
+	ext4) mkfs.ext4 -q -F /dev/nullb0 ;;
+	xfs) mkfs.xfs -q -f /dev/nullb0 ;;
+	*) return 1 ;;
+	esac || return 1
 	mkdir -p "$slow_mnt" && mount /dev/nullb0 "$slow_mnt"
 }
 
