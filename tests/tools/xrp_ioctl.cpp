@@ -6,6 +6,8 @@
 //   xrp-ioctl fuzz BLKDEV N SEED  N random argument structs; exits 0 if none got a wrong errno
 //   xrp-ioctl point-root BLKDEV cycle|outside   point every child of the tree's root
 //                                 back at the root, or past the end of the device
+//   xrp-ioctl chain BLKDEV MAX_HOPS   one lookup from the root; prints its errno and
+//                                 how far it got (hops, last_offset, status)
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -349,6 +351,19 @@ int point_root(const char *path, const std::string &where)
 
 } // namespace
 
+// One lookup from the root allowed @max_hops reads (on a cyclic tree it runs until
+// then): prints its errno and the out fields, which tell how far it got.
+int run_chain(const char *path, uint64_t max_hops)
+{
+	const Env e = open_env(path);
+	aether_xrp_lookup a = good_lookup(e);
+	a.max_hops = static_cast<uint32_t>(max_hops);
+	const int err = call(e, &a);
+	std::printf("errno %s hops %u last_offset %llu status %d\n", errname(err), a.hops,
+		    static_cast<unsigned long long>(a.last_offset), a.status);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const std::string cmd = argc > 1 ? argv[1] : "";
@@ -358,6 +373,9 @@ int main(int argc, char **argv)
 		return run_fuzz(argv[2], std::strtoull(argv[3], nullptr, 0), std::strtoull(argv[4], nullptr, 0));
 	if (cmd == "point-root" && argc == 4)
 		return point_root(argv[2], argv[3]);
-	std::fprintf(stderr, "usage: xrp-ioctl case NAME BLKDEV | fuzz BLKDEV N SEED | point-root BLKDEV cycle|outside\n");
+	if (cmd == "chain" && argc == 4)
+		return run_chain(argv[2], std::strtoull(argv[3], nullptr, 0));
+	std::fprintf(stderr, "usage: xrp-ioctl case NAME BLKDEV | fuzz BLKDEV N SEED | point-root BLKDEV cycle|outside"
+			     " | chain BLKDEV MAX_HOPS\n");
 	return 2;
 }
