@@ -36,6 +36,7 @@
 #include <linux/module.h>
 #include <linux/overflow.h>
 #include <linux/pagemap.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
@@ -316,6 +317,15 @@ static int aether_xrp_chain(struct aether_xrp_kctx *k, struct block_device *bdev
 			ret = -ELOOP;
 			break;
 		}
+		/*
+		 * Each hop waits for its read uninterruptibly; between hops, a caller
+		 * being killed stops the chain, so a hung or slow device holds it for
+		 * one read, not for max_hops of them.
+		 */
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
 		offset = k->next_offset;
 		len = k->next_len;
 	}
@@ -400,8 +410,11 @@ long aether_xrp_lookup(struct aether_xrp_lookup __user *uarg)
 	atomic64_add(a.hops, &aether_xrp_hops);
 	if (ret)
 		atomic64_inc(&aether_xrp_errors);
-	/* Nothing to write back if the chain never started (or memory ran out). */
-	if (ret == -ENOENT || ret == -ENOMEM)
+	/*
+	 * Nothing to write back if the chain never started (memory ran out); a
+	 * program detached between two hops (-ENOENT) leaves the hops done so far.
+	 */
+	if (ret == -ENOMEM && !a.hops)
 		goto out;
 
 	if (copy_to_user(uscratch, k.scratch, a.scratch_len) ||

@@ -101,7 +101,9 @@ struct aether_xrp_ops {
  *   7. while the chain runs: -EIO a read failed, or the program returned
  *      neither NEXT nor DONE (its value is in @status); -ERANGE the program
  *      named a next block outside the device or misaligned; -ELOOP the
- *      program still asked for more after max_hops reads;
+ *      program still asked for more after max_hops reads; -ENOENT the program
+ *      was detached or replaced between two hops; -EINTR the caller was
+ *      killed (a fatal signal), checked between hops;
  *   8. -EFAULT  the results cannot be written back.
  * On 0 and on the errors of step 7 the out fields and the scratch area are
  * written back, so a caller can see how far the chain got.
