@@ -238,8 +238,12 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 				aether_hook_window_grow(hc, ractl, d[i].length);
 			continue;
 		}
-		/* One work item, one plug, for everything this access prefetches. */
-		if (aether_prefetch_add(&p, ractl->file, d[i].start, d[i].length))
+		/*
+		 * One work item, one plug, for everything this access prefetches. A
+		 * strided decision is as long as the access it follows; however large
+		 * the read() was, one prefetch reads no more than max_window_kb.
+		 */
+		if (aether_prefetch_add(&p, ractl->file, d[i].start, min(d[i].length, hc->cfg.max_window)))
 			break;
 	}
 	aether_prefetch_submit(p);

@@ -79,11 +79,11 @@ drop_cache() {
 	echo 3 >/proc/sys/vm/drop_caches
 }
 
-# cold_read FILE PATTERN: drops the page cache, reads FILE in PATTERN (see
-# tests/tools/pattern_read.cpp) and prints the sha256 of what was read.
+# cold_read FILE PATTERN [BLOCK_KB]: drops the page cache, reads FILE in PATTERN
+# (see tests/tools/pattern_read.cpp) and prints the sha256 of what was read.
 cold_read() {
 	drop_cache
-	pattern-read "$1" "$2" | sha256sum | cut -d' ' -f1
+	pattern-read "$1" "$2" ${3:+"$3"} | sha256sum | cut -d' ' -f1
 }
 
 # timed_cold_read FILE PATTERN: drops the page cache, reads FILE in PATTERN and
