@@ -12,13 +12,23 @@
  * At most prefetch_queue_depth batches are in flight; one more is dropped and
  * counted rather than queued. A batch holds a reference on its file until it has
  * been read, and the workqueue is drained before the module goes.
+ *
+ * The reads are the reader's, not the worker's: a batch also holds the reader's
+ * memory and io cgroups, and the work reads with them active, as the loop driver
+ * does for its bios. So the pages are charged to the reader's memory.max, and the
+ * bios to its io.max and io.stat, rather than to the root's.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/blk-cgroup.h>
 #include <linux/blkdev.h>
+#include <linux/cgroup.h>
 #include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/kthread.h>
+#include <linux/memcontrol.h>
 #include <linux/pagemap.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
@@ -32,10 +42,15 @@
 static struct workqueue_struct *aether_prefetch_wq;
 static atomic_t aether_prefetch_inflight = ATOMIC_INIT(0);
 
-/* One access's explicit prefetches: ranges of @file, which it holds a reference to. */
+/*
+ * One access's explicit prefetches: ranges of @file, read for the reader whose
+ * cgroups @memcg and @blkcg are; it holds a reference to all three.
+ */
 struct aether_prefetch {
 	struct work_struct work;
 	struct file *file;
+	struct mem_cgroup *memcg;	/* NULL without memory cgroups */
+	struct cgroup_subsys_state *blkcg;
 	unsigned int n;
 	struct {
 		pgoff_t index;
@@ -66,11 +81,14 @@ static void aether_prefetch_work(struct work_struct *work)
 	struct aether_prefetch *p = container_of(work, struct aether_prefetch, work);
 	struct address_space *mapping = p->file->f_mapping;
 	struct file_ra_state ra = {};
+	struct mem_cgroup *old_memcg;
 	struct blk_plug plug;
 	unsigned long nr;
 	unsigned int r;
 	pgoff_t i;
 
+	old_memcg = set_active_memcg(p->memcg);
+	kthread_associate_blkcg(p->blkcg);
 	blk_start_plug(&plug);
 	for (r = 0; r < p->n; r++) {
 		nr = aether_prefetch_readable(mapping, p->range[r].index, p->range[r].nr);
@@ -84,6 +102,10 @@ static void aether_prefetch_work(struct work_struct *work)
 		}
 	}
 	blk_finish_plug(&plug);
+	kthread_associate_blkcg(NULL);
+	set_active_memcg(old_memcg);
+	css_put(p->blkcg);
+	mem_cgroup_put(p->memcg);
 	fput(p->file);
 	kfree(p);
 	atomic_dec(&aether_prefetch_inflight);
@@ -108,6 +130,9 @@ static struct aether_prefetch *aether_prefetch_start(struct file *file)
 		goto drop;
 	INIT_WORK(&p->work, aether_prefetch_work);
 	p->file = get_file(file);
+	/* The hook runs in the reader's context: its cgroups are current's. */
+	p->memcg = get_mem_cgroup_from_mm(current->mm);
+	p->blkcg = task_get_css(current, io_cgrp_id);
 	p->n = 0;
 	return p;
 drop:

@@ -1,0 +1,44 @@
+#!/bin/bash
+# The module's prefetches are the reader's: a strided reader in a cgroup v2 group has the disk bytes its prefetches read counted in the group's io.stat (so io.max throttles them) and their pages charged to the group's memory.
+# timeout: 600
+. "$(dirname "$0")/lib.sh"
+cg=/sys/fs/cgroup/aether-test
+cleanup() {
+	[ -d "$cg" ] && rmdir "$cg"
+	unload_aether
+	slow_disk_down
+}
+trap cleanup EXIT
+plan 8
+
+check "a slow ext4 disk (null_blk, 100 us per request)" slow_disk_up 100
+f=$slow_mnt/data
+check "a 64 MiB file of random bytes" dd if=/dev/urandom of="$f" bs=1M count=64 status=none
+check "insmod aether.ko, adaptive" sh -c "insmod $AETHER_KO && echo adaptive >/sys/kernel/aether/mode"
+devno=$(cat /sys/block/nullb0/dev)
+check "a cgroup v2 group with the io and memory controllers, io.max and memory.max" sh -c "
+	mountpoint -q /sys/fs/cgroup || mount -t cgroup2 none /sys/fs/cgroup
+	echo '+io +memory' >/sys/fs/cgroup/cgroup.subtree_control && mkdir -p $cg &&
+	echo '$devno rbps=1073741824' >$cg/io.max && echo 512M >$cg/memory.max"
+
+# group_rbytes: what the group's io.stat counts as read from the disk.
+group_rbytes() {
+	awk -v d="$devno" '$1 == d { for (i = 2; i <= NF; i++) if ($i ~ /^rbytes=/) { sub("rbytes=", "", $i); print $i } }' "$cg/io.stat"
+}
+disk_rbytes() {
+	echo $(($(awk '{ print $3 }' /sys/block/nullb0/stat) * 512))
+}
+
+drop_cache
+d0=$(disk_rbytes) g0=$(group_rbytes) i0=$(stat_of prefetch_issued)
+sh -c "echo \$\$ >$cg/cgroup.procs && exec pattern-read $f stride:4 >/dev/null"
+disk=$(($(disk_rbytes) - d0)) group=$(($(group_rbytes) - ${g0:-0})) issued=$(($(stat_of prefetch_issued) - i0))
+file=$(awk '$1 == "file" { print $2 }' "$cg/memory.stat")
+echo "# stride:4 in the group: disk read $disk bytes, the group's io.stat $group, its memory.stat file $file; $issued prefetches"
+check "the reader's stride was prefetched ($issued prefetches)" test "$issued" -gt 1000
+check "the group's io.stat counts what the disk read, within 5 % ($group of $disk bytes)" \
+	test $((group * 100)) -ge $((disk * 95)) -a $((group * 100)) -le $((disk * 105))
+check "the group's memory holds the pages read, within 5 % ($file of $disk bytes)" \
+	test $((file * 100)) -ge $((disk * 95))
+check "the group's memory stayed within memory.max" test "$(cat $cg/memory.max)" -ge "$file"
+tap_done
