@@ -2,18 +2,9 @@
 # A window the user chose (POSIX_FADV_SEQUENTIAL doubles it) is kept: under a policy that calls the stream random, a sequential read of the file goes to the disk in the user's window, as with the module off, and no acting mode sets the window back.
 # timeout: 600
 . "$(dirname "$0")/lib.sh"
-cleanup() {
-	[ -d /sys/module/aether ] && aether-ctl bpf unload policy_stride 2>/dev/null
-	unload_aether
-	slow_disk_down
-}
-trap cleanup EXIT
+trap hook_disk_down EXIT
 plan 9
-
-check "a slow ext4 disk (null_blk, 100 us per request)" slow_disk_up 100
-f=$slow_mnt/data
-check "a 64 MiB file of random bytes" dd if=/dev/urandom of="$f" bs=1M count=64 status=none
-check "insmod aether.ko" insmod "$AETHER_KO"
+hook_disk_up 64
 
 # seq_read [--sequential]: a cold sequential read of $f in 4 KiB reads, with
 # POSIX_FADV_SEQUENTIAL if asked; sets $reqs (read requests the disk served) and

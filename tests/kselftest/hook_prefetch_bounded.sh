@@ -2,17 +2,9 @@
 # A prefetch is never longer than max_window_kb, however large the reads it follows: a strided reader of 1 MiB blocks gets its stride prefetched in pieces of at most the window, and still reads the same bytes.
 # timeout: 600
 . "$(dirname "$0")/lib.sh"
-cleanup() {
-	unload_aether
-	slow_disk_down
-}
-trap cleanup EXIT
+trap hook_disk_down EXIT
 plan 7
-
-check "a slow ext4 disk (null_blk, 100 us per request)" slow_disk_up 100
-f=$slow_mnt/data
-check "a 256 MiB file of random bytes" dd if=/dev/urandom of="$f" bs=1M count=256 status=none
-check "insmod aether.ko" insmod "$AETHER_KO"
+hook_disk_up 256
 echo off >/sys/kernel/aether/mode
 want=$(cold_read "$f" stride:4 1024)
 check "adaptive, max_window_kb 128" sh -c "echo adaptive >/sys/kernel/aether/mode &&

@@ -5,16 +5,12 @@
 cg=/sys/fs/cgroup/aether-test
 cleanup() {
 	[ -d "$cg" ] && rmdir "$cg"
-	unload_aether
-	slow_disk_down
+	hook_disk_down
 }
 trap cleanup EXIT
 plan 8
-
-check "a slow ext4 disk (null_blk, 100 us per request)" slow_disk_up 100
-f=$slow_mnt/data
-check "a 64 MiB file of random bytes" dd if=/dev/urandom of="$f" bs=1M count=64 status=none
-check "insmod aether.ko, adaptive" sh -c "insmod $AETHER_KO && echo adaptive >/sys/kernel/aether/mode"
+hook_disk_up 64
+echo adaptive >/sys/kernel/aether/mode
 devno=$(cat /sys/block/nullb0/dev)
 check "a cgroup v2 group with the io and memory controllers, io.max and memory.max" sh -c "
 	mountpoint -q /sys/fs/cgroup || mount -t cgroup2 none /sys/fs/cgroup

@@ -2,17 +2,10 @@
 # With the disk's readahead off (blockdev --setra 0), adaptive mode prefetches nothing for strided or reverse reads, and the disk reads only the bytes asked for; with readahead back on, the same strided read is prefetched.
 # timeout: 600
 . "$(dirname "$0")/lib.sh"
-cleanup() {
-	unload_aether
-	slow_disk_down
-}
-trap cleanup EXIT
+trap hook_disk_down EXIT
 plan 9
-
-check "a slow ext4 disk (null_blk, 100 us per request)" slow_disk_up 100
-f=$slow_mnt/data
-check "a 64 MiB file of random bytes" dd if=/dev/urandom of="$f" bs=1M count=64 status=none
-check "insmod aether.ko, adaptive" sh -c "insmod $AETHER_KO && echo adaptive >/sys/kernel/aether/mode"
+hook_disk_up 64
+echo adaptive >/sys/kernel/aether/mode
 ra_default=$(blockdev --getra /dev/nullb0)
 
 # read_bytes: bytes the disk has read (/sys/block/nullb0/stat, sectors read).

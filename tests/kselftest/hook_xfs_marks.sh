@@ -2,18 +2,9 @@
 # On XFS, whose large folios move the kernel's readahead mark to the folio's start, the hook still knows the kernel's own marks: a policy that calls a sequential stream random leaves the kernel's readahead alone, and adaptive still halves the waits of strided and reverse reads; every read gets the same bytes.
 # timeout: 600
 . "$(dirname "$0")/lib.sh"
-cleanup() {
-	[ -d /sys/module/aether ] && aether-ctl bpf unload policy_stride 2>/dev/null
-	unload_aether
-	slow_disk_down
-}
-trap cleanup EXIT
+trap hook_disk_down EXIT
 plan 11
-
-check "a slow xfs disk (null_blk, 100 us per request)" slow_disk_up 100 xfs
-f=$slow_mnt/data
-check "a 64 MiB file of random bytes" dd if=/dev/urandom of="$f" bs=1M count=64 status=none
-check "insmod aether.ko" insmod "$AETHER_KO"
+hook_disk_up 64 xfs
 
 # read_as LABEL PATTERN: a cold read of $f in PATTERN; records its digest, the
 # waits (sync_misses) and the prefetches queued (prefetch_issued) under LABEL.

@@ -73,6 +73,23 @@ slow_disk_down() {
 	if [ -d /sys/module/null_blk ]; then rmmod null_blk; fi
 }
 
+# hook_disk_up MIB [FS]: what a test of the readahead hooks starts from, as 3 TAP
+# points: a slow disk (slow_disk_up 100 FS), a file $f of MIB MiB of random bytes on
+# it, and aether.ko loaded. hook_disk_down, for the EXIT trap, undoes it all, with
+# any program a test attached.
+hook_disk_up() {
+	check "a slow ${2:-ext4} disk (null_blk, 100 us per request)" slow_disk_up 100 "${2:-ext4}"
+	f=$slow_mnt/data
+	check "a $1 MiB file of random bytes" dd if=/dev/urandom of="$f" bs=1M count="$1" status=none
+	check "insmod aether.ko" insmod "$AETHER_KO"
+}
+
+hook_disk_down() {
+	if [ -d /sys/module/aether ]; then bpf_unload_all; fi
+	unload_aether_wait
+	slow_disk_down
+}
+
 # drop_cache: writes back and drops the page cache, so the next read is cold.
 drop_cache() {
 	sync
