@@ -185,6 +185,7 @@ private:
 	void fill_landed(uint32_t id, int res);
 	void send_wake(const Waiter &w);
 	bool retry_deferred();
+	int drain(int err);
 
 	const QueueSetup &s_;
 	Device &d_;
@@ -223,13 +224,8 @@ int Loop::run()
 		int ret = d_.faults.fail(FaultSite::kRing)   ? -EBUSY
 			  : d_.faults.fail(FaultSite::kDead) ? -EBADR
 							     : io_uring_submit_and_wait(q_.ring, want);
-		// A ring that fails for good ends the queue, and with it the server (see
-		// run_queue's caller), whose exit fails every request still held. Its
-		// fills are not waited for: a fill that never lands (a hung backend) would
-		// then keep the server from exiting, and no slot they fill is claimed
-		// before the process is gone.
 		if (ret < 0 && !transient(ret))
-			return ret;
+			return drain(ret);
 		io_uring_cqe *cqe;
 		unsigned head, seen = 0;
 		io_uring_for_each_cqe(q_.ring, head, cqe) {
@@ -500,6 +496,31 @@ void Loop::send_wake(const Waiter &w)
 			       0);
 	sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
 	sqe->user_data = pack({w.tag, kCacheWakeSent, Origin::kCache, w.queue});
+}
+
+// This queue's ring failed with @err and cannot serve any more. Its fills still
+// land in cache slots, and reads on other queues may be parked on them: the slots
+// must not be reused before the fills land, and the readers must be woken. So the
+// fills are waited for, which needs no submission, and their waiters woken as far
+// as the ring still submits. Returns @err.
+int Loop::drain(int err)
+{
+	while (fills_) {
+		io_uring_cqe *cqe;
+		const int ret = io_uring_wait_cqe(q_.ring, &cqe);
+		if (ret == -EINTR)
+			continue;
+		if (ret < 0)
+			break;
+		const UserData ud = unpack(cqe->user_data);
+		const int res = cqe->res;
+		io_uring_cqe_seen(q_.ring, cqe);
+		if (ud.origin == Origin::kCache && ud.op == kCacheFill) {
+			fill_landed(ud.cookie, res);
+			io_uring_submit(q_.ring);
+		}
+	}
+	return err;
 }
 
 } // namespace
