@@ -21,14 +21,11 @@ check "a cgroup v2 group with the io and memory controllers, io.max and memory.m
 group_rbytes() {
 	awk -v d="$devno" '$1 == d { for (i = 2; i <= NF; i++) if ($i ~ /^rbytes=/) { sub("rbytes=", "", $i); print $i } }' "$cg/io.stat"
 }
-disk_rbytes() {
-	echo $(($(awk '{ print $3 }' /sys/block/nullb0/stat) * 512))
-}
 
 drop_cache
-d0=$(disk_rbytes) g0=$(group_rbytes) i0=$(stat_of prefetch_issued)
+d0=$(slow_disk_read_bytes) g0=$(group_rbytes) i0=$(stat_of prefetch_issued)
 sh -c "echo \$\$ >$cg/cgroup.procs && exec pattern-read $f stride:4 >/dev/null"
-disk=$(($(disk_rbytes) - d0)) group=$(($(group_rbytes) - ${g0:-0})) issued=$(($(stat_of prefetch_issued) - i0))
+disk=$(($(slow_disk_read_bytes) - d0)) group=$(($(group_rbytes) - ${g0:-0})) issued=$(($(stat_of prefetch_issued) - i0))
 file=$(awk '$1 == "file" { print $2 }' "$cg/memory.stat")
 echo "# stride:4 in the group: disk read $disk bytes, the group's io.stat $group, its memory.stat file $file; $issued prefetches"
 check "the reader's stride was prefetched ($issued prefetches)" test "$issued" -gt 1000

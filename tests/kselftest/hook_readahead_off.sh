@@ -8,18 +8,14 @@ hook_disk_up 64
 echo adaptive >/sys/kernel/aether/mode
 ra_default=$(blockdev --getra /dev/nullb0)
 
-# read_bytes: bytes the disk has read (/sys/block/nullb0/stat, sectors read).
-read_bytes() {
-	echo $(($(awk '{ print $3 }' /sys/block/nullb0/stat) * 512))
-}
 # strided_read PATTERN: a cold read of $f in PATTERN; sets $disk (bytes the disk
 # read) and $issued (prefetch_issued's rise).
 strided_read() {
 	drop_cache
 	local d0 i0
-	d0=$(read_bytes) i0=$(stat_of prefetch_issued)
+	d0=$(slow_disk_read_bytes) i0=$(stat_of prefetch_issued)
 	pattern-read "$f" "$1" >/dev/null
-	disk=$(($(read_bytes) - d0)) issued=$(($(stat_of prefetch_issued) - i0))
+	disk=$(($(slow_disk_read_bytes) - d0)) issued=$(($(stat_of prefetch_issued) - i0))
 }
 
 check "blockdev --setra 0" blockdev --setra 0 /dev/nullb0

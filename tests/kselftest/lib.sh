@@ -73,6 +73,12 @@ slow_disk_down() {
 	if [ -d /sys/module/null_blk ]; then rmmod null_blk; fi
 }
 
+# slow_disk_read_bytes: bytes the slow disk has read (its /sys/block stat, sectors
+# read, times 512).
+slow_disk_read_bytes() {
+	echo $(($(awk '{ print $3 }' /sys/block/nullb0/stat) * 512))
+}
+
 # hook_disk_up MIB [FS]: what a test of the readahead hooks starts from, as 3 TAP
 # points: a slow disk (slow_disk_up 100 FS), a file $f of MIB MiB of random bytes on
 # it, and aether.ko loaded. hook_disk_down, for the EXIT trap, undoes it all, with

@@ -55,7 +55,7 @@ check "ublk list --json says so too" \
 expect 1 "a second ublk recover meanwhile" aether-ctl ublk recover "$id"
 check "is refused, naming the recovery under way" \
 	grep -q "is being recovered already, by aether-ublk pid $newpid" /tmp/ctl.err
-check "and left that recovery waiting" sh -c "[ \"\$(aether-ctl ublk list | awk '\$1 == \"$ublk_dev\" { print \$2, \$3 }')\" = '$newpid recovering' ]"
+check "and left that recovery waiting" test "$(list_state "$ublk_dev")" = "$newpid recovering"
 
 pkill -P "$holder" sleep
 wait "$holder"
@@ -66,7 +66,7 @@ rec=
 sed 's/^/# recover: /' "$ublk_work/rec.err"
 check "once the lock goes, ublk recover succeeds (exit $rc)" test "$rc" = 0
 check "ublk list shows it live under pid $newpid" \
-	sh -c "[ \"\$(aether-ctl ublk list | awk '\$1 == \"$ublk_dev\" { print \$2, \$3 }')\" = '$newpid live' ]"
+	test "$(list_state "$ublk_dev")" = "$newpid live"
 check "no claim is left behind" test ! -e "/run/aether/ublk$id.recovery"
 # A device no recovery took over holds its reads for good.
 [ "$rc" = 0 ] && timeout 60 dd if="$ublk_dev" of="$ublk_work/back" bs=64k count=16 iflag=direct status=none
