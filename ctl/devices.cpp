@@ -158,7 +158,7 @@ int devices(Context &ctx, bool json)
 	else
 		print_table(ctx.out, devs);
 	if (dropped)
-		ctx.out << dropped << " requests went to disks beyond the first 64, which are not tracked\n";
+		ctx.out << dropped << " requests went to disks that found all 64 slots taken, and were not counted\n";
 	return kExitOk;
 }
 

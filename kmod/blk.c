@@ -10,16 +10,21 @@
  * pattern and decision are kept. blk_sysfs.c shows it all under
  * /sys/kernel/aether/devices/. Nothing here changes any I/O.
  *
- * The probes never sleep or wait. Counters are per CPU; a disk is claimed in a
- * fixed table with one cmpxchg; the disk's core is behind a spinlock that the
- * probes only ever try, so a contended access skips the core (and is counted)
- * rather than stall I/O. Directories under /sys/kernel/aether/devices/ and the
- * cores are created by a work item, because a probe cannot allocate or sleep.
+ * The probes never sleep or wait. Counters are per CPU; a disk is found in a
+ * fixed table without a lock, by its dev_t and diskseq, and claims a slot there
+ * under a spinlock the first time it is seen; the disk's core is behind a
+ * spinlock that the probes only ever try, so a contended access skips the core
+ * (and is counted) rather than stall I/O. Directories under
+ * /sys/kernel/aether/devices/ and the cores are created by a work item, because a
+ * probe cannot allocate or sleep. A hook on del_gendisk() hands a deleted disk's
+ * slot to the same work item, which clears it for the next disk: loop, NBD and
+ * ublk devices come and go, and a dev_t is reused.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
+#include <linux/ftrace.h>
 #include <linux/hash.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
@@ -33,6 +38,7 @@
 #include "blk_sysfs.h"
 #include "compat.h"
 #include "core.h"
+#include "hook.h"
 #include "policy.h"
 #include "stats.h"
 #include "sysfs.h"
@@ -59,35 +65,98 @@ static void aether_blk_publish(struct work_struct *work);
 static DECLARE_WORK(aether_blk_work, aether_blk_publish);
 
 /*
- * Returns @disk's slot, claiming a free one the first time the disk is seen, or
- * NULL when the table is full. Slots fill in order and are never released while
- * the module is loaded, so the scan can stop at the first free one.
+ * Returns the slot that holds @disk's identity, LIVE or not, or NULL. Any context;
+ * a slot read while another CPU claims it may be missed, which costs one request's
+ * counts.
  */
-static struct aether_blk_dev *aether_blk_dev_get(struct gendisk *disk)
+static struct aether_blk_dev *aether_blk_dev_find(struct gendisk *disk)
 {
 	dev_t devt = disk_devt(disk);
+	u64 seq = READ_ONCE(disk->diskseq);
 	unsigned int i;
 
 	for (i = 0; i < AETHER_BLK_MAX_DEVS; i++) {
 		struct aether_blk_dev *d = &aether_blk_devs[i];
-		dev_t cur = READ_ONCE(d->devt);
 
-		if (cur == devt)
-			return d;
-		if (cur)
+		if (smp_load_acquire(&d->state) < AETHER_BLK_LIVE)
 			continue;
-		cur = cmpxchg(&d->devt, 0, devt);
-		if (cur == devt)
+		if (READ_ONCE(d->devt) == devt && READ_ONCE(d->diskseq) == seq)
 			return d;
-		if (cur)
-			continue;
-		strscpy(d->name, disk->disk_name, sizeof(d->name));
-		smp_store_release(&d->named, 1);
-		schedule_work(&aether_blk_work);
+	}
+	return NULL;
+}
+
+/* Serialises claims, which are rare: lookups never take it. */
+static DEFINE_SPINLOCK(aether_blk_claim_lock);
+
+/*
+ * Claims a slot for @disk, which has none: a free one, else a dead one. A LIVE
+ * slot of an older disk with the same dev_t is one whose deletion was missed, as
+ * two disks cannot hold one dev_t at once: it is sent to the work item to be
+ * cleared. Returns the slot, or NULL (counted) when none is free. Any context.
+ */
+static struct aether_blk_dev *aether_blk_dev_claim(struct gendisk *disk)
+{
+	struct aether_blk_dev *d, *dead = NULL;
+	dev_t devt = disk_devt(disk);
+	bool stale = false;
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&aether_blk_claim_lock, flags);
+	/* Another CPU may have claimed it since the caller looked. */
+	d = aether_blk_dev_find(disk);
+	if (d) {
+		if (READ_ONCE(d->state) != AETHER_BLK_LIVE)
+			d = NULL;
+		spin_unlock_irqrestore(&aether_blk_claim_lock, flags);
 		return d;
 	}
-	atomic64_inc(&aether_blk_untracked_requests);
-	return NULL;
+	for (i = 0; i < AETHER_BLK_MAX_DEVS; i++) {
+		struct aether_blk_dev *s = &aether_blk_devs[i];
+		int state = READ_ONCE(s->state);
+
+		if (state == AETHER_BLK_FREE && !d) {
+			d = s;
+		} else if (state == AETHER_BLK_DEAD && !dead) {
+			dead = s;
+		} else if (state == AETHER_BLK_LIVE && s->devt == devt) {
+			WRITE_ONCE(s->state, AETHER_BLK_DYING);
+			stale = true;
+		}
+	}
+	if (!d)
+		d = dead;
+	if (d) {
+		WRITE_ONCE(d->state, AETHER_BLK_CLAIMING);
+		WRITE_ONCE(d->devt, devt);
+		WRITE_ONCE(d->diskseq, READ_ONCE(disk->diskseq));
+		strscpy(d->name, disk->disk_name, sizeof(d->name));
+		smp_store_release(&d->state, AETHER_BLK_LIVE);
+	} else {
+		atomic64_inc(&aether_blk_untracked_requests);
+	}
+	spin_unlock_irqrestore(&aether_blk_claim_lock, flags);
+	if (d || stale)
+		schedule_work(&aether_blk_work);
+	return d;
+}
+
+/*
+ * Returns @disk's LIVE slot, claiming one the first time the disk is seen when
+ * @claim is AETHER_BLK_CLAIM, or NULL. A deleted disk (GD_DEAD) never claims: its
+ * last requests must not take the slot it just gave up.
+ */
+enum aether_blk_claim { AETHER_BLK_LOOKUP, AETHER_BLK_CLAIM };
+static struct aether_blk_dev *aether_blk_dev_get(struct gendisk *disk, enum aether_blk_claim claim)
+{
+	struct aether_blk_dev *d = aether_blk_dev_find(disk);
+
+	if (d)
+		return smp_load_acquire(&d->state) == AETHER_BLK_LIVE ? d : NULL;
+	if (claim != AETHER_BLK_CLAIM || test_bit(GD_DEAD, &disk->state))
+		return NULL;
+	return aether_blk_dev_claim(disk);
 }
 
 static struct aether_blk_inflight *aether_blk_inflight_slot(struct request *rq, unsigned int probe)
@@ -188,9 +257,12 @@ static void aether_blk_issue(void *data, struct request *rq)
 		return;
 	if (op != REQ_OP_READ && op != REQ_OP_WRITE)
 		return;
-	d = aether_blk_dev_get(disk);
+	d = aether_blk_dev_get(disk, AETHER_BLK_CLAIM);
 	if (!d)
 		return;
+	/* Its set-up failed or is still pending: the work item tries again. */
+	if (unlikely(!smp_load_acquire(&d->core) || !READ_ONCE(d->kobj)))
+		schedule_work(&aether_blk_work);
 	aether_blk_inflight_start(rq, ktime_get_ns());
 
 	/* this_cpu_*(): an interrupt on this CPU may issue to the same disk. */
@@ -225,7 +297,7 @@ static void aether_blk_complete(void *data, struct request *rq, blk_status_t err
 	issued = aether_blk_inflight_end(rq);
 	if (!issued)
 		return;
-	d = aether_blk_dev_get(disk);
+	d = aether_blk_dev_get(disk, AETHER_BLK_LOOKUP);
 	if (!d)
 		return;
 	ns = ktime_get_ns() - issued;
@@ -235,20 +307,59 @@ static void aether_blk_complete(void *data, struct request *rq, blk_status_t err
 }
 
 /*
- * Work item: gives every newly claimed disk its core and its directory. A disk
- * whose allocation fails keeps its counters and is retried on the next claim.
- * Being one work item, it also serialises aether_blk_sysfs_add().
+ * Clears the slots of deleted disks: their directories and cores go, their
+ * counters start from zero, and they become DEAD, free for the next disk.
+ */
+static void aether_blk_clear_dying(void)
+{
+	unsigned int i;
+	int cpu;
+
+	for (i = 0; i < AETHER_BLK_MAX_DEVS; i++)
+		if (READ_ONCE(aether_blk_devs[i].state) == AETHER_BLK_DYING)
+			break;
+	if (i == AETHER_BLK_MAX_DEVS)
+		return;
+	/*
+	 * Probes run with preemption off: once this returns, none is still inside a
+	 * slot it found LIVE before the slot became DYING.
+	 */
+	synchronize_rcu();
+	for (i = 0; i < AETHER_BLK_MAX_DEVS; i++) {
+		struct aether_blk_dev *d = &aether_blk_devs[i];
+
+		if (READ_ONCE(d->state) != AETHER_BLK_DYING)
+			continue;
+		aether_blk_sysfs_remove(d);
+		kvfree(d->core);
+		d->core = NULL;
+		for_each_possible_cpu(cpu)
+			memset(per_cpu_ptr(d->cpu, cpu), 0, sizeof(struct aether_blk_cpu));
+		atomic64_set(&d->next_sector, -1);
+		d->pattern = AETHER_CORE_PATTERN_NONE;
+		memset(&d->last, 0, sizeof(d->last));
+		smp_store_release(&d->state, AETHER_BLK_DEAD);
+	}
+}
+
+/*
+ * Work item: clears deleted disks' slots first, so that a new disk given the same
+ * dev_t finds its directory name free; then gives every LIVE disk that lacks them
+ * its core and its directory. A disk whose allocation fails keeps its counters,
+ * and its next request schedules another try. Being one work item, it also
+ * serialises aether_blk_sysfs_add() and _remove().
  */
 static void aether_blk_publish(struct work_struct *work)
 {
 	unsigned long size = aether_core_cpu_size(AETHER_BLK_STREAMS);
 	unsigned int i;
 
+	aether_blk_clear_dying();
 	for (i = 0; i < AETHER_BLK_MAX_DEVS; i++) {
 		struct aether_blk_dev *d = &aether_blk_devs[i];
 		void *mem;
 
-		if (!READ_ONCE(d->devt) || !smp_load_acquire(&d->named))
+		if (smp_load_acquire(&d->state) != AETHER_BLK_LIVE)
 			continue;
 		if (!d->core) {
 			mem = kvzalloc(size, GFP_KERNEL);
@@ -261,6 +372,36 @@ static void aether_blk_publish(struct work_struct *work)
 		aether_blk_sysfs_add(d);
 	}
 }
+
+/*
+ * del_gendisk(disk), on entry: the disk is going, so its slot is DYING, to be
+ * cleared by the work item. The slot is found by dev_t alone: the diskseq it was
+ * claimed with may be older, as a media change (a loop device attached or
+ * detached) gives the disk a new one, and only this disk can hold the dev_t now.
+ * The requests del_gendisk() still flushes go uncounted.
+ */
+static void notrace aether_blk_gone_cb(unsigned long ip, unsigned long parent_ip,
+				       struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	struct gendisk *disk = (void *)ftrace_regs_get_argument(fregs, 0);
+	dev_t devt = disk_devt(disk);
+	bool gone = false;
+	unsigned int i;
+
+	for (i = 0; i < AETHER_BLK_MAX_DEVS; i++) {
+		struct aether_blk_dev *d = &aether_blk_devs[i];
+
+		if (READ_ONCE(d->devt) == devt &&
+		    cmpxchg(&d->state, AETHER_BLK_LIVE, AETHER_BLK_DYING) == AETHER_BLK_LIVE)
+			gone = true;
+	}
+	if (gone)
+		schedule_work(&aether_blk_work);
+}
+
+static struct ftrace_ops aether_blk_gone_ops = {
+	.func = aether_blk_gone_cb,
+};
 
 struct aether_blk_lookup {
 	const char *name;
@@ -325,10 +466,14 @@ int aether_blk_init(void)
 		ret = -ENOENT;
 		goto err_free;
 	}
+	/* Before any slot is claimed, so that no disk's deletion goes unseen. */
+	ret = aether_hook_attach(&aether_blk_gone_ops, "del_gendisk");
+	if (ret)
+		goto err_free;
 	/* Completion first, so every request the issue probe sees is also seen ending. */
 	ret = tracepoint_probe_register(aether_blk_tp_complete, aether_blk_complete, NULL);
 	if (ret)
-		goto err_free;
+		goto err_gone;
 	ret = tracepoint_probe_register(aether_blk_tp_issue, aether_blk_issue, NULL);
 	if (ret)
 		goto err_complete;
@@ -337,6 +482,9 @@ int aether_blk_init(void)
 err_complete:
 	tracepoint_probe_unregister(aether_blk_tp_complete, aether_blk_complete, NULL);
 	tracepoint_synchronize_unregister();
+err_gone:
+	aether_hook_detach(&aether_blk_gone_ops);
+	cancel_work_sync(&aether_blk_work);
 err_free:
 	aether_blk_free();
 	return ret;
@@ -346,8 +494,9 @@ void aether_blk_uninit(void)
 {
 	tracepoint_probe_unregister(aether_blk_tp_issue, aether_blk_issue, NULL);
 	tracepoint_probe_unregister(aether_blk_tp_complete, aether_blk_complete, NULL);
-	/* No probe runs after this, so nothing can schedule the work item again. */
 	tracepoint_synchronize_unregister();
+	aether_hook_detach(&aether_blk_gone_ops);
+	/* No probe or hook runs after this, so nothing can schedule the work item again. */
 	cancel_work_sync(&aether_blk_work);
 	aether_blk_free();
 }

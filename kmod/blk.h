@@ -14,10 +14,11 @@
 
 /*
  * aether_blk_init() - attach to the block layer's block_rq_issue and
- * block_rq_complete tracepoints and create /sys/kernel/aether/devices/.
+ * block_rq_complete tracepoints and to del_gendisk(), and create
+ * /sys/kernel/aether/devices/.
  *
  * Caller has initialised the sysfs subsystem. Returns 0; -ENOENT if this kernel
- * has no such tracepoints; -ENOMEM; or the -errno of sysfs or of
+ * has no such tracepoints; -ENOMEM; or the -errno of sysfs, of ftrace or of
  * tracepoint_probe_register(). Nothing is left behind on failure.
  */
 int aether_blk_init(void);
@@ -33,7 +34,10 @@ void aether_blk_uninit(void);
  * write and its sysfs half (blk_sysfs.c) shows.
  */
 
-/* Disks watched at once; later ones are counted in untracked_requests only. */
+/*
+ * Disks watched at once; requests to more are counted in untracked_requests only,
+ * until a watched disk is deleted and frees its slot.
+ */
 #define AETHER_BLK_MAX_DEVS 64
 
 /*
@@ -52,9 +56,32 @@ struct aether_blk_cpu {
 	u64 latency[AETHER_STATS_LAT_BUCKETS];
 };
 
+/*
+ * A slot's life. A disk's first request claims a free slot, or else a dead one
+ * (CLAIMING while its identity is written, then LIVE). When the disk is deleted
+ * the slot is DYING: no probe counts into it any more, and the work item removes
+ * its directory and core, zeroes its counters and leaves it DEAD. A DEAD slot keeps
+ * its disk's identity, so late requests of the deleted disk are recognised and
+ * ignored, until another disk claims it.
+ */
+enum aether_blk_state {
+	AETHER_BLK_FREE,
+	AETHER_BLK_CLAIMING,
+	AETHER_BLK_LIVE,
+	AETHER_BLK_DYING,
+	AETHER_BLK_DEAD,
+};
+
 struct aether_blk_dev {
-	dev_t devt;			/* 0 while free; set once by cmpxchg */
-	int named;			/* name is written (release/acquire) */
+	int state;			/* enum aether_blk_state (release/acquire) */
+	/*
+	 * The disk's identity: its dev_t and its diskseq, which no other disk shares,
+	 * so a dev_t reused by a new disk never finds the old disk's slot. A media
+	 * change (a loop device attached anew) also gives a new diskseq, and so new
+	 * counters. Written only while CLAIMING.
+	 */
+	dev_t devt;
+	u64 diskseq;
 	char name[DISK_NAME_LEN];
 	struct aether_blk_cpu __percpu *cpu;
 	atomic64_t next_sector;		/* where the last read issued ended */
@@ -68,10 +95,10 @@ struct aether_blk_dev {
 	struct aether_core_decision last;	/* valid when last.length */
 };
 
-/* Every disk's slot, claimed in order and kept until the module is unloaded. */
+/* Every disk's slot; a slot is reused once its disk is deleted. */
 extern struct aether_blk_dev aether_blk_devs[AETHER_BLK_MAX_DEVS];
 
-/* Requests to disks beyond the first AETHER_BLK_MAX_DEVS, which are not tracked. */
+/* Requests to disks that found no free slot, which are not tracked. */
 extern atomic64_t aether_blk_untracked_requests;
 
 #endif /* AETHER_BLK_H */

@@ -5,8 +5,9 @@
  * One read-only directory per disk the probes (blk.c) claimed, named
  * <major:minor>: the disk's name, its counters (uapi's AETHER_DISK_COUNTERS),
  * what its core makes of its reads (pattern, decision) and its completion
- * latency histogram. Beside them, untracked_requests counts the requests to
- * disks beyond the first AETHER_BLK_MAX_DEVS. Reading a file never stalls a
+ * latency histogram; it goes when the disk is deleted. Beside them,
+ * untracked_requests counts the requests to disks that found no free slot, when
+ * AETHER_BLK_MAX_DEVS disks are watched already. Reading a file never stalls a
  * probe: counters are summed without a lock, and the core's verdict is copied
  * under the lock the probes only try.
  */
@@ -202,6 +203,15 @@ int aether_blk_sysfs_add(struct aether_blk_dev *d)
 	return ret;
 }
 
+void aether_blk_sysfs_remove(struct aether_blk_dev *d)
+{
+	struct kobject *kobj = d->kobj;
+
+	/* Unpublished first: a file still open finds no device rather than a new one. */
+	WRITE_ONCE(d->kobj, NULL);
+	kobject_put(kobj);
+}
+
 int aether_blk_sysfs_init(void)
 {
 	int ret;
@@ -222,10 +232,8 @@ void aether_blk_sysfs_uninit(void)
 	unsigned int i;
 
 	/* Removing a directory waits for its readers. */
-	for (i = 0; i < AETHER_BLK_MAX_DEVS; i++) {
-		kobject_put(aether_blk_devs[i].kobj);
-		WRITE_ONCE(aether_blk_devs[i].kobj, NULL);
-	}
+	for (i = 0; i < AETHER_BLK_MAX_DEVS; i++)
+		aether_blk_sysfs_remove(&aether_blk_devs[i]);
 	/* Takes untracked_requests with it. */
 	kobject_put(aether_blk_sysfs_kobj);
 	aether_blk_sysfs_kobj = NULL;

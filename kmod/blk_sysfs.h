@@ -23,6 +23,12 @@ int aether_blk_sysfs_init(void);
 int aether_blk_sysfs_add(struct aether_blk_dev *d);
 
 /*
+ * aether_blk_sysfs_remove() - remove @d's directory, if it has one, and wait for
+ * its files' readers. Process context, serialised with aether_blk_sysfs_add().
+ */
+void aether_blk_sysfs_remove(struct aether_blk_dev *d);
+
+/*
  * aether_blk_sysfs_uninit() - remove every disk's directory and devices/.
  *
  * Waits for the files' readers, so nothing reads any disk's state once it

@@ -356,8 +356,7 @@ static struct ftrace_ops aether_hook_async_ops = {
 	.flags = FTRACE_OPS_FL_IPMODIFY,
 };
 
-/* Returns 0 or the -errno of ftrace; on failure @ops is not registered. */
-static int aether_hook_attach(struct ftrace_ops *ops, const char *func)
+int aether_hook_attach(struct ftrace_ops *ops, const char *func)
 {
 	int ret;
 
@@ -375,7 +374,7 @@ static int aether_hook_attach(struct ftrace_ops *ops, const char *func)
 	return ret;
 }
 
-static void aether_hook_detach(struct ftrace_ops *ops)
+void aether_hook_detach(struct ftrace_ops *ops)
 {
 	unregister_ftrace_function(ops);
 	ftrace_free_filter(ops);

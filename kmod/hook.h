@@ -22,4 +22,19 @@ int aether_hook_init(void);
  */
 void aether_hook_uninit(void);
 
+struct ftrace_ops;
+
+/*
+ * aether_hook_attach() - call @ops->func on every call of the kernel function
+ * @func, as the readahead hooks are attached; the blk stage uses it too. Process
+ * context. Returns 0, or the -errno of ftrace (logged), leaving @ops unregistered.
+ */
+int aether_hook_attach(struct ftrace_ops *ops, const char *func);
+
+/*
+ * aether_hook_detach() - undo aether_hook_attach(@ops). Returns once no callback
+ * of @ops runs any more.
+ */
+void aether_hook_detach(struct ftrace_ops *ops);
+
 #endif /* AETHER_HOOK_H */
