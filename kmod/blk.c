@@ -228,15 +228,23 @@ static void aether_blk_core_access(struct aether_blk_dev *d, u64 index, unsigned
 		.key = 0,	/* a disk is one stream of its own core */
 	};
 	struct aether_core_result res;
+	enum aether_policy_by by;
 	unsigned long flags;
 
 	if (!core)
 		return;
+	/*
+	 * An attached program decides before the lock is taken, with interrupts on:
+	 * the lock is taken with them off, and a program's run, bounded only by the
+	 * verifier, is not worth holding them off for a decision that is only shown.
+	 */
+	by = aether_policy_decide_by_program(&a, out, &res) ? AETHER_POLICY_BY_CORE : AETHER_POLICY_BY_PROGRAM;
 	if (!spin_trylock_irqsave(&d->lock, flags)) {
 		this_cpu_inc(d->cpu->count[AETHER_BLK_DECISIONS_SKIPPED]);
 		return;
 	}
-	aether_policy_decide(core, &d->cfg, &d->generation, &a, out, &res);
+	if (by == AETHER_POLICY_BY_CORE)
+		aether_policy_decide_by_core(core, &d->cfg, &d->generation, &a, out, &res);
 	d->pattern = res.pattern;
 	if (res.n)
 		d->last = out[res.n - 1];

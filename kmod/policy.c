@@ -3,8 +3,9 @@
  * policy subsystem: a prefetch decision written in eBPF, and the one place where
  * every access is decided.
  *
- * The readahead hook and the block telemetry hand each access to
- * aether_policy_decide(). While an aether_policy_ops program is attached, its
+ * The readahead hook hands each access to aether_policy_decide(); the block
+ * telemetry to its two halves, so that a program never runs under the lock it
+ * takes with interrupts off. While an aether_policy_ops program is attached, its
  * decide() answers instead of the host's built-in core; detaching it gives every
  * later access back to the core. decide() sees one access
  * (struct aether_policy_ctx), emits up to AETHER_POLICY_MAX_DECISIONS decisions
@@ -90,17 +91,16 @@ static inline bool aether_policy_attached(void)
 	return rcu_access_pointer(aether_policy_slot.ops) != NULL;
 }
 
-/*
- * Lets the attached program decide for @a, as aether_policy_decide() says.
- * Returns 0, or -ENOENT if none is attached (it may just have been detached).
- */
-static int aether_policy_call(const struct aether_policy_access *a, struct aether_core_decision *d,
-			      struct aether_core_result *res)
+int aether_policy_decide_by_program(const struct aether_policy_access *a, struct aether_core_decision *d,
+				    struct aether_core_result *res)
 {
 	struct aether_policy_kctx k = { .ctx = a->ctx, .d = d };
 	struct aether_policy_ops *ops;
 	int pattern, ret = -ENOENT;
 
+	/* Costs nothing more while no program is attached. */
+	if (!aether_policy_attached())
+		return -ENOENT;
 	if (a->inode)
 		k.ctx.size = DIV_ROUND_UP_ULL(i_size_read(a->inode), PAGE_SIZE);
 	rcu_read_lock();
@@ -122,9 +122,9 @@ static int aether_policy_call(const struct aether_policy_access *a, struct aethe
 	return ret;
 }
 
-enum aether_policy_by aether_policy_decide(struct aether_core_cpu *core, struct aether_core_config *cfg,
-					   int *generation, const struct aether_policy_access *a,
-					   struct aether_core_decision *d, struct aether_core_result *res)
+void aether_policy_decide_by_core(struct aether_core_cpu *core, struct aether_core_config *cfg, int *generation,
+				  const struct aether_policy_access *a, struct aether_core_decision *d,
+				  struct aether_core_result *res)
 {
 	int gen = atomic_read(&aether_tunables.generation);
 
@@ -133,10 +133,17 @@ enum aether_policy_by aether_policy_decide(struct aether_core_cpu *core, struct 
 		aether_core_cpu_configure(core, cfg);
 		*generation = gen;
 	}
-	/* A racing detach is harmless: the call then finds no program and the core decides. */
-	if (aether_policy_attached() && aether_policy_call(a, d, res) == 0)
-		return AETHER_POLICY_BY_PROGRAM;
 	aether_core_cpu_access(core, a->key, a->ctx.index, a->ctx.len, a->ctx.prev, d, res);
+}
+
+enum aether_policy_by aether_policy_decide(struct aether_core_cpu *core, struct aether_core_config *cfg,
+					   int *generation, const struct aether_policy_access *a,
+					   struct aether_core_decision *d, struct aether_core_result *res)
+{
+	/* A racing detach is harmless: the call then finds no program and the core decides. */
+	if (aether_policy_decide_by_program(a, d, res) == 0)
+		return AETHER_POLICY_BY_PROGRAM;
+	aether_policy_decide_by_core(core, cfg, generation, a, d, res);
 	return AETHER_POLICY_BY_CORE;
 }
 

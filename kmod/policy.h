@@ -39,20 +39,41 @@ enum aether_policy_by {
 
 /*
  * aether_policy_decide() - decide for one access @a: by the attached policy
- * program if there is one, else by the host's @core.
+ * program if there is one, else by the host's @core. It is
+ * aether_policy_decide_by_program(), then, if no program decided,
+ * aether_policy_decide_by_core().
  *
- * First @core is reconfigured from the tunables if they moved since *@generation,
- * the generation it was last configured for; @cfg is what it was configured with,
- * which the host may read. Then the attached program decides, or, when none is
- * (checked without a lock, so that case costs nothing more), the core does.
  * Fills up to AETHER_CORE_MAX_DECISIONS decisions in @d and @res (a policy reports
- * no history and no hits or waste).
- *
- * Caller owns @core, @cfg and *@generation (its CPU with preemption disabled, or
- * a lock) and has preemption disabled; never sleeps. Returns who decided.
+ * no history and no hits or waste). Caller owns @core, @cfg and *@generation (its
+ * CPU with preemption disabled, or a lock) and has preemption disabled; never
+ * sleeps. Returns who decided.
  */
 enum aether_policy_by aether_policy_decide(struct aether_core_cpu *core, struct aether_core_config *cfg,
 					   int *generation, const struct aether_policy_access *a,
 					   struct aether_core_decision *d, struct aether_core_result *res);
+
+/*
+ * aether_policy_decide_by_program() - let the attached policy program decide for
+ * @a, filling @d and @res as aether_policy_decide() does. Checks without a lock
+ * whether one is attached, so that case costs nothing more. Needs no core: a host
+ * whose core is behind a lock taken with interrupts off (the block telemetry)
+ * runs the program before taking it, and the core only if this fails.
+ *
+ * Caller has preemption disabled; never sleeps. Returns 0, or -ENOENT when no
+ * program is attached (it may just have been detached) and nothing was decided.
+ */
+int aether_policy_decide_by_program(const struct aether_policy_access *a, struct aether_core_decision *d,
+				    struct aether_core_result *res);
+
+/*
+ * aether_policy_decide_by_core() - let the host's @core decide for @a. First @core
+ * is reconfigured from the tunables if they moved since *@generation, the
+ * generation it was last configured for; @cfg is what it was configured with,
+ * which the host may read. Caller owns @core, @cfg and *@generation, as for
+ * aether_policy_decide(); never sleeps.
+ */
+void aether_policy_decide_by_core(struct aether_core_cpu *core, struct aether_core_config *cfg, int *generation,
+				  const struct aether_policy_access *a, struct aether_core_decision *d,
+				  struct aether_core_result *res);
 
 #endif /* AETHER_POLICY_H */
