@@ -243,7 +243,8 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 		 * strided decision is as long as the access it follows; however large
 		 * the read() was, one prefetch reads no more than max_window_kb.
 		 */
-		if (aether_prefetch_add(&p, ractl->file, d[i].start, min(d[i].length, hc->cfg.max_window)))
+		if (aether_prefetch_add(&p, ractl->file, ractl->mapping, d[i].start,
+					min(d[i].length, hc->cfg.max_window)))
 			break;
 	}
 	aether_prefetch_submit(p);

@@ -10,7 +10,8 @@
  * stream continue, and it can tell hits from waste.
  *
  * At most prefetch_queue_depth batches are in flight; one more is dropped and
- * counted rather than queued. A batch holds a reference on its file until it has
+ * counted rather than queued. A batch holds references on its file and on the
+ * mapping it reads (the readahead's, which need not be the file's) until it has
  * been read, and the workqueue is drained before the module goes.
  *
  * The reads are the reader's, not the worker's: a batch also holds the reader's
@@ -43,12 +44,14 @@ static struct workqueue_struct *aether_prefetch_wq;
 static atomic_t aether_prefetch_inflight = ATOMIC_INIT(0);
 
 /*
- * One access's explicit prefetches: ranges of @file, read for the reader whose
- * cgroups @memcg and @blkcg are; it holds a reference to all three.
+ * One access's explicit prefetches: ranges of @mapping, read through @file for the
+ * reader whose cgroups @memcg and @blkcg are. It holds a reference to all four
+ * (to @mapping through its host inode).
  */
 struct aether_prefetch {
 	struct work_struct work;
 	struct file *file;
+	struct address_space *mapping;
 	struct mem_cgroup *memcg;	/* NULL without memory cgroups */
 	struct cgroup_subsys_state *blkcg;
 	unsigned int n;
@@ -79,7 +82,7 @@ unsigned long aether_prefetch_readable(struct address_space *mapping, pgoff_t in
 static void aether_prefetch_work(struct work_struct *work)
 {
 	struct aether_prefetch *p = container_of(work, struct aether_prefetch, work);
-	struct address_space *mapping = p->file->f_mapping;
+	struct address_space *mapping = p->mapping;
 	struct file_ra_state ra = {};
 	struct mem_cgroup *old_memcg;
 	struct blk_plug plug;
@@ -106,30 +109,37 @@ static void aether_prefetch_work(struct work_struct *work)
 	set_active_memcg(old_memcg);
 	css_put(p->blkcg);
 	mem_cgroup_put(p->memcg);
+	iput(mapping->host);
 	fput(p->file);
 	kfree(p);
 	atomic_dec(&aether_prefetch_inflight);
 }
 
 /*
- * Starts a batch for one access's prefetches, or counts a drop when
- * prefetch_queue_depth batches are already in flight. Returns it, or an ERR_PTR()
- * of aether_prefetch_add()'s -EINVAL or -EBUSY.
+ * Starts a batch for one access's prefetches of @mapping through @file, or counts
+ * a drop when prefetch_queue_depth batches are already in flight. Returns it, or
+ * an ERR_PTR() of aether_prefetch_add()'s -EINVAL or -EBUSY.
  */
-static struct aether_prefetch *aether_prefetch_start(struct file *file)
+static struct aether_prefetch *aether_prefetch_start(struct file *file, struct address_space *mapping)
 {
 	unsigned int depth = READ_ONCE(aether_tunables.prefetch_queue_depth);
 	struct aether_prefetch *p;
 
-	if (!file || !depth)
+	if (!file || !mapping || !depth)
 		return ERR_PTR(-EINVAL);
 	if (atomic_inc_return(&aether_prefetch_inflight) > depth)
 		goto drop;
 	p = kmalloc(sizeof(*p), GFP_NOWAIT | __GFP_NOWARN);
 	if (!p)
 		goto drop;
+	/* An inode already on its way out has nothing worth prefetching. */
+	if (!igrab(mapping->host)) {
+		kfree(p);
+		goto drop;
+	}
 	INIT_WORK(&p->work, aether_prefetch_work);
 	p->file = get_file(file);
+	p->mapping = mapping;
 	/* The hook runs in the reader's context: its cgroups are current's. */
 	p->memcg = get_mem_cgroup_from_mm(current->mm);
 	p->blkcg = task_get_css(current, io_cgrp_id);
@@ -141,13 +151,13 @@ drop:
 	return ERR_PTR(-EBUSY);
 }
 
-int aether_prefetch_add(struct aether_prefetch **p, struct file *file, unsigned long long start,
-			unsigned int nr)
+int aether_prefetch_add(struct aether_prefetch **p, struct file *file, struct address_space *mapping,
+			unsigned long long start, unsigned int nr)
 {
 	struct aether_prefetch *b = *p;
 
 	if (!b) {
-		b = aether_prefetch_start(file);
+		b = aether_prefetch_start(file, mapping);
 		if (IS_ERR(b))
 			return PTR_ERR(b);
 		*p = b;

@@ -22,18 +22,22 @@ int aether_prefetch_init(void);
 void aether_prefetch_uninit(void);
 
 /*
- * aether_prefetch_add() - add pages [@start, @start + @nr) of @file to *@p, one
- * access's prefetches. *@p is NULL before the first range: then a batch is started,
- * which takes a reference on @file and a place in the queue, or a queue drop is
- * counted when prefetch_queue_depth batches are already in flight. At most
- * AETHER_CORE_MAX_DECISIONS ranges are added to one batch.
+ * aether_prefetch_add() - add pages [@start, @start + @nr) of @mapping, read
+ * through @file, to *@p, one access's prefetches. They are the readahead
+ * control's: its mapping need not be @file's (ext4 reads a directory's blocks
+ * ahead in the block device's mapping). *@p is NULL before the first range: then
+ * a batch is started, which takes references on @file and @mapping's inode and a
+ * place in the queue, or a queue drop is counted when prefetch_queue_depth
+ * batches are already in flight. At most AETHER_CORE_MAX_DECISIONS ranges are
+ * added to one batch.
  *
- * Never sleeps. Returns 0; -EINVAL if there is no @file or prefetch_queue_depth
- * is 0; -EBUSY if the queue is full or memory is short (counted in queue_drops).
- * After an error nothing more can be added for this access.
+ * Never sleeps. Returns 0; -EINVAL if there is no @file or @mapping or
+ * prefetch_queue_depth is 0; -EBUSY if the queue is full, memory is short or
+ * @mapping's inode is being freed (counted in queue_drops). After an error
+ * nothing more can be added for this access.
  */
-int aether_prefetch_add(struct aether_prefetch **p, struct file *file, unsigned long long start,
-			unsigned int nr);
+int aether_prefetch_add(struct aether_prefetch **p, struct file *file, struct address_space *mapping,
+			unsigned long long start, unsigned int nr);
 
 /*
  * aether_prefetch_submit() - queue @p, the batch aether_prefetch_add() started,
