@@ -16,6 +16,7 @@
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/seqlock.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
@@ -41,7 +42,29 @@ static unsigned int aether_sysfs_kb_to_pages(unsigned int kb)
 	return max(kb >> (PAGE_SHIFT - 10), 1U);
 }
 
-void aether_sysfs_core_config(struct aether_core_config *cfg)
+/* Serialises writers, so checks that span two tunables (min <= max) hold. */
+static DEFINE_MUTEX(aether_sysfs_lock);
+/*
+ * Moves around every write, so that a reader of several tunables sees them all
+ * from one moment: min_window_kb and max_window_kb are read separately, and
+ * between a write of one and of the other a reader could see min > max.
+ */
+static seqcount_mutex_t aether_sysfs_seq = SEQCNT_MUTEX_ZERO(aether_sysfs_seq, &aether_sysfs_lock);
+
+/*
+ * Caller holds aether_sysfs_lock: stores @v in the tunable @field and bumps the
+ * generation, inside the write side of aether_sysfs_seq.
+ */
+#define aether_sysfs_store(field, v)				\
+	do {							\
+		write_seqcount_begin(&aether_sysfs_seq);	\
+		WRITE_ONCE(field, v);				\
+		write_seqcount_end(&aether_sysfs_seq);		\
+		aether_sysfs_changed();				\
+	} while (0)
+
+/* aether_sysfs_core_config(), once: its reads may straddle a write. */
+static void aether_sysfs_core_config_once(struct aether_core_config *cfg)
 {
 	const struct aether_tunables *t = &aether_tunables;
 
@@ -61,8 +84,16 @@ void aether_sysfs_core_config(struct aether_core_config *cfg)
 	cfg->target_accuracy = READ_ONCE(t->target_accuracy);
 }
 
-/* Serialises writers, so checks that span two tunables (min <= max) hold. */
-static DEFINE_MUTEX(aether_sysfs_lock);
+void aether_sysfs_core_config(struct aether_core_config *cfg)
+{
+	unsigned int seq;
+
+	do {
+		seq = read_seqcount_begin(&aether_sysfs_seq);
+		aether_sysfs_core_config_once(cfg);
+	} while (read_seqcount_retry(&aether_sysfs_seq, seq));
+}
+
 static struct kobject *aether_sysfs_kobj;
 
 #define AETHER_SYSFS_MODE_NAME(NAME, name, ...) [AETHER_MODE_##NAME] = #name,
@@ -97,8 +128,7 @@ static ssize_t mode_store(struct kobject *kobj, struct kobj_attribute *attr, con
 	if (mode < 0)
 		return -EINVAL;
 	mutex_lock(&aether_sysfs_lock);
-	WRITE_ONCE(aether_tunables.mode, mode);
-	aether_sysfs_changed();
+	aether_sysfs_store(aether_tunables.mode, mode);
 	mutex_unlock(&aether_sysfs_lock);
 	return count;
 }
@@ -142,8 +172,7 @@ static ssize_t aether_sysfs_uint_store(struct kobject *kobj, struct kobj_attribu
 		mutex_unlock(&aether_sysfs_lock);
 		return -EINVAL;
 	}
-	WRITE_ONCE(*u->val, v);
-	aether_sysfs_changed();
+	aether_sysfs_store(*u->val, v);
 	mutex_unlock(&aether_sysfs_lock);
 	return count;
 }

@@ -25,9 +25,11 @@ enum aether_mode {
 
 /*
  * The tunables under /sys/kernel/aether/, one field each, as uapi's
- * AETHER_TUNABLES lists them (with their ranges). Writers hold the sysfs mutex
- * and bump @generation after every change; the hot path reads each field with
- * READ_ONCE() and rebuilds its per-CPU core when @generation moves.
+ * AETHER_TUNABLES lists them (with their ranges). Writers hold the sysfs mutex,
+ * write inside a seqcount and bump @generation after every change; the hot path
+ * reads a single field with READ_ONCE(), and when @generation moves it rebuilds
+ * its per-CPU core from aether_sysfs_core_config(), which reads all of them from
+ * one moment.
  */
 #define AETHER_TUNABLE_NUMBER_FIELD(name, min, max, align) unsigned int name;
 #define AETHER_TUNABLE_MODE_FIELD(name) enum aether_mode name;
