@@ -115,6 +115,15 @@ static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr, c
 }
 static struct kobj_attribute aether_sysfs_version = __ATTR_RO(version);
 
+/*
+ * Whether the @count bytes written hold no NUL: the store functions parse a C
+ * string, which a NUL would cut short, so that "7\0junk" would be taken as 7.
+ */
+static bool aether_sysfs_no_nul(const char *buf, size_t count)
+{
+	return strnlen(buf, count) == count;
+}
+
 static ssize_t mode_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
 	return sysfs_emit(buf, "%s\n", aether_sysfs_modes[READ_ONCE(aether_tunables.mode)]);
@@ -125,7 +134,7 @@ static ssize_t mode_store(struct kobject *kobj, struct kobj_attribute *attr, con
 {
 	int mode = sysfs_match_string(aether_sysfs_modes, buf);
 
-	if (mode < 0)
+	if (mode < 0 || !aether_sysfs_no_nul(buf, count))
 		return -EINVAL;
 	mutex_lock(&aether_sysfs_lock);
 	aether_sysfs_store(aether_tunables.mode, mode);
@@ -164,7 +173,7 @@ static ssize_t aether_sysfs_uint_store(struct kobject *kobj, struct kobj_attribu
 
 	/* kstrtouint() takes one trailing newline and nothing else: no sign, no spaces. */
 	ret = kstrtouint(buf, 10, &v);
-	if (ret || v < u->min || v > u->max || v % u->align)
+	if (ret || !aether_sysfs_no_nul(buf, count) || v < u->min || v > u->max || v % u->align)
 		return -EINVAL;
 
 	mutex_lock(&aether_sysfs_lock);
