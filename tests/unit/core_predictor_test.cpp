@@ -262,3 +262,20 @@ TEST(PredictorRobustness, ArbitraryInputNeverMisbehaves)
 }
 
 } // namespace
+
+// Streams that reach the top of the address space: every decision stops at it, for
+// a decision whose end wrapped would name blocks at 0. (Found by the core fuzzer.)
+TEST(Predictor, NoDecisionRunsPastTheTopOfTheAddressSpace)
+{
+	constexpr uint64_t kTop = ~uint64_t{0};
+	for (const Preset preset : kPresets) {
+		const std::vector<Access> forward = sequential(64, kTop - 64 * 8, 8);
+		const std::vector<Access> strides = strided(64, 1024, kTop - 64 * 1024 - 1, 8);
+		for (const auto *stream : {&forward, &strides}) {
+			const SimResult r = simulate(preset, *stream);
+			ASSERT_FALSE(r.trace.empty()) << preset_name(preset);
+			for (const Decision &d : r.trace)
+				EXPECT_LE(d.length, kTop - d.start) << preset_name(preset) << " at " << d.start;
+		}
+	}
+}
