@@ -18,7 +18,7 @@ VERSION  := $(shell git -C $(TOP) describe --always --dirty --tags 2>/dev/null |
 
 include kmod/cxxflags.mk
 
-.PHONY: all deps deps-auto module harness-module user check-headers vm-ready test run vm bench clean help
+.PHONY: all deps deps-auto module harness-module user check-headers vm-ready test run vm bench fuzz clean help
 
 all: module user
 
@@ -29,6 +29,7 @@ help:
 	@echo "make deps       install packages and unpack the Debian 6.12 kernel (idempotent)"
 	@echo "make vm         interactive shell in the test VM"
 	@echo "make bench      benchmarks (print numbers; never part of 'make test')"
+	@echo "make fuzz       the libFuzzer targets, FUZZ_SECONDS (600) each; make test runs 30"
 	@echo "make clean      remove $(B)/ (keeps the downloaded kernel .debs)"
 	@echo "tests/vm/run SCRIPT [ARGS...]   run one host script inside the VM"
 
@@ -110,6 +111,11 @@ vm: vm-ready
 
 bench: vm-ready
 	@scripts/bench.sh
+
+# Each libFuzzer target for FUZZ_SECONDS (scripts/fuzz.sh --help); make test runs 30.
+FUZZ_SECONDS ?= 600
+fuzz: deps-auto
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(B)/cmake $(B)/kmod $(B)/bin $(B)/vm $(B)/version

@@ -49,7 +49,7 @@ export DEBIAN_FRONTEND=noninteractive
 # Packages from bookworm proper.
 pkgs=(
 	build-essential g++ gcc make cmake pkg-config git
-	clang llvm
+	clang llvm libclang-rt-14-dev # libFuzzer, for make fuzz
 	libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev
 	liburing-dev libelf-dev zlib1g-dev
 	gcc-12 dwarves kmod bc libssl3

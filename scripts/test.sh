@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: builds everything, then runs, in order, the unit tests (GoogleTest
-# under ASan/UBSan), the core header check, the VM harness self-check and the VM
-# tests. Every step runs even if an earlier one failed. Ends with the wall time
+# under ASan/UBSan), the core header check, 30 s of each fuzzer, the VM harness
+# self-check and the VM tests. Every step runs even if an earlier one failed. Ends with the wall time
 # and one "N passed, N failed" line summing all steps; exits non-zero on any failure.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -63,6 +63,7 @@ times+=("build $((SECONDS - start))s")
 
 step unit unit
 step headers make -s check-headers
+step fuzz scripts/fuzz.sh 30
 step harness-check env AETHER_VM_NOBUILD=1 tests/harness/check
 step vm env AETHER_VM_NOBUILD=1 tests/vm/harness
 
