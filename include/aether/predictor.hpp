@@ -410,12 +410,15 @@ inline void Predictor::next(StreamState &s, u64 a, u32 len, Sink &sink) noexcept
 }
 
 // Returns whether the decision was written (false when @sink is full or @len is 0).
-// A range that would run past the top of the address space stops at it: the
-// windows and strides above add to addresses without checking, and a host must
-// never be handed a range whose end wraps to block 0.
+// No decision is longer than max_window: a stride target is as long as the access
+// and a correlated one as its successor was, and one huge read must not become
+// prefetches as huge. A range that would run past the top of the address space
+// stops at it: the windows and strides above add to addresses without checking,
+// and a host must never be handed a range whose end wraps to block 0.
 inline bool Predictor::emit(StreamState &s, Sink &sink, Action a, u64 start, u32 len, Q16 conf, u8 owner,
 			    Detector detector) noexcept
 {
+	len = min<u32>(len, params_.max_window);
 	if (len > ~u64{0} - start)
 		len = static_cast<u32>(~u64{0} - start);
 	if (sink.full() || !len)

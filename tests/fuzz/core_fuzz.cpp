@@ -7,7 +7,7 @@
 // device. Invariants, each a crash when broken:
 //   - at most kMaxDecisions decisions, each with a length, an action and a
 //     confidence in [0, 1], and [start, start + length) inside 64 bits;
-//   - no decision longer than the larger of max_window and the access itself;
+//   - no decision longer than max_window;
 //   - the same stream replayed on a fresh core gives the same decisions.
 // ASan and UBSan catch the rest.
 #include <cstddef>
@@ -71,7 +71,6 @@ std::vector<Decision> run(const Params &p, const std::vector<Access> &accesses)
 		const size_t n = pred.access(s, a.addr, a.len, d, kMaxDecisions);
 		if (n > kMaxDecisions)
 			std::abort();
-		const u32 len = a.len ? a.len : 1;
 		for (size_t i = 0; i < n; i++) {
 			if (!d[i].length || d[i].action == Action::kNone)
 				std::abort();
@@ -79,7 +78,7 @@ std::vector<Decision> run(const Params &p, const std::vector<Access> &accesses)
 				std::abort();
 			if (d[i].start + d[i].length < d[i].start)
 				std::abort(); // wraps past the top of the address space
-			if (d[i].length > max<u32>(pred.params().max_window, len))
+			if (d[i].length > pred.params().max_window)
 				std::abort();
 			all.push_back(d[i]);
 		}

@@ -279,3 +279,17 @@ TEST(Predictor, NoDecisionRunsPastTheTopOfTheAddressSpace)
 		}
 	}
 }
+
+// Reads longer than max_window, at a constant stride: their prefetches are cut to
+// max_window, as every decision is, however large the reads. (Found by the core
+// fuzzer, with a correlated successor longer than the window.)
+TEST(Predictor, NoDecisionIsLongerThanMaxWindow)
+{
+	for (const Preset preset : kPresets) {
+		const uint32_t max_window = preset_params(preset).max_window;
+		const SimResult r = simulate(preset, strided(256, 4 * max_window, 1u << 24, 2 * max_window));
+		ASSERT_FALSE(r.trace.empty()) << preset_name(preset);
+		for (const Decision &d : r.trace)
+			EXPECT_LE(d.length, max_window) << preset_name(preset);
+	}
+}
