@@ -86,6 +86,26 @@ static struct aether_blk_dev *aether_blk_dev_find(struct gendisk *disk)
 	return NULL;
 }
 
+/*
+ * Marks DYING every LIVE slot that holds @devt, for the work item to clear, and
+ * returns whether there was one. Any context; a slot another CPU retires at the
+ * same time is counted by one of them only.
+ */
+static bool aether_blk_dev_retire(dev_t devt)
+{
+	bool retired = false;
+	unsigned int i;
+
+	for (i = 0; i < AETHER_BLK_MAX_DEVS; i++) {
+		struct aether_blk_dev *d = &aether_blk_devs[i];
+
+		if (READ_ONCE(d->devt) == devt &&
+		    cmpxchg(&d->state, AETHER_BLK_LIVE, AETHER_BLK_DYING) == AETHER_BLK_LIVE)
+			retired = true;
+	}
+	return retired;
+}
+
 /* Serialises claims, which are rare: lookups never take it. */
 static DEFINE_SPINLOCK(aether_blk_claim_lock);
 
@@ -99,8 +119,8 @@ static struct aether_blk_dev *aether_blk_dev_claim(struct gendisk *disk)
 {
 	struct aether_blk_dev *d, *dead = NULL;
 	dev_t devt = disk_devt(disk);
-	bool stale = false;
 	unsigned long flags;
+	bool stale;
 	unsigned int i;
 
 	spin_lock_irqsave(&aether_blk_claim_lock, flags);
@@ -112,18 +132,15 @@ static struct aether_blk_dev *aether_blk_dev_claim(struct gendisk *disk)
 		spin_unlock_irqrestore(&aether_blk_claim_lock, flags);
 		return d;
 	}
+	stale = aether_blk_dev_retire(devt);
 	for (i = 0; i < AETHER_BLK_MAX_DEVS; i++) {
 		struct aether_blk_dev *s = &aether_blk_devs[i];
 		int state = READ_ONCE(s->state);
 
-		if (state == AETHER_BLK_FREE && !d) {
+		if (state == AETHER_BLK_FREE && !d)
 			d = s;
-		} else if (state == AETHER_BLK_DEAD && !dead) {
+		else if (state == AETHER_BLK_DEAD && !dead)
 			dead = s;
-		} else if (state == AETHER_BLK_LIVE && s->devt == devt) {
-			WRITE_ONCE(s->state, AETHER_BLK_DYING);
-			stale = true;
-		}
 	}
 	if (!d)
 		d = dead;
@@ -209,12 +226,13 @@ static u64 aether_blk_inflight_end(struct request *rq)
 }
 
 /*
- * Feeds one read of pages [@index, @index + @len) of a disk of @size pages to @d's
- * core, or to an attached eBPF policy instead, unless @d is busy.
+ * Feeds one read of pages [@index, @index + @len) of a disk of @size pages to
+ * @core, the one @d published, or to an attached eBPF policy instead, unless @d is
+ * busy.
  */
-static void aether_blk_core_access(struct aether_blk_dev *d, u64 index, unsigned int len, u64 size)
+static void aether_blk_core_access(struct aether_blk_dev *d, struct aether_core_cpu *core, u64 index,
+				   unsigned int len, u64 size)
 {
-	struct aether_core_cpu *core = smp_load_acquire(&d->core);
 	struct aether_core_decision out[AETHER_CORE_MAX_DECISIONS];
 	struct aether_policy_access a = {
 		.ctx = {
@@ -231,8 +249,6 @@ static void aether_blk_core_access(struct aether_blk_dev *d, u64 index, unsigned
 	enum aether_policy_by by;
 	unsigned long flags;
 
-	if (!core)
-		return;
 	/*
 	 * An attached program decides before the lock is taken, with interrupts on:
 	 * the lock is taken with them off, and a program's run, bounded only by the
@@ -256,6 +272,7 @@ static void aether_blk_core_access(struct aether_blk_dev *d, u64 index, unsigned
 static void aether_blk_issue(void *data, struct request *rq)
 {
 	struct gendisk *disk = rq->q->disk;
+	struct aether_core_cpu *core;
 	struct aether_blk_dev *d;
 	unsigned int bytes = blk_rq_bytes(rq);
 	sector_t pos = blk_rq_pos(rq);
@@ -269,7 +286,8 @@ static void aether_blk_issue(void *data, struct request *rq)
 	if (!d)
 		return;
 	/* Its set-up failed or is still pending: the work item tries again. */
-	if (unlikely(!smp_load_acquire(&d->core) || !READ_ONCE(d->kobj)))
+	core = smp_load_acquire(&d->core);
+	if (unlikely(!core || !READ_ONCE(d->kobj)))
 		schedule_work(&aether_blk_work);
 	aether_blk_inflight_start(rq, ktime_get_ns());
 
@@ -286,8 +304,8 @@ static void aether_blk_issue(void *data, struct request *rq)
 	if (atomic64_xchg(&d->next_sector, pos + (bytes >> SECTOR_SHIFT)) == pos)
 		this_cpu_inc(d->cpu->count[AETHER_BLK_SEQUENTIAL_READS]);
 
-	if (READ_ONCE(aether_tunables.mode) != AETHER_MODE_OFF)
-		aether_blk_core_access(d, pos >> (PAGE_SHIFT - SECTOR_SHIFT),
+	if (core && READ_ONCE(aether_tunables.mode) != AETHER_MODE_OFF)
+		aether_blk_core_access(d, core, pos >> (PAGE_SHIFT - SECTOR_SHIFT),
 				       DIV_ROUND_UP(bytes, PAGE_SIZE),
 				       get_capacity(disk) >> (PAGE_SHIFT - SECTOR_SHIFT));
 }
@@ -392,18 +410,8 @@ static void notrace aether_blk_gone_cb(unsigned long ip, unsigned long parent_ip
 				       struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
 	struct gendisk *disk = (void *)ftrace_regs_get_argument(fregs, 0);
-	dev_t devt = disk_devt(disk);
-	bool gone = false;
-	unsigned int i;
 
-	for (i = 0; i < AETHER_BLK_MAX_DEVS; i++) {
-		struct aether_blk_dev *d = &aether_blk_devs[i];
-
-		if (READ_ONCE(d->devt) == devt &&
-		    cmpxchg(&d->state, AETHER_BLK_LIVE, AETHER_BLK_DYING) == AETHER_BLK_LIVE)
-			gone = true;
-	}
-	if (gone)
+	if (aether_blk_dev_retire(disk_devt(disk)))
 		schedule_work(&aether_blk_work);
 }
 

@@ -239,9 +239,9 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 			continue;
 		}
 		/*
-		 * One work item, one plug, for everything this access prefetches. A
-		 * strided decision is as long as the access it follows; however large
-		 * the read() was, one prefetch reads no more than max_window_kb.
+		 * One work item, one plug, for everything this access prefetches. The
+		 * core bounds its decisions by max_window_kb, but a policy program's
+		 * are its own: however long one is, one prefetch reads no more.
 		 */
 		if (aether_prefetch_add(&p, ractl->file, ractl->mapping, d[i].start,
 					min(d[i].length, hc->cfg.max_window)))

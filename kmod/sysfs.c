@@ -51,17 +51,6 @@ static DEFINE_MUTEX(aether_sysfs_lock);
  */
 static seqcount_mutex_t aether_sysfs_seq = SEQCNT_MUTEX_ZERO(aether_sysfs_seq, &aether_sysfs_lock);
 
-/*
- * Caller holds aether_sysfs_lock: stores @v in the tunable @field and bumps the
- * generation, inside the write side of aether_sysfs_seq.
- */
-#define aether_sysfs_store(field, v)				\
-	do {							\
-		write_seqcount_begin(&aether_sysfs_seq);	\
-		WRITE_ONCE(field, v);				\
-		write_seqcount_end(&aether_sysfs_seq);		\
-		aether_sysfs_changed();				\
-	} while (0)
 
 /* aether_sysfs_core_config(), once: its reads may straddle a write. */
 static void aether_sysfs_core_config_once(struct aether_core_config *cfg)
@@ -102,9 +91,19 @@ static const char *const aether_sysfs_modes[] = {
 };
 #undef AETHER_SYSFS_MODE_NAME
 
-/* Caller holds aether_sysfs_lock and has just changed a tunable. */
-static void aether_sysfs_changed(void)
+/*
+ * Bracket a writer's change of a tunable; caller holds aether_sysfs_lock. Readers
+ * of several tunables retry across the pair, and the end moves the generation so
+ * that every core is reconfigured.
+ */
+static void aether_sysfs_write_begin(void)
 {
+	write_seqcount_begin(&aether_sysfs_seq);
+}
+
+static void aether_sysfs_write_end(void)
+{
+	write_seqcount_end(&aether_sysfs_seq);
 	atomic_inc(&aether_tunables.generation);
 }
 
@@ -137,7 +136,9 @@ static ssize_t mode_store(struct kobject *kobj, struct kobj_attribute *attr, con
 	if (mode < 0 || !aether_sysfs_no_nul(buf, count))
 		return -EINVAL;
 	mutex_lock(&aether_sysfs_lock);
-	aether_sysfs_store(aether_tunables.mode, mode);
+	aether_sysfs_write_begin();
+	WRITE_ONCE(aether_tunables.mode, mode);
+	aether_sysfs_write_end();
 	mutex_unlock(&aether_sysfs_lock);
 	return count;
 }
@@ -181,7 +182,9 @@ static ssize_t aether_sysfs_uint_store(struct kobject *kobj, struct kobj_attribu
 		mutex_unlock(&aether_sysfs_lock);
 		return -EINVAL;
 	}
-	aether_sysfs_store(*u->val, v);
+	aether_sysfs_write_begin();
+	WRITE_ONCE(*u->val, v);
+	aether_sysfs_write_end();
 	mutex_unlock(&aether_sysfs_lock);
 	return count;
 }
