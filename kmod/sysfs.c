@@ -51,7 +51,6 @@ static DEFINE_MUTEX(aether_sysfs_lock);
  */
 static seqcount_mutex_t aether_sysfs_seq = SEQCNT_MUTEX_ZERO(aether_sysfs_seq, &aether_sysfs_lock);
 
-
 /* aether_sysfs_core_config(), once: its reads may straddle a write. */
 static void aether_sysfs_core_config_once(struct aether_core_config *cfg)
 {

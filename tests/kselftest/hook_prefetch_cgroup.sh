@@ -17,6 +17,11 @@ check "a cgroup v2 group with the io and memory controllers, io.max and memory.m
 	echo '+io +memory' >/sys/fs/cgroup/cgroup.subtree_control && mkdir -p $cg &&
 	echo '$devno rbps=1073741824' >$cg/io.max && echo 512M >$cg/memory.max"
 
+# read_in_group: reads $f in stride:4 from a process in the group.
+read_in_group() {
+	sh -c "echo \$\$ >$cg/cgroup.procs && exec pattern-read $f stride:4 >/dev/null"
+}
+
 # group_rbytes: what the group's io.stat counts as read from the disk.
 group_rbytes() {
 	awk -v d="$devno" '$1 == d { for (i = 2; i <= NF; i++) if ($i ~ /^rbytes=/) { sub("rbytes=", "", $i); print $i } }' "$cg/io.stat"
@@ -24,7 +29,7 @@ group_rbytes() {
 
 drop_cache
 d0=$(slow_disk_read_bytes) g0=$(group_rbytes) i0=$(stat_of prefetch_issued)
-sh -c "echo \$\$ >$cg/cgroup.procs && exec pattern-read $f stride:4 >/dev/null"
+read_in_group
 disk=$(($(slow_disk_read_bytes) - d0)) group=$(($(group_rbytes) - ${g0:-0})) issued=$(($(stat_of prefetch_issued) - i0))
 file=$(awk '$1 == "file" { print $2 }' "$cg/memory.stat")
 echo "# stride:4 in the group: disk read $disk bytes, the group's io.stat $group, its memory.stat file $file; $issued prefetches"
@@ -43,7 +48,7 @@ limit=$((4 << 20))
 check "io.max rbps=$limit" sh -c "echo '$devno rbps=$limit' >$cg/io.max"
 drop_cache
 d0=$(slow_disk_read_bytes) i0=$(stat_of prefetch_issued) t0=$(date +%s%N)
-sh -c "echo \$\$ >$cg/cgroup.procs && exec pattern-read $f stride:4 >/dev/null"
+read_in_group
 t1=$(date +%s%N)
 disk=$(($(slow_disk_read_bytes) - d0)) issued=$(($(stat_of prefetch_issued) - i0)) ns=$((t1 - t0))
 rate=$((disk * 1000000000 / ns))

@@ -29,10 +29,15 @@ vm_die() {
 }
 
 # Builds what a boot needs, unless the caller (make) already has.
-vm_prepare() {
+vm_make_ready() {
 	if [ "${AETHER_VM_NOBUILD:-0}" != 1 ]; then
 		make -s -C "$vm_top" vm-ready >&2 || vm_die "'make vm-ready' failed"
 	fi
+}
+
+# vm_make_ready, then checks the boot's parts and sets their paths and the job file.
+vm_prepare() {
+	vm_make_ready
 	vm_kver=$(cat "$vm_build/kernel/version" 2>/dev/null) || vm_die "no kernel: run 'make deps'"
 	vm_kroot=$vm_build/kernel/root
 	vm_kernel=$vm_kroot/boot/vmlinuz-$vm_kver
