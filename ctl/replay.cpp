@@ -154,10 +154,13 @@ Modes:
                    not counted. Baselines see the reads only, in pages.
   --object         libCacheSim's object-level semantics, to compare with its published
                    tables: each request, read or write, is a get of object id = start
-                   LBN with size = request length. A prefetch [start, length) inserts
-                   objects the size of the triggering request that tile the range
-                   (at most 64), so a readahead window is the next few requests;
-                   mithril and pg name the objects they fetch, each whole.
+                   LBN with size = request length. A prefetch [start, length) no
+                   longer than the triggering request is the object at start; a
+                   longer one (a readahead window, at most 64 requests long) is read
+                   as one piece and serves every request that lies inside it and
+                   the windows next to it, whatever its size; mithril and pg name
+                   the objects they fetch, each whole. Accuracy counts a window as
+                   one object, used when any request was served from it.
                    Baselines see every request, in sectors.
 
 Metrics (per baseline and cache size):

@@ -10,7 +10,7 @@
 //   the simulated cache through Prefetcher::evicted_unused(), at most once per set.
 // A stream starts on the first sequential continuation (a read that starts where a
 // tracked read ended, or in its last unit), with p = 2 and g = 1. Units are the stream's request length, so
-// in object mode a set of p is the next p same-sized objects.
+// in object mode a set of p is one window p requests long.
 #include "replay/amp.hpp"
 
 #include <algorithm>

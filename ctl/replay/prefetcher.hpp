@@ -22,12 +22,13 @@ enum class SimMode {
 // "block" or "object", as the replay's output names @mode.
 const char *mode_name(SimMode mode);
 
-// How object mode turns a prefetched range into objects; block mode fetches the range's
-// pages either way.
+// How object mode caches a prefetched range; block mode fetches the range's pages
+// either way.
 enum class Fetch {
-	// Objects the size of the request that triggered the prefetch, tiling the range:
-	// a readahead window of four requests is the next four requests.
-	kTiled,
+	// The range as read: longer than the request that triggered it (a readahead
+	// window), it is one cache entry that serves every request lying inside it and the
+	// ranges next to it; no longer, it is one object named by its start.
+	kRange,
 	// One object: start is its id and length its size, for prefetchers that name the
 	// objects they fetch (Mithril, PG) and remember how large each was.
 	kOneObject,
@@ -37,7 +38,7 @@ enum class Fetch {
 struct Range {
 	u64 start;
 	u64 length;
-	Fetch fetch = Fetch::kTiled;
+	Fetch fetch = Fetch::kRange;
 
 	bool operator==(const Range &) const = default;
 };

@@ -3,6 +3,7 @@
 #include "replay/simulate.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "replay/arith.hpp"
 #include "replay/cache.hpp"
@@ -35,11 +36,16 @@ Outcome demand(LruCache &cache, Metrics &m, u64 key, u64 bytes)
 	return Outcome::kHit;
 }
 
-// Tells @prefetcher which of its prefetches the cache evicted unused since last time.
+// Object mode keys a prefetched range by its start with this bit set, which no page
+// or object id (a 512-byte sector of a 64-bit byte offset) can have.
+constexpr u64 kRangeTag = u64{1} << 63;
+
+// Tells @prefetcher which of its prefetches the cache evicted unused since last time;
+// a range is told as its start.
 void report_waste(LruCache &cache, Prefetcher &prefetcher)
 {
 	for (const u64 key : cache.evicted_unused())
-		prefetcher.evicted_unused(key);
+		prefetcher.evicted_unused(key & ~kRangeTag);
 	cache.clear_evicted_unused();
 }
 
@@ -89,71 +95,116 @@ Metrics simulate_block(const std::vector<Request> &requests, u64 cache_bytes, Pr
 	return m;
 }
 
-// At most this many objects are made from one prefetch range in object mode.
-constexpr u64 kMaxTiles = 64;
+// A prefetched range in object mode is at most this many of its request's size long.
+constexpr u64 kMaxRangeRequests = 64;
 
-// Where object mode puts the objects of a prefetched range: every @step sectors,
-// from offset @first into the range.
-struct Tiles {
-	u64 first;
-	u64 step;
+// Object mode's prefetched ranges. A range longer than the request that triggered it
+// (a readahead window) is read as one piece, so it is one cache entry, and together
+// with the ranges next to it it serves every request that lies wholly inside them,
+// whatever that request's size: the data is in memory, as it would be in a real cache.
+// So a stream that changes its request size (64, 68, 60 KiB ...), or whose requests
+// straddle two windows, does not miss for it. An entry's key is the range's start with
+// kRangeTag set. The index from start to end may name ranges the cache has since
+// evicted; lookups drop those.
+class PrefetchedRanges {
+public:
+	// Inserts [start, start + length) into @cache as a prefetch; returns whether it was
+	// not there yet.
+	bool put(LruCache &cache, u64 start, u64 length)
+	{
+		if (!cache.put(start | kRangeTag, length * kSectorBytes, LruCache::Origin::kPrefetch))
+			return false;
+		ends_[start] = start + length;
+		longest_ = std::max(longest_, length);
+		return true;
+	}
+
+	// Sets @keys to the keys of cached ranges that together hold all of [id, end), in
+	// address order; returns false, with @keys meaningless, if they do not.
+	bool cover(const LruCache &cache, u64 id, u64 end, std::vector<u64> &keys)
+	{
+		keys.clear();
+		for (u64 at = id; at < end;) {
+			const auto r = holding(cache, at);
+			if (r == ends_.end())
+				return false;
+			keys.push_back(r->first | kRangeTag);
+			at = r->second;
+		}
+		return true;
+	}
+
+private:
+	// A cached range holding @at, or end().
+	std::map<u64, u64>::iterator holding(const LruCache &cache, u64 at)
+	{
+		auto it = ends_.upper_bound(at);
+		while (it != ends_.begin()) {
+			--it;
+			if (it->first + longest_ <= at)
+				break; // every range is shorter than that
+			if (!cache.contains(it->first | kRangeTag)) {
+				it = ends_.erase(it);
+				continue;
+			}
+			if (it->second > at)
+				return it;
+		}
+		return ends_.end();
+	}
+
+	std::map<u64, u64> ends_;
+	u64 longest_ = 0;
 };
 
-// The objects of a Fetch::kTiled range are the requests that would read it: requests
-// the size of the one at @id (@sectors long), laid end to end from it. So a window
-// ahead of the request is tiled from the request's end, and one behind it is tiled
-// down from its start. A window that began elsewhere, at a frontier left by earlier
-// requests of another size, would otherwise be cut at ids no request starts at. A
-// range that overlaps the request, a range no longer than one request, and a
-// Fetch::kOneObject range are tiled from their own start.
-Tiles tile(const Range &pf, u64 id, u64 sectors)
-{
-	if (pf.fetch == Fetch::kOneObject || pf.length <= sectors)
-		return {0, pf.length};
-	const u64 end = sat_add(id, sectors);
-	if (pf.start >= end) {
-		const u64 gap = (pf.start - end) % sectors;
-		return {gap ? sectors - gap : 0, sectors};
-	}
-	if (pf.start + pf.length <= id)
-		return {(id - pf.start) % sectors, sectors};
-	return {0, sectors};
-}
-
 // Object mode, as libCacheSim: every request is a get of object id = start LBN, sized
-// by the request, and goes to the prefetcher in sectors.
+// by the request, and goes to the prefetcher in sectors. A request that misses its
+// object but lies inside cached prefetched ranges (PrefetchedRanges) hits them.
 Metrics simulate_object(const std::vector<Request> &requests, u64 cache_bytes, Prefetcher &prefetcher)
 {
 	LruCache cache(cache_bytes);
+	PrefetchedRanges ranges;
 	Metrics m;
 	std::vector<Range> out;
+	std::vector<u64> keys;
 	for (const Request &r : requests) {
 		const u64 id = r.offset / kSectorBytes;
+		const u64 sectors = std::max<u64>(1, r.length / kSectorBytes + (r.length % kSectorBytes != 0));
 		m.demand_units++;
 		m.demand_bytes += r.length;
-		const Outcome outcome = demand(cache, m, id, r.length);
+		Outcome outcome = Outcome::kHit;
+		if (cache.contains(id) || !ranges.cover(cache, id, sat_add(id, sectors), keys)) {
+			outcome = demand(cache, m, id, r.length);
+		} else {
+			// One hit, and a prefetch hit if any of the ranges was not used before.
+			bool first_use = false;
+			for (const u64 k : keys)
+				first_use |= cache.get(k) == LruCache::Lookup::kPrefetchHit;
+			m.hits++;
+			m.prefetch_hits += first_use;
+		}
 		report_waste(cache, prefetcher);
 
 		out.clear();
 		prefetcher.demanded(outcome);
-		prefetcher.access(id, clamp_u32(r.length / kSectorBytes + (r.length % kSectorBytes != 0)), out);
-		// A range is fetched as objects the size of the request that triggered it,
-		// tiling the range: in object semantics a readahead window of four
-		// requests is the next four requests, not one object four times as large.
-		// Ranges no longer than the request (OBL, stride, Leap, correlation) are one
-		// object, as before, and so is a range that names its object (Fetch::kOneObject).
-		const u64 sectors = std::max<u64>(1, r.length / kSectorBytes);
+		prefetcher.access(id, clamp_u32(sectors), out);
 		for (const Range &pf : out) {
 			// A length beyond what fits in 64 bits of bytes cannot fit in any cache.
 			if (pf.length == 0 || pf.length > kU64Max / kSectorBytes)
 				continue;
-			const Tiles t = tile(pf, id, sectors);
-			for (u64 off = t.first, n = 0; off < pf.length && n < kMaxTiles; off += t.step, n++) {
-				const u64 bytes = std::min(t.step, pf.length - off) * kSectorBytes;
-				if (cache.put(pf.start + off, bytes, LruCache::Origin::kPrefetch)) {
+			// A range no longer than the request (OBL, stride, Leap, correlation) is
+			// one object, as is one that names its object (Fetch::kOneObject).
+			if (pf.fetch == Fetch::kOneObject || pf.length <= sectors) {
+				if (cache.put(pf.start, pf.length * kSectorBytes, LruCache::Origin::kPrefetch)) {
 					m.prefetched_units++;
-					m.prefetched_bytes += bytes;
+					m.prefetched_bytes += pf.length * kSectorBytes;
 				}
+				continue;
+			}
+			const u64 length = std::min(pf.length, kMaxRangeRequests * sectors);
+			if (ranges.put(cache, pf.start, length)) {
+				m.prefetched_units++;
+				m.prefetched_bytes += length * kSectorBytes;
 			}
 		}
 	}

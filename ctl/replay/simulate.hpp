@@ -29,8 +29,8 @@ struct Metrics {
 // @prefetcher prefetching. Block mode: every request in pages; reads demand theirs and
 // go to the prefetcher, writes only bring theirs into the cache. Object mode: every
 // request is a get of object id = start LBN sized by the request, and goes to the
-// prefetcher in sectors; a Fetch::kTiled range is fetched as objects of the request's
-// size, a Fetch::kOneObject range as one object. Before each access() the prefetcher is
+// prefetcher in sectors; a Fetch::kRange range longer than the request is one entry
+// that serves the requests inside it, and any other range is one object. Before each access() the prefetcher is
 // told the access's outcome (demanded()) and every prefetched unit evicted unused since
 // the last (evicted_unused()). Throws std::length_error past 2^32 - 1 cached entries.
 Metrics simulate(const std::vector<Request> &requests, SimMode mode, u64 cache_bytes,

@@ -27,7 +27,7 @@ TEST(ReplayAmpStreams, TracksTwoInterleavedStreams)
 TEST(ReplayAmpStreams, ObjectModePrefetchesTheNextSameSizedRequests)
 {
 	auto p = make_amp(SimMode::kObject);
-	// Requests of 16 sectors: a set of two is the next 32 sectors, tiled by the simulator.
+	// Requests of 16 sectors: a set of two is the next 32 sectors, one window.
 	EXPECT_EQ(feed(*p, {{100, 16}, {116, 16}}), (std::vector<Range>{{132, 32}}));
 }
 

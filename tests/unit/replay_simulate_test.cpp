@@ -120,35 +120,51 @@ TEST(ReplaySimulate, ObjectModePrefetchInsertsOneObject)
 	EXPECT_DOUBLE_EQ(m.hit_ratio(), 0.5);
 }
 
-TEST(ReplaySimulate, ObjectModeFetchesANamedObjectWhole)
+TEST(ReplaySimulate, ObjectModeServesRequestsInsideAWindowButNotInsideANamedObject)
 {
-	// 32 sectors after an 8-sector request: tiled, four objects; named, one of 32.
-	ScriptedPrefetcher tiled({{{300, 32}}});
-	const Metrics t = aether::ctl::simulate({read(512 * 100, 4096)}, SimMode::kObject, 1 << 20, tiled);
-	EXPECT_EQ(t.prefetched_units, 4u);
+	// 32 sectors after an 8-sector request: a window, one entry that serves the
+	// request at 308 inside it; named, one object of 32 that only a get of 300 finds.
+	ScriptedPrefetcher window({{{300, 32}}});
+	const Metrics w = aether::ctl::simulate({read(512 * 100, 4096), read(512 * 308, 4096)}, SimMode::kObject,
+						1 << 20, window);
+	EXPECT_EQ(w.prefetched_units, 1u);
+	EXPECT_EQ(w.prefetched_bytes, 32u * 512);
+	EXPECT_EQ(w.hits, 1u);
+	EXPECT_EQ(w.prefetch_hits, 1u);
 	ScriptedPrefetcher named({{{300, 32, Fetch::kOneObject}}});
 	const Metrics n = aether::ctl::simulate({read(512 * 100, 4096), read(512 * 308, 4096)}, SimMode::kObject,
 						1 << 20, named);
 	EXPECT_EQ(n.prefetched_units, 1u);
 	EXPECT_EQ(n.prefetched_bytes, 32u * 512);
-	EXPECT_EQ(n.hits, 0u); // 308 would have been the second tile
+	EXPECT_EQ(n.hits, 0u);
 }
 
-TEST(ReplaySimulate, ObjectModeTilesAWindowFromTheRequestItFollows)
+TEST(ReplaySimulate, ObjectModeWindowsServeRequestsOfAnySizeAcrossTheirEdges)
 {
-	// After 8-sector requests at 0 and 8, a window from a frontier at 20 that earlier
-	// requests of another size left: the next requests start at 24, 32, 40, so those
-	// are its objects, not 20, 28, 36. Without the anchoring, all three miss.
-	ScriptedPrefetcher ahead({{}, {{20, 32}}});
-	const Metrics a = aether::ctl::simulate({read(0, 4096), read(512 * 8, 4096), read(512 * 24, 4096),
-						 read(512 * 32, 4096), read(512 * 40, 4096)},
-						SimMode::kObject, 1 << 20, ahead);
-	EXPECT_EQ(a.prefetch_hits, 3u);
-	// Behind a request at 100, a window [58, 100) is tiled down from 100: 92, 84, ...
-	ScriptedPrefetcher behind({{{58, 42}}});
-	const Metrics b = aether::ctl::simulate({read(512 * 100, 4096), read(512 * 92, 4096), read(512 * 84, 4096)},
-						SimMode::kObject, 1 << 20, behind);
-	EXPECT_EQ(b.prefetch_hits, 2u);
+	// After 8-sector requests at 0 and 8, windows [16, 48) and [48, 80). The stream
+	// goes on in 12-sector requests: 16, 28, 40 (across both windows), 52, 64 all
+	// hit, though no window was cut at those ids; 76 runs past the second window.
+	ScriptedPrefetcher p({{}, {{16, 32}, {48, 32}}});
+	const Metrics m = aether::ctl::simulate({read(0, 4096), read(512 * 8, 4096), read(512 * 16, 6144),
+						 read(512 * 28, 6144), read(512 * 40, 6144), read(512 * 52, 6144),
+						 read(512 * 64, 6144), read(512 * 76, 6144)},
+						SimMode::kObject, 1 << 20, p);
+	EXPECT_EQ(m.hits, 5u);
+	EXPECT_EQ(m.prefetch_hits, 2u); // each window counts once, at its first use: 16 and 40
+	EXPECT_EQ(m.demand_misses, 3u);
+	EXPECT_EQ(m.prefetch_wasted, 0u);
+}
+
+TEST(ReplaySimulate, ObjectModeWindowEvictedServesNothing)
+{
+	// A cache of 40 sectors: the window [16, 48) is evicted by the misses after it,
+	// so the request at 24 misses, and the window counts as wasted.
+	ScriptedPrefetcher p({{{16, 32}}});
+	const Metrics m = aether::ctl::simulate({read(0, 4096), read(512 * 1000, 4096), read(512 * 2000, 4096),
+						 read(512 * 24, 4096)},
+						SimMode::kObject, 40 * 512, p);
+	EXPECT_EQ(m.hits, 0u);
+	EXPECT_EQ(m.prefetch_wasted, 1u);
 }
 
 } // namespace
