@@ -239,6 +239,15 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 			continue;
 		}
 		/*
+		 * The kernel is reading this access's pages now. A prefetch of any of
+		 * them (a correlation learnt from the sync miss and the mark met at one
+		 * index) would race its readahead from the kworker, and on a mapping with
+		 * large folios (XFS) a small folio that lands first breaks the kernel's
+		 * window into small ones, whose marks a strided reader then steps over.
+		 */
+		if (d[i].start < index + req && index < d[i].start + d[i].length)
+			continue;
+		/*
 		 * One work item, one plug, for everything this access prefetches. The
 		 * core bounds its decisions by max_window_kb, but a policy program's
 		 * are its own: however long one is, one prefetch reads no more.
