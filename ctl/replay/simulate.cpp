@@ -193,16 +193,12 @@ Metrics simulate_object(const std::vector<Request> &requests, u64 cache_bytes, P
 			if (pf.length == 0 || pf.length > kU64Max / kSectorBytes)
 				continue;
 			// A range no longer than the request (OBL, stride, Leap, correlation) is
-			// one object, as is one that names its object (Fetch::kOneObject).
-			if (pf.fetch == Fetch::kOneObject || pf.length <= sectors) {
-				if (cache.put(pf.start, pf.length * kSectorBytes, LruCache::Origin::kPrefetch)) {
-					m.prefetched_units++;
-					m.prefetched_bytes += pf.length * kSectorBytes;
-				}
-				continue;
-			}
-			const u64 length = std::min(pf.length, kMaxRangeRequests * sectors);
-			if (ranges.put(cache, pf.start, length)) {
+			// one object, as is one that names its object (Fetch::kOneObject); a
+			// longer one is a window.
+			const bool window = pf.fetch == Fetch::kRange && pf.length > sectors;
+			const u64 length = window ? std::min(pf.length, kMaxRangeRequests * sectors) : pf.length;
+			if (window ? ranges.put(cache, pf.start, length)
+				   : cache.put(pf.start, length * kSectorBytes, LruCache::Origin::kPrefetch)) {
 				m.prefetched_units++;
 				m.prefetched_bytes += length * kSectorBytes;
 			}

@@ -30,9 +30,10 @@ struct Metrics {
 // go to the prefetcher, writes only bring theirs into the cache. Object mode: every
 // request is a get of object id = start LBN sized by the request, and goes to the
 // prefetcher in sectors; a Fetch::kRange range longer than the request is one entry
-// that serves the requests inside it, and any other range is one object. Before each access() the prefetcher is
-// told the access's outcome (demanded()) and every prefetched unit evicted unused since
-// the last (evicted_unused()). Throws std::length_error past 2^32 - 1 cached entries.
+// that serves the requests inside it, and any other range is one object. Before each
+// access() the prefetcher is told the access's outcome (demanded()) and every
+// prefetched unit evicted unused since the last (evicted_unused()). Throws
+// std::length_error past 2^32 - 1 cached entries.
 Metrics simulate(const std::vector<Request> &requests, SimMode mode, u64 cache_bytes,
 		 Prefetcher &prefetcher);
 
