@@ -124,16 +124,15 @@ TEST(ReplaySimulate, ObjectModeServesRequestsInsideAWindowButNotInsideANamedObje
 {
 	// 32 sectors after an 8-sector request: a window, one entry that serves the
 	// request at 308 inside it; named, one object of 32 that only a get of 300 finds.
+	const std::vector<Request> requests = {read(512 * 100, 4096), read(512 * 308, 4096)};
 	ScriptedPrefetcher window({{{300, 32}}});
-	const Metrics w = aether::ctl::simulate({read(512 * 100, 4096), read(512 * 308, 4096)}, SimMode::kObject,
-						1 << 20, window);
+	const Metrics w = aether::ctl::simulate(requests, SimMode::kObject, 1 << 20, window);
 	EXPECT_EQ(w.prefetched_units, 1u);
 	EXPECT_EQ(w.prefetched_bytes, 32u * 512);
 	EXPECT_EQ(w.hits, 1u);
 	EXPECT_EQ(w.prefetch_hits, 1u);
 	ScriptedPrefetcher named({{{300, 32, Fetch::kOneObject}}});
-	const Metrics n = aether::ctl::simulate({read(512 * 100, 4096), read(512 * 308, 4096)}, SimMode::kObject,
-						1 << 20, named);
+	const Metrics n = aether::ctl::simulate(requests, SimMode::kObject, 1 << 20, named);
 	EXPECT_EQ(n.prefetched_units, 1u);
 	EXPECT_EQ(n.prefetched_bytes, 32u * 512);
 	EXPECT_EQ(n.hits, 0u);
