@@ -153,6 +153,29 @@ static pgoff_t aether_hook_kernel_mark(const struct file_ra_state *ra, unsigned 
 }
 
 /*
+ * How many pages from the access's index the kernel reads in this very call, at
+ * least: what a prefetch from the kworker would race. A sync miss reads @req pages
+ * there, up to the window page_cache_sync_ra() allows a read of that size (its
+ * ractl_max_pages(): ra_pages, or up to the device's optimal I/O for a larger
+ * read), in every one of its cases. Further pages of a larger read wait for the
+ * reader to meet the mark, and are the module's to fetch ahead. At a mark the
+ * reader is still consuming the rest of its request, @req pages, which the
+ * kernel's own readahead is bringing in.
+ */
+static unsigned long aether_hook_reading_now(struct readahead_control *ractl, unsigned long req,
+					     enum aether_hook_kind kind)
+{
+	unsigned long max_pages = READ_ONCE(ractl->ra->ra_pages);
+	unsigned long io_pages = inode_to_bdi(ractl->mapping->host)->io_pages;
+
+	if (kind == AETHER_HOOK_ASYNC)
+		return req;
+	if (req > max_pages && io_pages > max_pages)
+		max_pages = min(req, io_pages);
+	return min(req, max_pages);
+}
+
+/*
  * Feeds one access to this CPU's core, or to an attached eBPF policy instead
  * (aether_policy_decide()), and acts on the decisions.
  *
@@ -172,6 +195,7 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 	unsigned long long key, prev = AETHER_CORE_NO_PREV;
 	struct aether_policy_access a;
 	bool kernel_marker = false;
+	unsigned long now;
 	loff_t prev_pos;
 	unsigned int i;
 	u64 t0;
@@ -186,6 +210,7 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 	 * core what it really covered. At the mark the kernel's own readahead left, the
 	 * reader has consumed that window: the access is the rest of the window.
 	 */
+	now = aether_hook_reading_now(ractl, req, kind);
 	if (kind == AETHER_HOOK_ASYNC && ra->size && index == aether_hook_kernel_mark(ra, order)) {
 		kernel_marker = true;
 		req = max_t(unsigned long, req, ra->start + ra->size - index);
@@ -239,13 +264,14 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 			continue;
 		}
 		/*
-		 * The kernel is reading this access's pages now. A prefetch of any of
-		 * them (a correlation learnt from the sync miss and the mark met at one
-		 * index) would race its readahead from the kworker, and on a mapping with
+		 * The kernel is reading these pages now. A prefetch of any of them (a
+		 * correlation learnt from the sync miss and the mark met at one index)
+		 * would race its readahead from the kworker, and on a mapping with
 		 * large folios (XFS) a small folio that lands first breaks the kernel's
 		 * window into small ones, whose marks a strided reader then steps over.
+		 * The pages of a large read beyond them are not being read yet.
 		 */
-		if (d[i].start < index + req && index < d[i].start + d[i].length)
+		if (d[i].start < index + now && index < d[i].start + d[i].length)
 			continue;
 		/*
 		 * One work item, one plug, for everything this access prefetches. The
