@@ -1,10 +1,9 @@
-// What every queue of one device shares: the target, the cache tier, the prefetcher
-// that fills it from the core's decisions, and the stats counters.
+// What the queues of one device share: the target, the cache tier, the stats counters,
+// and each queue's prefetcher, which fills the cache from the core's decisions.
 #pragma once
 
 #include <atomic>
 #include <memory>
-#include <mutex>
 #include <vector>
 
 #include "aether/predictor.hpp"
@@ -15,27 +14,37 @@
 
 namespace aether::ublk {
 
-// The core, fed with the device's demand reads in 4 KiB blocks: one stream for the
-// whole device, as aether.ko's block telemetry does; its trackers separate
-// interleaved readers.
+// The core, fed with one queue's demand reads in 4 KiB blocks. Each queue has its
+// own, as aether.ko has one per CPU: blk-mq sends a reader's requests to the queue of
+// the CPU it runs on, so a reader's stream stays on one queue, and a queue never
+// waits for another's predictions. Its trackers separate the readers interleaved
+// on its queue, and readers on other queues do not take their place.
 class Prefetcher {
 public:
 	explicit Prefetcher(Preset preset) : predictor_(preset_params(preset, kCacheBlock), corr_) {}
 
 	// The core's decisions for a demand read of [block, block + count), in blocks;
-	// writes up to kMaxDecisions to @out and returns how many.
+	// writes up to kMaxDecisions to @out and returns how many. Only the thread of
+	// the queue that owns this prefetcher calls it.
 	size_t decide(uint64_t block, uint32_t count, Decision *out)
 	{
-		std::lock_guard lock(mu_);
 		return predictor_.access(stream_, block, count, out, kMaxDecisions);
 	}
 
 private:
-	std::mutex mu_;
 	CorrelationTableN<4096> corr_;
 	Predictor predictor_;
 	StreamState stream_{};
 };
+
+// One prefetcher per queue for @preset, or none for @queues 0.
+inline std::vector<std::unique_ptr<Prefetcher>> make_prefetchers(Preset preset, unsigned queues)
+{
+	std::vector<std::unique_ptr<Prefetcher>> v;
+	for (unsigned q = 0; q < queues; q++)
+		v.push_back(std::make_unique<Prefetcher>(preset));
+	return v;
+}
 
 // Fills in flight from one queue at most: they bound the queue's ring as well as the
 // backend load the prefetcher adds.
@@ -44,7 +53,8 @@ inline constexpr unsigned kFillsPerQueue = 32;
 struct Device {
 	Target *target = nullptr;
 	Cache cache;                           // !cache.enabled(): no cache tier
-	std::unique_ptr<Prefetcher> prefetch;  // null: --policy off; set only with a cache
+	// One per queue, indexed by queue id; empty: --policy off. Set only with a cache.
+	std::vector<std::unique_ptr<Prefetcher>> prefetch;
 	Counters *stats = nullptr;
 	// Each queue's ring fd, so a fill landing on one queue can wake a read parked by
 	// another (IORING_OP_MSG_RING). -1 until the queue is set up.

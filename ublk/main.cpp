@@ -476,7 +476,7 @@ int run(Options o, Attach attach)
 		return die("--cache-mb " + std::to_string(o.cache_mb) + ": cannot allocate that much memory");
 	}
 	if (const auto preset = parse_policy(o.policy))
-		dev.prefetch = std::make_unique<Prefetcher>(*preset);
+		dev.prefetch = make_prefetchers(*preset, o.queues);
 
 	// aether-ctl ublk add reads the device path from a pipe and goes away.
 	signal(SIGPIPE, SIG_IGN);

@@ -428,14 +428,14 @@ bool Loop::retry_deferred()
 // queue's bound of fills in flight. Never waits: what does not fit is dropped.
 void Loop::prefetch(const ublksrv_io_desc &iod)
 {
-	if (!d_.prefetch)
+	if (d_.prefetch.empty())
 		return;
 	constexpr unsigned kShift = kCacheBlockShift - 9;
 	const uint64_t blocks = t_.dev_size >> kCacheBlockShift;
 	const uint64_t first = iod.start_sector >> kShift;
 	const uint64_t end = (iod.start_sector + iod.nr_sectors + (1u << kShift) - 1) >> kShift;
 	Decision dec[kMaxDecisions];
-	const size_t n = d_.prefetch->decide(first, static_cast<uint32_t>(end - first), dec);
+	const size_t n = d_.prefetch[s_.qid]->decide(first, static_cast<uint32_t>(end - first), dec);
 	d_.stats->add(Stat::kDecisions, n);
 	for (size_t i = 0; i < n; i++) {
 		if (dec[i].start >= blocks)
