@@ -120,6 +120,10 @@ void aether_core_cpu_configure(struct aether_core_cpu *c, const struct aether_co
  * aether_core_cpu_access() - feed one demand access of pages [@index, @index + @len)
  * on stream @key and collect up to AETHER_CORE_MAX_DECISIONS decisions in @out.
  *
+ * @space names what the pages belong to (the file), the same for every stream of
+ * it and nonzero, or 0 where all of the core's streams share one (a disk): the
+ * core's correlations ("after page X comes page Y") hold within a space only.
+ *
  * @prev is a page the stream's reader is known to have read since the last access
  * the core saw, or AETHER_CORE_NO_PREV; it counts only if it lies between that
  * access and this one. A host that sees only some accesses (the
@@ -131,7 +135,7 @@ void aether_core_cpu_configure(struct aether_core_cpu *c, const struct aether_co
  * fills @res and returns res->n.
  */
 unsigned int aether_core_cpu_access(struct aether_core_cpu *c, unsigned long long key,
-				    unsigned long long index, unsigned int len,
+				    unsigned long long space, unsigned long long index, unsigned int len,
 				    unsigned long long prev,
 				    struct aether_core_decision *out, struct aether_core_result *res);
 

@@ -92,12 +92,13 @@ void aether_core_cpu_configure(aether_core_cpu *c, const aether_core_config *cfg
 	new (c->predictor) Predictor(to_params(*cfg), c->corr);
 }
 
-unsigned int aether_core_cpu_access(aether_core_cpu *c, unsigned long long key, unsigned long long index,
-				    unsigned int len, unsigned long long prev, aether_core_decision *out,
-				    aether_core_result *res)
+unsigned int aether_core_cpu_access(aether_core_cpu *c, unsigned long long key, unsigned long long space,
+				    unsigned long long index, unsigned int len, unsigned long long prev,
+				    aether_core_decision *out, aether_core_result *res)
 {
 	aether::Found how;
 	StreamState &s = c->streams.find_or_insert(key, &how);
+	s.space = space;
 	Predictor &p = c->p();
 	const aether::u64 used = p.stats().used_blocks, wasted = p.stats().wasted_blocks;
 	aether::Decision d[aether::kMaxDecisions];

@@ -153,6 +153,17 @@ static pgoff_t aether_hook_kernel_mark(const struct file_ra_state *ra, unsigned 
 }
 
 /*
+ * The core's name for @inode's pages, for its correlations: the file's device and
+ * inode number, which every open of it shares and which outlive the inode in
+ * memory, so a pattern learnt in one file is found again at its next open and is
+ * never applied to another. Never 0, which the core keeps for one-space hosts.
+ */
+static unsigned long long aether_hook_space(const struct inode *inode)
+{
+	return ((unsigned long long)inode->i_sb->s_dev << 32 ^ inode->i_ino) | 1ULL << 63;
+}
+
+/*
  * How many pages from the access's index the kernel reads in this very call, at
  * least: what a prefetch from the kworker would race. A sync miss reads @req pages
  * there, up to the window page_cache_sync_ra() allows a read of that size (its
@@ -232,6 +243,7 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 			.source = kind == AETHER_HOOK_SYNC ? AETHER_POLICY_SYNC_MISS : AETHER_POLICY_ASYNC_MARK,
 		},
 		.key = key,
+		.space = aether_hook_space(ractl->mapping->host),
 		.inode = ractl->mapping->host,
 	};
 	t0 = local_clock();

@@ -133,7 +133,7 @@ void aether_policy_decide_by_core(struct aether_core_cpu *core, struct aether_co
 		aether_core_cpu_configure(core, cfg);
 		*generation = gen;
 	}
-	aether_core_cpu_access(core, a->key, a->ctx.index, a->ctx.len, a->ctx.prev, d, res);
+	aether_core_cpu_access(core, a->key, a->space, a->ctx.index, a->ctx.len, a->ctx.prev, d, res);
 }
 
 enum aether_policy_by aether_policy_decide(struct aether_core_cpu *core, struct aether_core_config *cfg,

@@ -28,6 +28,7 @@ void aether_policy_uninit(void);
 struct aether_policy_access {
 	struct aether_policy_ctx ctx;	/* ctx.size is ignored if @inode is set */
 	unsigned long long key;		/* the stream, as the host's core knows it */
+	unsigned long long space;	/* its file, for the core's correlations; 0: a disk */
 	struct inode *inode;		/* the file read, whose size a policy sees; or NULL */
 };
 

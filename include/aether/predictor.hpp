@@ -31,6 +31,11 @@ struct StreamState {
 	Tracker trackers[kTrackers]; // sub-streams: sequential or strided
 	Feedback feedback;          // prefetched ranges not yet used or retired
 	Shadow next;                // the ranges right after accesses nothing else acted on
+	// The address space the stream's addresses belong to: aether.ko's file, 0 for a
+	// host with one (a disk, a device). The correlation table is shared by every
+	// stream of a core, and a pair learnt in one file says nothing about the same
+	// page numbers in another, so pairs are learnt and looked up within it.
+	u64 space = 0;
 	u64 last_addr = 0;
 	u32 last_len = 0;
 	u8 accesses = 0;            // saturating: 0, 1 or "more" is all the core asks
@@ -107,6 +112,13 @@ private:
 	bool emit(StreamState &s, Sink &sink, Action a, u64 start, u32 len, Q16 conf, u8 owner,
 		  Detector detector) noexcept;
 	bool sure(Detector detector, Q16 conf) const noexcept { return conf >= threshold(detector); }
+	// The correlation table's key for address @x of stream @s: @x itself in space 0,
+	// so a host with one space keys as it always has; else @x mixed with a hash of
+	// the space, whose 64 bits keep two spaces' keys apart.
+	static constexpr u64 corr_key(const StreamState &s, u64 x) noexcept
+	{
+		return s.space ? x ^ hash64(s.space) : x;
+	}
 	// The sign of used / issued - target_accuracy, without a division: both sides in
 	// Q16. The one comparison behind thresholds, window halving and the lookahead.
 	int against_target(u64 used, u64 issued) const noexcept
@@ -201,7 +213,7 @@ inline size_t Predictor::access(StreamState &s, u64 a, u32 len, Decision *out, s
 		s.trend.push(d);
 		// 3. The correlation table learns every non-sequential successor.
 		if (!contiguous)
-			corr_.learn(s.last_addr, a, len);
+			corr_.learn(corr_key(s, s.last_addr), a, len);
 	}
 
 	// 4. Which sub-stream does this access continue? The most confirmed one wins;
@@ -372,7 +384,7 @@ inline void Predictor::correlate(StreamState &s, u64 a, u32 len, Sink &sink) noe
 {
 	u64 x = a;
 	for (u32 depth = 0; depth < params_.corr_depth && !sink.full(); depth++) {
-		const CorrelationEntry *e = corr_.lookup(x);
+		const CorrelationEntry *e = corr_.lookup(corr_key(s, x));
 		if (!e || e->hits < params_.corr_min_hits)
 			return;
 		const Q16 conf = confidence(e->hits);

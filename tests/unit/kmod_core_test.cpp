@@ -44,7 +44,7 @@ TEST(KmodCore, ManyStreamsAndReconfigurationStayInBounds)
 			const uint64_t prev = (r >> 50) % 3 ? index - 1 - (r >> 52) % 8 : AETHER_CORE_NO_PREV;
 			aether_core_decision out[AETHER_CORE_MAX_DECISIONS];
 			aether_core_result res;
-			ASSERT_EQ(aether_core_cpu_access(c, 0x1000ull * k, index, len, prev, out, &res), res.n);
+			ASSERT_EQ(aether_core_cpu_access(c, 0x1000ull * k, 0, index, len, prev, out, &res), res.n);
 			ASSERT_LE(res.n, static_cast<unsigned int>(AETHER_CORE_MAX_DECISIONS));
 			for (unsigned int d = 0; d < res.n; d++) {
 				ASSERT_GT(out[d].length, 0u);
@@ -70,13 +70,13 @@ TEST(KmodCore, StreamHistoryFollowsTheTable)
 	aether_core_cpu *c = aether_core_cpu_init(b.mem.get(), 8, &cfg);
 	aether_core_decision out[AETHER_CORE_MAX_DECISIONS];
 	aether_core_result res;
-	aether_core_cpu_access(c, 42, 0, 1, AETHER_CORE_NO_PREV, out, &res);
+	aether_core_cpu_access(c, 42, 0, 0, 1, AETHER_CORE_NO_PREV, out, &res);
 	EXPECT_EQ(res.history, AETHER_CORE_HISTORY_NEW);
-	aether_core_cpu_access(c, 42, 1, 1, AETHER_CORE_NO_PREV, out, &res);
+	aether_core_cpu_access(c, 42, 0, 1, 1, AETHER_CORE_NO_PREV, out, &res);
 	EXPECT_EQ(res.history, AETHER_CORE_HISTORY_KNOWN);
 	for (uint64_t k = 1000; k < 1064; k++)
-		aether_core_cpu_access(c, k, 0, 1, AETHER_CORE_NO_PREV, out, &res);
-	aether_core_cpu_access(c, 42, 2, 1, AETHER_CORE_NO_PREV, out, &res);
+		aether_core_cpu_access(c, k, 0, 0, 1, AETHER_CORE_NO_PREV, out, &res);
+	aether_core_cpu_access(c, 42, 0, 2, 1, AETHER_CORE_NO_PREV, out, &res);
 	EXPECT_EQ(res.history, AETHER_CORE_HISTORY_NEW);
 }
 
