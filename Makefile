@@ -14,11 +14,13 @@ KVER      = $(shell cat $(B)/kernel/version 2>/dev/null)
 KDIR     ?= $(TOP)/$(B)/kernel/root/usr/src/linux-headers-$(KVER)
 # The target kernel's BTF, for the CO-RE eBPF programs: the headers' vmlinux, else the running kernel's.
 KBTF      = $(if $(wildcard $(KDIR)/vmlinux),$(KDIR)/vmlinux,/sys/kernel/btf/vmlinux)
+PREFIX   ?= /usr/local
 VERSION  := $(shell git -C $(TOP) describe --always --dirty --tags 2>/dev/null || echo unknown)
 
 include kmod/cxxflags.mk
 
-.PHONY: all deps deps-auto module harness-module user check-headers vm-ready test run vm bench fuzz clean help
+.PHONY: all deps deps-auto module harness-module user check-headers vm-ready test run vm bench fuzz clean help \
+	install uninstall
 
 all: module user
 
@@ -30,6 +32,8 @@ help:
 	@echo "make vm         interactive shell in the test VM"
 	@echo "make bench      benchmarks (print numbers; never part of 'make test')"
 	@echo "make fuzz       the libFuzzer targets, FUZZ_SECONDS (600) each; make test runs 30"
+	@echo "make install    install aether-ctl and aether-ublk in \$$PREFIX/sbin ($(PREFIX)); PREFIX=, DESTDIR="
+	@echo "make uninstall  remove exactly what make install installed (same PREFIX and DESTDIR)"
 	@echo "make clean      remove $(B)/ (keeps the downloaded kernel .debs)"
 	@echo "tests/vm/run SCRIPT [ARGS...]   run one host script inside the VM"
 
@@ -116,6 +120,16 @@ bench: vm-ready
 FUZZ_SECONDS ?= 600
 fuzz: deps-auto
 	@scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# Installs what `make` built, and builds nothing: `sudo make install` must not leave
+# root-owned files in the build tree.
+install:
+	@for p in aether-ctl aether-ublk; do [ -x $(B)/bin/$$p ] || \
+		{ echo "make install: $(B)/bin/$$p is not built; run make first" >&2; exit 1; }; done
+	@DESTDIR='$(DESTDIR)' cmake --install $(B)/cmake --prefix '$(PREFIX)'
+
+uninstall:
+	@scripts/uninstall.sh '$(B)/cmake' '$(PREFIX)' '$(DESTDIR)'
 
 clean:
 	rm -rf $(B)/cmake $(B)/kmod $(B)/bin $(B)/vm $(B)/version

@@ -1,0 +1,33 @@
+#!/bin/bash
+# make install puts working programs under DESTDIR/PREFIX, and make uninstall removes exactly what it installed.
+# Usage: install_uninstall.sh SOURCE_DIR CMAKE_BUILD_DIR
+set -uo pipefail
+top=$1 b=$(dirname "$2")
+d=$(mktemp -d)
+trap 'rm -rf "$d"' EXIT
+fail=0
+ok() { echo "ok - $1"; }
+bad() { echo "not ok - $1"; fail=1; }
+mk() { make -C "$top" -s B="$b" PREFIX=/usr DESTDIR="$d" "$@"; }
+
+mk install || bad "make install exited $?"
+for p in aether-ctl aether-ublk; do
+	[ -x "$d/usr/sbin/$p" ] && ok "installed $p" || bad "no $d/usr/sbin/$p"
+done
+"$d/usr/sbin/aether-ctl" version >/dev/null && ok "the installed aether-ctl runs" ||
+	bad "the installed aether-ctl version failed"
+"$d/usr/sbin/aether-ctl" bpf load --help | grep -q xrp_btree && ok "the installed aether-ctl has its eBPF programs" ||
+	bad "aether-ctl bpf load --help lists no xrp_btree"
+"$d/usr/sbin/aether-ublk" --help >/dev/null && ok "the installed aether-ublk runs" ||
+	bad "the installed aether-ublk --help failed"
+
+# Something of the machine's own beside them must survive the uninstall.
+echo keep >"$d/usr/sbin/not-ours"
+mk uninstall || bad "make uninstall exited $?"
+[ "$(cat "$d/usr/sbin/not-ours" 2>/dev/null)" = keep ] && ok "a file not installed by it is kept" ||
+	bad "make uninstall removed $d/usr/sbin/not-ours"
+rm -f "$d/usr/sbin/not-ours"
+mk uninstall || bad "make uninstall (the second time, nothing left) exited $?"
+left=$(find "$d" -mindepth 1)
+[ -z "$left" ] && ok "nothing is left, not even the directories it made" || bad "left behind: $left"
+exit $fail
