@@ -56,6 +56,7 @@ pkgs=(
 	busybox-static cpio xz-utils zstd
 	fio e2fsprogs xfsprogs util-linux
 	gnuplot-nox jq # make bench's replay plots (scripts/bench_replay.sh)
+	help2man man-db groff-base # the man pages (scripts/manpages.sh), and their test
 )
 # Packages that must come from bookworm-backports, with the minimum version we need.
 # QEMU: bookworm's 7.2 emulates text patching under multi-threaded TCG wrongly (see

@@ -13,6 +13,7 @@ mk() { make -C "$top" -s B="$b" PREFIX=/usr DESTDIR="$d" "$@"; }
 mk install || bad "make install exited $?"
 for p in aether-ctl aether-ublk; do
 	[ -x "$d/usr/sbin/$p" ] && ok "installed $p" || bad "no $d/usr/sbin/$p"
+	[ -s "$d/usr/share/man/man8/$p.8" ] && ok "installed $p(8)" || bad "no $d/usr/share/man/man8/$p.8"
 done
 "$d/usr/sbin/aether-ctl" version >/dev/null && ok "the installed aether-ctl runs" ||
 	bad "the installed aether-ctl version failed"

@@ -1,0 +1,48 @@
+#!/bin/bash
+# Writes the man pages aether-ctl(8) and aether-ublk(8) into OUTDIR, made by help2man
+# from the programs' own --help, so that a page cannot say what --help does not.
+# aether-ctl's page gets a COMMANDS section: each command's and subcommand's --help,
+# in order, found by walking the "Subcommands:" lists of the help itself.
+# Usage: scripts/manpages.sh OUTDIR AETHER_CTL AETHER_UBLK VERSION
+set -euo pipefail
+out=$1 ctl=$2 ublk=$3 version=$4
+mkdir -p "$out"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# subcommands ARGS...: the subcommand names "aether-ctl ARGS --help" lists.
+subcommands() {
+	"$ctl" "$@" --help | awk '/^Subcommands:$/ { on = 1; next } on && /^  [a-z]/ { print $1; next } on { exit }'
+}
+
+# section ARGS...: the roff for "aether-ctl ARGS", then for each of its subcommands.
+# --help's text goes in verbatim (.nf), with the two characters roff would take
+# as its own escaped: backslashes, and a dot or quote opening a line.
+section() {
+	echo ".SS \"aether-ctl $*\""
+	echo ".nf"
+	"$ctl" "$@" --help | sed -e 's/\\/\\e/g' -e "s/^\\([.']\\)/\\\\\\&\\1/"
+	echo ".fi"
+	local s
+	for s in $(subcommands "$@"); do
+		section "$@" "$s"
+	done
+}
+
+{
+	echo "[COMMANDS]"
+	for c in $(subcommands); do
+		section "$c"
+	done
+	echo "[SEE ALSO]"
+	echo ".BR aether-ublk (8)"
+} >"$tmp/ctl.h2m"
+help2man --no-info --section 8 --version-string "$version" --include "$tmp/ctl.h2m" \
+	--name "inspect and tune the Aether I/O prefetcher" --output "$out/aether-ctl.8" "$ctl"
+
+{
+	echo "[SEE ALSO]"
+	echo ".BR aether-ctl (8)"
+} >"$tmp/ublk.h2m"
+help2man --no-info --section 8 --version-string "$version" --include "$tmp/ublk.h2m" \
+	--name "ublk block device with Aether's prefetching DRAM cache" --output "$out/aether-ublk.8" "$ublk"

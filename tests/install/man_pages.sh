@@ -1,0 +1,38 @@
+#!/bin/bash
+# The man pages render without a warning, and aether-ctl(8) has a section for every command and subcommand that aether-ctl's --help lists.
+# Usage: man_pages.sh MAN_DIR AETHER_CTL
+set -uo pipefail
+dir=$1 ctl=$2
+fail=0
+ok() { echo "ok - $1"; }
+bad() { echo "not ok - $1"; fail=1; }
+
+for p in aether-ctl.8 aether-ublk.8; do
+	text=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$dir/$p" 2>"$dir/$p.warnings")
+	if [ -s "$dir/$p.warnings" ]; then
+		bad "$p: man warns: $(head -3 "$dir/$p.warnings")"
+	elif [ -z "$text" ]; then
+		bad "$p renders empty"
+	else
+		ok "$p renders without a warning"
+	fi
+	rm -f "$dir/$p.warnings"
+done
+
+# Every command the help lists, and each of their subcommands, by walking the
+# help's "Subcommands:" lists independently of the generator.
+subs() { "$ctl" "$@" --help | sed -n '/^Subcommands:$/,/^$/p' | grep -Eo '^  [a-z][a-z0-9_-]*' | tr -d ' '; }
+page=$(LC_ALL=C.UTF-8 MANWIDTH=200 man -l "$dir/aether-ctl.8" 2>/dev/null)
+n=0 missing=()
+while read -r name; do
+	n=$((n + 1))
+	grep -q "^   aether-ctl $name\$" <<<"$page" || missing+=("$name")
+done < <(for c in $(subs); do
+	echo "$c"
+	subs "$c" | sed "s/^/$c /"
+done)
+[ "$n" -ge 10 ] && ok "aether-ctl --help lists $n commands and subcommands" || bad "only $n commands found in --help"
+[ ${#missing[@]} = 0 ] && ok "aether-ctl(8) has a section for each" || bad "aether-ctl(8) lacks: ${missing[*]}"
+# An option deep in a subcommand's help reaches the page.
+grep -q -- "--cache-mb" <<<"$page" && ok "aether-ctl(8) has ublk add's --cache-mb" || bad "no --cache-mb in aether-ctl(8)"
+exit $fail
