@@ -124,8 +124,8 @@ fuzz: deps-auto
 # Installs what `make` built, and builds nothing: `sudo make install` must not leave
 # root-owned files in the build tree.
 install:
-	@for p in aether-ctl aether-ublk; do [ -x $(B)/bin/$$p ] || \
-		{ echo "make install: $(B)/bin/$$p is not built; run make first" >&2; exit 1; }; done
+	@for f in bin/aether-ctl bin/aether-ublk cmake/man/aether-ctl.8 cmake/man/aether-ublk.8; do \
+		[ -s $(B)/$$f ] || { echo "make install: $(B)/$$f is not built; run make first" >&2; exit 1; }; done
 	@DESTDIR='$(DESTDIR)' cmake --install $(B)/cmake --prefix '$(PREFIX)'
 
 uninstall:

@@ -21,6 +21,9 @@ done
 	bad "aether-ctl bpf load --help lists no xrp_btree"
 "$d/usr/sbin/aether-ublk" --help >/dev/null && ok "the installed aether-ublk runs" ||
 	bad "the installed aether-ublk --help failed"
+c=$d/usr/share/bash-completion/completions/aether-ctl
+bash -c ". '$c' && complete -p aether-ctl" >/dev/null && ok "installed the bash completion, which loads" ||
+	bad "no loadable completion at $c"
 
 # Something of the machine's own beside them must survive the uninstall.
 echo keep >"$d/usr/sbin/not-ours"
