@@ -639,7 +639,27 @@ int main(int argc, char **argv)
 		->check(CLI::Range(0, 10000000))->capture_default_str();
 	app.add_option("--policy", o.policy, "Prefetch into the cache: off, hft, gaming or adaptive (default: adaptive with --cache-mb, else off)")
 		->check(CLI::IsMember({"off", "hft", "gaming", "adaptive"}));
-	CLI11_PARSE(app, argc, argv);
+	// The systemd unit aether-ublk@N runs --config /etc/aether/ublk/N.conf. A name the
+	// server does not know is an error, not ignored: a misspelt cache_mb must not
+	// bring a device up without its cache.
+	CLI::Option *config = app.set_config("--config", "",
+		"Read options from FILE: one 'name = value' a line, names as the long options without\n"
+		"'--' (file = \"/srv/disk.img\", cache-mb = 256, restart = true); the command line wins")
+		->check(CLI::ExistingFile);
+	app.allow_config_extras(CLI::config_extras_mode::error);
+	try {
+		app.parse(argc, argv);
+	} catch (const CLI::ConfigError &e) {
+		// CLI11 says "INI was not able to parse NAME": say which file, and what is wrong.
+		const std::string what = e.what(), prefix = "INI was not able to parse ";
+		const std::string file = config->empty() ? std::string("--config") : config->as<std::string>();
+		if (what.rfind(prefix, 0) == 0)
+			return die(file + ": '" + what.substr(prefix.size()) +
+				   "' is not an option of aether-ublk (names are the long options without '--', e.g. cache-mb)", 2);
+		return die(file + ": " + what, 2);
+	} catch (const CLI::ParseError &e) {
+		return app.exit(e);
+	}
 
 	const Attach attach = o.recover_id < 0 ? Attach::kAdd : Attach::kRecover;
 	return o.restart ? supervise(o, attach) : run(o, attach);

@@ -130,11 +130,18 @@ ublk_work=/tmp/ublk-fs
 # background and sets $ublk_dev (/dev/ublkbN) once the device is live and
 # $ublk_pid. Returns non-zero, with the server's message on stderr, if it fails.
 ublk_up() {
-	local file=$1 out
+	local file=$1
 	shift
+	ublk_start --file "$file" "$@"
+}
+
+# ublk_start [aether-ublk OPTIONS...]: ublk_up with the server's options as given
+# (e.g. --config FILE).
+ublk_start() {
+	local out
 	modprobe ublk_drv || return 1
 	out=$(mktemp)
-	aether-ublk --file "$file" "$@" >"$out" 2>"$out.err" &
+	aether-ublk "$@" >"$out" 2>"$out.err" &
 	ublk_pid=$!
 	ublk_dev=
 	for _ in $(seq 300); do
