@@ -57,6 +57,7 @@ pkgs=(
 	fio e2fsprogs xfsprogs util-linux
 	gnuplot-nox jq # make bench's replay plots (scripts/bench_replay.sh)
 	help2man man-db groff-base # the man pages (scripts/manpages.sh), and their test
+	systemd # systemd-analyze verify, in the test of aether-ublk@.service
 )
 # Packages that must come from bookworm-backports, with the minimum version we need.
 # QEMU: bookworm's 7.2 emulates text patching under multi-threaded TCG wrongly (see
