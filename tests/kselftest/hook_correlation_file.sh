@@ -2,10 +2,8 @@
 # A pattern the core learns in one file ("page 0, then page 100") is prefetched at that file's next open, and never in another file read at the same pages.
 # timeout: 300
 . "$(dirname "$0")/lib.sh"
-tracing=/sys/kernel/tracing
 cleanup() {
-	[ -w "$tracing/events/aether/aether_decision/enable" ] &&
-		echo 0 >"$tracing/events/aether/aether_decision/enable"
+	aether_trace_off
 	hook_disk_down
 }
 trap cleanup EXIT
@@ -26,11 +24,10 @@ hop() {
 echo observe >/sys/kernel/aether/mode
 for _ in 1 2 3; do hop "$f"; done
 check "adaptive" sh -c "echo adaptive >/sys/kernel/aether/mode"
-echo >"$tracing/trace"
-echo 1 >"$tracing/events/aether/aether_decision/enable"
+aether_trace_on aether_decision
 hop "$g"
 hop "$f"
-echo 0 >"$tracing/events/aether/aether_decision/enable"
+aether_trace_off
 
 dev="dev=$(cat /sys/block/nullb0/dev)"
 decided() {

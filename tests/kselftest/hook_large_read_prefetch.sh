@@ -2,13 +2,8 @@
 # A prefetch the core decides inside a read larger than the readahead window, past the pages the kernel reads at the miss, is issued: the kernel reads the rest only as the reader meets its marks.
 # timeout: 600
 . "$(dirname "$0")/lib.sh"
-tracing=/sys/kernel/tracing
-events=(aether_decision aether_prefetch_issue)
 cleanup() {
-	local e
-	for e in "${events[@]}"; do
-		[ -w "$tracing/events/aether/$e/enable" ] && echo 0 >"$tracing/events/aether/$e/enable"
-	done
+	aether_trace_off
 	hook_disk_down
 }
 trap cleanup EXIT
@@ -26,11 +21,10 @@ if [ $req -gt $ra ] && [ $io -gt $ra ]; then now=$((io < req ? io : req)); fi
 echo "# a 1 MiB read's miss reads $now pages now (read_ahead $ra, io $io pages)"
 check "the window is smaller than the read" test "$now" -lt "$req"
 
-echo >"$tracing/trace"
-for e in "${events[@]}"; do echo 1 >"$tracing/events/aether/$e/enable"; done
+aether_trace_on aether_decision aether_prefetch_issue
 drop_cache
 taskset -c 0 pattern-read "$f" stride:4 1024 >/dev/null
-for e in "${events[@]}"; do echo 0 >"$tracing/events/aether/$e/enable"; done
+aether_trace_off
 
 # This file's decisions at the miss that starts each 1 MiB read (req=256),
 # for pages inside that read but past what the kernel reads now.

@@ -2,13 +2,8 @@
 # A prefetch the core decides for the very pages a miss is reading is not issued: the kernel reads them now, and a prefetch from the kworker would only race it.
 # timeout: 300
 . "$(dirname "$0")/lib.sh"
-tracing=/sys/kernel/tracing
-events=(aether_decision aether_prefetch_issue)
 cleanup() {
-	local e
-	for e in "${events[@]}"; do
-		[ -w "$tracing/events/aether/$e/enable" ] && echo 0 >"$tracing/events/aether/$e/enable"
-	done
+	aether_trace_off
 	hook_disk_down
 }
 trap cleanup EXIT
@@ -29,13 +24,11 @@ first_page() {
 echo observe >/sys/kernel/aether/mode
 for _ in $(seq 6); do first_page; done
 echo adaptive >/sys/kernel/aether/mode
-echo >"$tracing/trace"
-for e in "${events[@]}"; do echo 1 >"$tracing/events/aether/$e/enable"; done
+aether_trace_on aether_decision aether_prefetch_issue
 for _ in $(seq 3); do first_page; done
-for e in "${events[@]}"; do echo 0 >"$tracing/events/aether/$e/enable"; done
-# This file's events only: the core's correlations are by page, so other files'
-# misses of their first page (the tools, loaded again after each drop) decide
-# the same, and must not be issued either, but are not this test's to count.
+aether_trace_off
+# This file's events only: the tools, loaded again after each drop, miss their
+# own first pages too, and what they decide is not this test's to count.
 file="dev=$(cat /sys/block/nullb0/dev) ino=$(stat -c %i "$f")"
 decided=$(grep -c "aether_decision: $file index=0 req=[0-9]* pattern=[a-z]* action=prefetch start=0 " "$tracing/trace")
 issued=$(grep -c "aether_prefetch_issue: $file index=0 " "$tracing/trace")

@@ -2,10 +2,8 @@
 # A prefetch is read in the readahead's own mapping: for ext4's readdir that is the block device's, not the directory's.
 # timeout: 600
 . "$(dirname "$0")/lib.sh"
-tracing=/sys/kernel/tracing
-event=$tracing/events/aether/aether_prefetch_issue
 cleanup() {
-	[ -w "$event/enable" ] && echo 0 >"$event/enable"
+	aether_trace_off
 	hook_disk_down
 }
 trap cleanup EXIT
@@ -28,14 +26,12 @@ check "insmod aether.ko" insmod "$AETHER_KO"
 # After every access, the next 4 pages of the readahead's mapping.
 expect 0 "bpf load policy_next --set pages=4" aether-ctl bpf load policy_next --set pages=4
 
-mountpoint -q "$tracing" || mount -t tracefs none "$tracing"
-echo >"$tracing/trace"
-echo 1 >"$event/enable"
+aether_trace_on aether_prefetch_issue
 issued=$(stat_of prefetch_issued)
 drop_cache
 entries=$(ls -f "$dir" | wc -l)
 issued=$(($(stat_of prefetch_issued) - issued))
-echo 0 >"$event/enable"
+aether_trace_off
 check "ls lists all 3000 entries ($entries with . and ..)" test "$entries" = 3002
 check "the policy asked for prefetches during the readdir ($issued)" test "$issued" -gt 0
 

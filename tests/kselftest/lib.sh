@@ -116,6 +116,22 @@ timed_cold_read() {
 	{ pattern-read --time "$1" "$2" >/dev/null; } 2>&1
 }
 
+# aether_trace_on EVENT...: clears the trace buffer and enables these aether
+# tracepoints (aether_decision, aether_prefetch_issue, ...); aether_trace_off
+# disables all of aether's again, and may run in a cleanup before the module is
+# loaded or after it is gone. The trace is read from $tracing/trace.
+tracing=/sys/kernel/tracing
+aether_trace_on() {
+	local e
+	mountpoint -q "$tracing" || mount -t tracefs none "$tracing"
+	echo >"$tracing/trace"
+	for e in "$@"; do echo 1 >"$tracing/events/aether/$e/enable"; done
+}
+aether_trace_off() {
+	[ -w "$tracing/events/aether/enable" ] && echo 0 >"$tracing/events/aether/enable"
+	return 0
+}
+
 # stat_of NAME: one counter from /sys/kernel/aether/stats/.
 stat_of() {
 	cat "/sys/kernel/aether/stats/$1"
