@@ -1,14 +1,8 @@
 #!/bin/bash
 # make install puts working programs under DESTDIR/PREFIX, and make uninstall removes exactly what it installed.
 # Usage: install_uninstall.sh SOURCE_DIR CMAKE_BUILD_DIR
-set -uo pipefail
 top=$1 b=$(dirname "$2")
-d=$(mktemp -d)
-trap 'rm -rf "$d"' EXIT
-fail=0
-ok() { echo "ok - $1"; }
-bad() { echo "not ok - $1"; fail=1; }
-mk() { make -C "$top" -s B="$b" PREFIX=/usr DESTDIR="$d" "$@"; }
+. "$(dirname "$0")/lib.sh"
 
 mk install || bad "make install exited $?"
 for p in aether-ctl aether-ublk; do

@@ -1,11 +1,8 @@
 #!/bin/bash
 # The man pages render without a warning, and aether-ctl(8) has a section for every command and subcommand that aether-ctl's --help lists.
 # Usage: man_pages.sh MAN_DIR AETHER_CTL
-set -uo pipefail
 dir=$1 ctl=$2
-fail=0
-ok() { echo "ok - $1"; }
-bad() { echo "not ok - $1"; fail=1; }
+. "$(dirname "$0")/lib.sh"
 
 for p in aether-ctl.8 aether-ublk.8; do
 	text=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$dir/$p" 2>"$dir/$p.warnings")

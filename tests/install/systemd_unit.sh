@@ -1,15 +1,10 @@
 #!/bin/bash
 # The installed aether-ublk@.service passes systemd-analyze verify without a message, and runs the aether-ublk of its install prefix.
 # Usage: systemd_unit.sh SOURCE_DIR CMAKE_BUILD_DIR
-set -uo pipefail
 top=$1 b=$(dirname "$2")
-d=$(mktemp -d)
-trap 'rm -rf "$d"' EXIT
-fail=0
-ok() { echo "ok - $1"; }
-bad() { echo "not ok - $1"; fail=1; }
+. "$(dirname "$0")/lib.sh"
 
-make -C "$top" -s B="$b" PREFIX=/usr DESTDIR="$d" install >/dev/null || bad "make install exited $?"
+mk install >/dev/null || bad "make install exited $?"
 unit=$d/usr/lib/systemd/system/aether-ublk@.service
 [ -s "$unit" ] && ok "installed $unit" || bad "no $unit"
 grep -qx 'ExecStart=/usr/sbin/aether-ublk --config /etc/aether/ublk/%i.conf' "$unit" &&

@@ -1,13 +1,8 @@
 #!/bin/bash
 # aether-ublk --config (what aether-ublk@N.service runs) refuses an unknown name, a bad value or a missing file with a message naming it, and takes the shipped example's every name.
 # Usage: ublk_config.sh SOURCE_DIR AETHER_UBLK
-set -uo pipefail
 top=$1 ublk=$2
-d=$(mktemp -d)
-trap 'rm -rf "$d"' EXIT
-fail=0
-ok() { echo "ok - $1"; }
-bad() { echo "not ok - $1"; fail=1; }
+. "$(dirname "$0")/lib.sh"
 
 # refuses NAME WANT CONF-LINES: the server exits non-zero, saying WANT.
 refuses() {
