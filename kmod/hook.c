@@ -176,11 +176,12 @@ static unsigned long long aether_hook_space(const struct inode *inode)
 static unsigned long aether_hook_reading_now(struct readahead_control *ractl, unsigned long req,
 					     enum aether_hook_kind kind)
 {
-	unsigned long max_pages = READ_ONCE(ractl->ra->ra_pages);
-	unsigned long io_pages = inode_to_bdi(ractl->mapping->host)->io_pages;
+	unsigned long max_pages, io_pages;
 
 	if (kind == AETHER_HOOK_ASYNC)
 		return req;
+	max_pages = READ_ONCE(ractl->ra->ra_pages);
+	io_pages = inode_to_bdi(ractl->mapping->host)->io_pages;
 	if (req > max_pages && io_pages > max_pages)
 		max_pages = min(req, io_pages);
 	return min(req, max_pages);
@@ -206,7 +207,7 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 	unsigned long long key, prev = AETHER_CORE_NO_PREV;
 	struct aether_policy_access a;
 	bool kernel_marker = false;
-	unsigned long now;
+	unsigned long asked = req, now;
 	loff_t prev_pos;
 	unsigned int i;
 	u64 t0;
@@ -221,7 +222,6 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 	 * core what it really covered. At the mark the kernel's own readahead left, the
 	 * reader has consumed that window: the access is the rest of the window.
 	 */
-	now = aether_hook_reading_now(ractl, req, kind);
 	if (kind == AETHER_HOOK_ASYNC && ra->size && index == aether_hook_kernel_mark(ra, order)) {
 		kernel_marker = true;
 		req = max_t(unsigned long, req, ra->start + ra->size - index);
@@ -269,6 +269,8 @@ static enum aether_hook_verdict aether_hook_access(struct readahead_control *rac
 		return AETHER_HOOK_KERNEL;
 	if (res.pattern != AETHER_CORE_PATTERN_FORWARD)
 		aether_hook_window_reset(hc, ractl);
+	/* Only an access that will issue something needs it: from the reader's own request. */
+	now = res.n ? aether_hook_reading_now(ractl, asked, kind) : 0;
 	for (i = 0; i < res.n; i++) {
 		if (d[i].action == AETHER_CORE_ACTION_READAHEAD && d[i].start >= index) {
 			if (res.pattern == AETHER_CORE_PATTERN_FORWARD)
