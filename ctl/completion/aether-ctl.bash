@@ -9,12 +9,6 @@ _aether_ctl_list()
 	awk -v h="$1" '$0 == h { on = 1; next } on && /^  [a-z]/ { sub(/:$/, "", $1); print $1; next } on { exit }'
 }
 
-# _aether_ctl_subs CTL WORDS...: the subcommands "CTL WORDS --help" lists.
-_aether_ctl_subs()
-{
-	"$@" --help 2>/dev/null | _aether_ctl_list 'Subcommands:'
-}
-
 # _aether_ctl_reply COMPGEN-ARGS...: adds compgen's answers to COMPREPLY, one per
 # line, so that file names may hold spaces; word lists are one word a line. No
 # process substitution: it needs /dev/fd, which minimal systems lack.
@@ -27,28 +21,28 @@ _aether_ctl_reply()
 _aether_ctl()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=
-	local ctl=${COMP_WORDS[0]} path=() subs w i nargs=0
+	local ctl=${COMP_WORDS[0]} path=() help subs w i nargs=0
 	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
 	COMPREPLY=()
 
-	# The command path typed so far (e.g. "ublk add"), and how many positional
-	# words follow it. Values of options that take one are skipped.
-	subs=$(_aether_ctl_subs "$ctl")
+	# The command path typed so far (e.g. "ublk add"), its help and subcommands, and
+	# how many positional words follow it. Values of options that take one are skipped.
+	help=$("$ctl" --help 2>/dev/null)
+	subs=$(_aether_ctl_list 'Subcommands:' <<<"$help")
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		if [[ $w == -* ]]; then
 			continue
 		elif ((nargs == 0)) && grep -qx -- "$w" <<<"$subs"; then
 			path+=("$w")
-			subs=$(_aether_ctl_subs "$ctl" "${path[@]}")
+			help=$("$ctl" "${path[@]}" --help 2>/dev/null)
+			subs=$(_aether_ctl_list 'Subcommands:' <<<"$help")
 		elif [[ ${COMP_WORDS[i - 1]} == --* && ${COMP_WORDS[i - 1]} != --json ]]; then
 			continue
 		else
 			nargs=$((nargs + 1))
 		fi
 	done
-	local help
-	help=$("$ctl" "${path[@]}" --help 2>/dev/null)
 
 	# An option's value: the set its help shows ({a,b,c}), else files.
 	if [[ $prev == --* ]]; then
@@ -93,7 +87,7 @@ _aether_ctl()
 		words=$("$ctl" bpf list --json 2>/dev/null | grep -Eo '"name": ?"[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/')
 		;;
 	"bpf load:0")
-		words=$("$ctl" bpf load --help 2>/dev/null | _aether_ctl_list 'Built-in programs:')
+		words=$(_aether_ctl_list 'Built-in programs:' <<<"$help")
 		_aether_ctl_reply -f -X '!*.bpf.o' -- "$cur"
 		;;
 	*)
