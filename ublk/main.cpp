@@ -651,8 +651,9 @@ int main(int argc, char **argv)
 		app.parse(argc, argv);
 	} catch (const CLI::ConfigError &e) {
 		// CLI11 says "INI was not able to parse NAME": say which file, and what is wrong.
+		// Only a config file being read raises it, so --config has its name.
 		const std::string what = e.what(), prefix = "INI was not able to parse ";
-		const std::string file = config->empty() ? std::string("--config") : config->as<std::string>();
+		const std::string file = config->as<std::string>();
 		if (what.rfind(prefix, 0) == 0)
 			return die(file + ": '" + what.substr(prefix.size()) +
 				   "' is not an option of aether-ublk (names are the long options without '--', e.g. cache-mb)", 2);
