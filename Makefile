@@ -62,7 +62,7 @@ define kbuild
 endef
 
 module: deps-auto $(B)/version
-	$(call kbuild,.,Kbuild include kmod/*.c kmod/*.cpp kmod/*.h kmod/*.mk,$(B)/kmod)
+	$(call kbuild,.,Kbuild include kmod/*.c kmod/*.cpp kmod/*.h kmod/*.mk kmod/symbols.txt,$(B)/kmod)
 
 # The WARN_ON module that proves the VM harness catches kernel warnings.
 harness-module: deps-auto
@@ -76,7 +76,7 @@ user: deps-auto $(B)/version
 # the kernel flags must keep rejecting floating point in the core.
 KCXX         := g++-12
 HOST_HDRFLAGS := -std=c++20 -Wall -Wextra -Werror -pedantic
-KERN_HDRFLAGS := $(AETHER_KCXXFLAGS) -isystem $(shell $(KCXX) -print-file-name=include)
+KERN_HDRFLAGS := $(AETHER_KCXX_CHECKFLAGS) -isystem $(shell $(KCXX) -print-file-name=include)
 check-headers:
 	@fail=0; pass=0; \
 	for h in include/aether/*.hpp; do \
