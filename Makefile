@@ -20,7 +20,7 @@ VERSION  := $(shell git -C $(TOP) describe --always --dirty --tags 2>/dev/null |
 include kmod/cxxflags.mk
 
 .PHONY: all deps deps-auto module harness-module user check-headers vm-ready test run vm bench fuzz clean help \
-	install uninstall
+	install uninstall dkms-source deb
 
 all: module user
 
@@ -34,6 +34,8 @@ help:
 	@echo "make fuzz       the libFuzzer targets, FUZZ_SECONDS (600) each; make test runs 30"
 	@echo "make install    install aether-ctl and aether-ublk in \$$PREFIX/sbin ($(PREFIX)); PREFIX=, DESTDIR="
 	@echo "make uninstall  remove exactly what make install installed (same PREFIX and DESTDIR)"
+	@echo "make deb        Debian packages aether-dkms and aether-tools, in $(B)/deb"
+	@echo "make dkms-source  the module's source for DKMS, in \$$DESTDIR/usr/src/aether-VERSION"
 	@echo "make clean      remove $(B)/ (keeps the downloaded kernel .debs)"
 	@echo "tests/vm/run SCRIPT [ARGS...]   run one host script inside the VM"
 
@@ -61,8 +63,11 @@ define kbuild
 	$(MAKE) -C $(KDIR) M=$(TOP)/$(3) AETHER_VERSION=$(VERSION) modules
 endef
 
+# The module's sources: what Kbuild reads, here and in a DKMS tree.
+KMOD_SOURCES := Kbuild include kmod/*.c kmod/*.cpp kmod/*.h kmod/*.mk kmod/symbols.txt
+
 module: deps-auto $(B)/version
-	$(call kbuild,.,Kbuild include kmod/*.c kmod/*.cpp kmod/*.h kmod/*.mk kmod/symbols.txt,$(B)/kmod)
+	$(call kbuild,.,$(KMOD_SOURCES),$(B)/kmod)
 
 # The WARN_ON module that proves the VM harness catches kernel warnings.
 harness-module: deps-auto
@@ -130,6 +135,22 @@ install:
 
 uninstall:
 	@scripts/uninstall.sh '$(B)/cmake' '$(PREFIX)' '$(DESTDIR)'
+
+# The module's source tree as DKMS builds it, in $(DESTDIR)/usr/src/aether-VERSION
+# with its dkms.conf: then `dkms install aether/VERSION` builds and installs aether.ko
+# for a kernel. The aether-dkms package is this tree.
+DKMS_VERSION ?= $(VERSION)
+dkms-source:
+	@d='$(DESTDIR)/usr/src/aether-$(DKMS_VERSION)'; \
+	if [ -e "$$d" ]; then echo "make dkms-source: $$d exists; remove it first" >&2; exit 1; fi; \
+	mkdir -p "$$d" && cp -r --parents $(KMOD_SOURCES) "$$d" && \
+	sed 's/#MODULE_VERSION#/$(DKMS_VERSION)/' kmod/dkms.conf >"$$d/dkms.conf" && \
+	echo "make dkms-source: $$d"
+
+# Debian packages aether-dkms and aether-tools in $(B)/deb, built by dpkg-buildpackage
+# from what `make` built (scripts/deb.sh).
+deb: module user
+	@scripts/deb.sh '$(B)'
 
 clean:
 	rm -rf $(B)/cmake $(B)/kmod $(B)/bin $(B)/vm $(B)/version

@@ -8,10 +8,16 @@
 # redirect are written for it); the configuration the hooks and policies need; and
 # every symbol in kmod/symbols.txt exported by the kernel.
 #
+# Only passes that read the kernel's configuration check: `make clean` reads Kbuild
+# too, without it, and must work on any kernel. CONFIG_MODULES is set in every
+# kernel that can build a module at all.
+#
 # AETHER_SYMVERS names the Module.symvers to check against; tests point it at a
 # trimmed copy.
 
 AETHER_SYMVERS ?= $(objtree)/Module.symvers
+
+ifeq ($(CONFIG_MODULES),y)
 
 aether_too_old := $(shell [ "$(VERSION)" -lt 6 ] 2>/dev/null || \
 	{ [ "$(VERSION)" -eq 6 ] && [ "$(PATCHLEVEL)" -lt 12 ]; } 2>/dev/null && echo y)
@@ -37,4 +43,5 @@ ifeq ($(aether_exported),)
 $(error aether: cannot read $(AETHER_SYMVERS): the headers of Linux $(KERNELRELEASE) are incomplete)
 else ifneq ($(aether_symbols_missing),)
 $(error aether: Linux $(KERNELRELEASE) is not supported: it does not export $(aether_symbols_missing))
+endif
 endif

@@ -58,6 +58,7 @@ pkgs=(
 	gnuplot-nox jq # make bench's replay plots (scripts/bench_replay.sh)
 	help2man man-db groff-base # the man pages (scripts/manpages.sh), and their test
 	systemd # systemd-analyze verify, in the test of aether-ublk@.service
+	dpkg-dev debhelper dh-dkms dkms lintian # make deb, and the packages' tests
 )
 # Packages that must come from bookworm-backports, with the minimum version we need.
 # QEMU: bookworm's 7.2 emulates text patching under multi-threaded TCG wrongly (see

@@ -56,4 +56,8 @@ expect_stop no-symbol "does not export page_cache_ra_unbounded\\." AETHER_SYMVER
 expect_stop too-old "needs Linux 6.12 or newer" PATCHLEVEL=1
 # A kernel configured without BTF for modules, which struct_ops in a module needs.
 expect_stop no-btf "configured without CONFIG_DEBUG_INFO_BTF_MODULES" CONFIG_DEBUG_INFO_BTF_MODULES=
+# Cleaning reads Kbuild without the kernel's configuration, and must not stop (DKMS
+# cleans before and after every build).
+out=$(make -C "$kdir" M="$d/no-symbol" clean 2>&1) && ok "make clean passes the gate" ||
+	bad "make clean: $out"
 exit $fail
