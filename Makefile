@@ -15,7 +15,9 @@ KDIR     ?= $(TOP)/$(B)/kernel/root/usr/src/linux-headers-$(KVER)
 # The target kernel's BTF, for the CO-RE eBPF programs: the headers' vmlinux, else the running kernel's.
 KBTF      = $(if $(wildcard $(KDIR)/vmlinux),$(KDIR)/vmlinux,/sys/kernel/btf/vmlinux)
 PREFIX   ?= /usr/local
-VERSION  := $(shell git -C $(TOP) describe --always --dirty --tags 2>/dev/null || echo unknown)
+# AETHER_VERSION overrides it where there is no git: make deb's copy of the tree.
+AETHER_VERSION ?= $(shell git -C $(TOP) describe --always --dirty --tags 2>/dev/null || echo unknown)
+VERSION  := $(AETHER_VERSION)
 
 include kmod/cxxflags.mk
 
@@ -138,12 +140,14 @@ uninstall:
 
 # The module's source tree as DKMS builds it, in $(DESTDIR)/usr/src/aether-VERSION
 # with its dkms.conf: then `dkms install aether/VERSION` builds and installs aether.ko
-# for a kernel. The aether-dkms package is this tree.
+# for a kernel. The aether-dkms package is this tree. The module reports the same
+# version as the tools built from this tree (kmod/version), whatever DKMS calls it.
 DKMS_VERSION ?= $(VERSION)
 dkms-source:
 	@d='$(DESTDIR)/usr/src/aether-$(DKMS_VERSION)'; \
 	if [ -e "$$d" ]; then echo "make dkms-source: $$d exists; remove it first" >&2; exit 1; fi; \
 	mkdir -p "$$d" && cp -r --parents $(KMOD_SOURCES) "$$d" && \
+	echo '$(VERSION)' >"$$d/kmod/version" && \
 	sed 's/#MODULE_VERSION#/$(DKMS_VERSION)/' kmod/dkms.conf >"$$d/dkms.conf" && \
 	echo "make dkms-source: $$d"
 

@@ -40,6 +40,8 @@ aether ($version) unstable; urgency=medium
 CHANGES
 
 echo "make deb: dpkg-buildpackage in ${src#"$top"/} (log: ${out#"$top"/}/build.log)"
+# The copy has no git, so the tree's version is handed to the Makefile it runs.
+export AETHER_VERSION=${AETHER_VERSION:-$(git -C "$top" describe --always --dirty --tags)}
 if ! (cd "$src" && AETHER_BUILD=$b dpkg-buildpackage -b -us -uc) >"$out/build.log" 2>&1; then
 	tail -n 30 "$out/build.log" >&2
 	die "dpkg-buildpackage failed; the whole log is $out/build.log"

@@ -46,6 +46,13 @@ if dkms add "${dk[@]}" >"$d/dkms.log" 2>&1 &&
 	ko=$d/dkms/aether/$version/$kver/x86_64/module/aether.ko
 	[ "$(modinfo -F vermagic "$ko" 2>/dev/null | cut -d' ' -f1)" = "$kver" ] &&
 		ok "dkms build: aether.ko for $kver" || bad "dkms build made no aether.ko for $kver"
+	# The module says the same version as the packaged tools.
+	dpkg-deb -x "$tools" "$d/tools"
+	ctl_version=$("$d/tools/usr/sbin/aether-ctl" version 2>/dev/null | awk '$1 == "aether-ctl" { print $2 }')
+	ko_version=$(modinfo -F version "$ko")
+	[ -n "$ctl_version" ] && [ "$ko_version" = "$ctl_version" ] &&
+		ok "the module's version is the tools' ($ko_version)" ||
+		bad "module version '$ko_version', aether-ctl's '$ctl_version'"
 	grep -q 'bad exit status' "$d/dkms.log" && bad "dkms: a step failed: $(grep 'bad exit status' "$d/dkms.log")"
 else
 	bad "dkms add/build failed:"
