@@ -3,6 +3,8 @@
 # from the programs' own --help, so that a page cannot say what --help does not.
 # aether-ctl's page gets a COMMANDS section: each command's and subcommand's --help,
 # in order, found by walking the "Subcommands:" lists of the help itself.
+# aether(4) is kmod/aether.4.in with its TUNABLES section made from the knobs that
+# 'aether-ctl get --help' lists.
 # Usage: scripts/manpages.sh OUTDIR AETHER_CTL AETHER_UBLK VERSION
 set -euo pipefail
 out=$1 ctl=$2 ublk=$3 version=$4
@@ -46,3 +48,13 @@ help2man --no-info --section 8 --version-string "$version" --include "$tmp/ctl.h
 } >"$tmp/ublk.h2m"
 help2man --no-info --section 8 --version-string "$version" --include "$tmp/ublk.h2m" \
 	--name "ublk block device with Aether's prefetching DRAM cache" --output "$out/aether-ublk.8" "$ublk"
+
+# Each "  name: text" line of get --help's "Knobs" list becomes a tagged paragraph.
+# Every tunable file is 0600 (AETHER_SYSFS_TUNABLE_MODE in kmod/sysfs.c).
+"$ctl" get --help | awk '/^Knobs/ { on = 1; next } on && /^  [a-z_]+: / { print; next } on { exit }' |
+	sed -e 's/\\/\\e/g' -e 's/^  \([a-z_]*\): \(.*\)$/.TP\n.B \1 \\fR(0600)\\fP\n\2/' >"$tmp/tunables"
+[ -s "$tmp/tunables" ] || { echo "manpages.sh: no knobs in '$ctl get --help'" >&2; exit 1; }
+sed -e "s/@VERSION@/$version/" -e "/^@TUNABLES@\$/{
+r $tmp/tunables
+d
+}" "$(dirname "$0")/../kmod/aether.4.in" >"$out/aether.4"

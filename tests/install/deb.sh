@@ -20,7 +20,7 @@ errors=$(grep -c '^E: ' <<<"$msg")
 
 files=$(dpkg-deb -c "$tools" | awk '{ print $6 }')
 for f in usr/sbin/aether-ctl usr/sbin/aether-ublk usr/share/man/man8/aether-ctl.8.gz \
-	usr/share/man/man8/aether-ublk.8.gz usr/share/bash-completion/completions/aether-ctl \
+	usr/share/man/man8/aether-ublk.8.gz usr/share/man/man4/aether.4.gz usr/share/bash-completion/completions/aether-ctl \
 	usr/lib/systemd/system/aether-ublk@.service usr/share/doc/aether-tools/copyright \
 	usr/share/doc/aether-tools/examples/ublk.conf.example; do
 	grep -qx "./$f" <<<"$files" || bad "aether-tools lacks /$f"
