@@ -17,16 +17,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "run.hpp"
 #include "sysfs.hpp"
 
 namespace aether::ctl {
-
-// Process exit codes shared by every subcommand.
-enum ExitCode : int {
-	kExitOk = 0,
-	kExitFailure = 1, // the operation failed (e.g. the module is not loaded)
-	kExitUsage = 2,   // the command line is wrong
-};
 
 // What every subcommand is given: where to write, and where the module's sysfs is.
 struct Context {
@@ -54,9 +48,6 @@ int usage_error(Context &ctx, const std::string &what, UsageHint hint = UsageHin
 CLI::App *add_command_group(CLI::App &app, const std::string &name, const std::string &help,
 			    const std::string &footer);
 
-// The build's `git describe`, the same string aether.ko reports.
-const char *build_version();
-
 // True if aether.ko is loaded; otherwise tells the user how to load it and returns
 // false. Every command that needs the module starts with this.
 bool require_loaded(Context &ctx);
@@ -73,10 +64,5 @@ void add_ublk(CLI::App &app, Context &ctx);
 void add_xrp(CLI::App &app, Context &ctx);
 void add_bpf(CLI::App &app, Context &ctx);
 void add_trace(CLI::App &app, Context &ctx);
-
-// Parses @argv and runs the chosen subcommand against @sysfs. Returns the process
-// exit code. Never throws.
-int run(int argc, const char *const *argv, std::ostream &out, std::ostream &err,
-	Sysfs sysfs = Sysfs());
 
 } // namespace aether::ctl

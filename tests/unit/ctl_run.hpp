@@ -10,7 +10,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include "cli.hpp"
+#include "run.hpp"
+#include "sysfs.hpp"
 
 namespace aether::test {
 
