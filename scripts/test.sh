@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make test`: builds everything, then runs, in order, the unit tests (GoogleTest
-# under ASan/UBSan), the core header check, 30 s of each fuzzer, the VM harness
+# `make test`: builds everything, the Debian packages too, then runs, in order, the
+# unit tests (GoogleTest under ASan/UBSan), the core header check, 30 s of each fuzzer, the VM harness
 # self-check and the VM tests, in one VM per CPU (AETHER_VM_SHARDS overrides). Every
 # step runs even if an earlier one failed. Ends with the wall time and one
 # "N passed, N failed" line summing all steps; exits non-zero on any failure.
@@ -54,7 +54,7 @@ unit() {
 }
 
 echo "==> build"
-if ! make -s vm-ready harness-module; then
+if ! make -s vm-ready harness-module deb; then
 	echo "make test: the build failed"
 	echo "make test: wall time $((SECONDS - start))s"
 	echo "0 passed, 1 failed"

@@ -1,0 +1,96 @@
+#!/bin/bash
+# dpkg -i of make deb's packages: DKMS builds aether.ko for the running kernel, modprobe loads it, the installed aether-ctl drives it, and dpkg -r leaves no file behind.
+# timeout: 1800
+# vm: cost 23
+. "$(dirname "$0")/lib.sh"
+kver=$(uname -r)
+debs=$AETHER_BUILD/deb
+ctl=/usr/sbin/aether-ctl
+mods=/run/aether-deb-modules
+cleanup() {
+	if [ -d /sys/module/aether ]; then
+		[ -x $ctl ] && $ctl bpf unload xrp_btree >/dev/null 2>&1
+		unload_aether_wait
+	fi
+	dpkg -r aether-tools aether-dkms >/dev/null 2>&1
+	umount "/lib/modules/$kver" 2>/dev/null
+	umount $mods 2>/dev/null
+}
+trap cleanup EXIT
+plan 11
+
+tools=$(ls "$debs"/aether-tools_*_amd64.deb 2>/dev/null)
+dkms_deb=$(ls "$debs"/aether-dkms_*_all.deb 2>/dev/null)
+if [ -z "$tools" ] || [ -z "$dkms_deb" ]; then
+	not_ok "packages in $debs: run make deb"
+	exit 1
+fi
+version=$(dpkg-deb -f "$dkms_deb" Version)
+
+# What a machine with this kernel's headers installed has: /usr/src/linux-headers-*
+# and linux-kbuild (symlinks into the unpacked packages; the overlay is thrown away
+# with the VM), and a writable /lib/modules/$kver for DKMS's install and depmod.
+# That one holds the kernel's lists of built-in modules and its build links, but
+# none of its loadable modules: depmod, which DKMS runs after installing and after
+# removing, would otherwise decompress all of them over 9p, under emulation, for
+# minutes each time. aether.ko depends on no other module.
+for p in "$AETHER_BUILD"/kernel/root/usr/src/* "$AETHER_BUILD"/kernel/root/usr/lib/linux-kbuild-*; do
+	ln -sfn "$p" "${p#"$AETHER_BUILD"/kernel/root}"
+done
+kmods=$AETHER_BUILD/kernel/root/lib/modules/$kver
+mkdir -p $mods && mount -t tmpfs tmpfs $mods &&
+	cp -P "$kmods"/build "$kmods"/source "$kmods"/modules.builtin "$kmods"/modules.builtin.modinfo $mods/ &&
+	mount --bind $mods "/lib/modules/$kver"
+check "the headers of $kver at /lib/modules/$kver/build" test -r "/lib/modules/$kver/build/Module.symvers"
+
+# man-db's trigger would index every man page on the machine, over 9p, under
+# emulation; its database is not what this tests.
+rm -f /var/lib/man-db/auto-update
+
+# dpkg -i runs aether-dkms's postinst, which has DKMS build and install the module:
+# minutes under emulation.
+t0=$SECONDS
+DEBIAN_FRONTEND=noninteractive dpkg -i "$tools" "$dkms_deb" >/tmp/deb.out 2>&1
+rc=$?
+sed 's/^/  /' /tmp/deb.out | tail -n 20
+[ $rc = 0 ] && ok "dpkg -i aether-tools aether-dkms ($version), $((SECONDS - t0)) s" || not_ok "dpkg -i exited $rc"
+st=$(dkms status -m aether -v "$version" -k "$kver" 2>/dev/null)
+check "dkms status: installed for $kver ($st)" grep -q ": installed" <<<"$st"
+# DKMS compresses the module as the kernel's own are (aether.ko.xz on Debian).
+file=$(modinfo -n aether 2>&1)
+check "modinfo finds DKMS's module: $file" eval '[[ $file == "/lib/modules/$kver/updates/dkms/aether.ko"* ]]'
+
+check "modprobe aether" modprobe aether
+$ctl status --json >/tmp/deb.status 2>&1
+rc=$?
+kv=$(jq -r .version /tmp/deb.status 2>/dev/null)
+cv=$(jq -r .ctl_version /tmp/deb.status 2>/dev/null)
+[ $rc = 0 ] && [ -n "$kv" ] && [ "$kv" = "$cv" ] && ok "$ctl status: loaded, version $kv, the tools' own" ||
+	not_ok "$ctl status exited $rc: $(cat /tmp/deb.status)"
+expect 0 "$ctl bpf load xrp_btree" $ctl bpf load xrp_btree
+expect 0 "$ctl bpf unload xrp_btree" $ctl bpf unload xrp_btree
+unload_aether_wait
+check "rmmod aether" test ! -d /sys/module/aether
+
+# Every file the packages and DKMS put on the machine, to look for after removal.
+{
+	dpkg -L aether-tools aether-dkms
+	find /var/lib/dkms/aether "/lib/modules/$kver/updates" 2>/dev/null
+} | sort -u >/tmp/deb.files
+t0=$SECONDS
+dpkg -r aether-tools aether-dkms >/tmp/deb.out 2>&1
+rc=$?
+sed 's/^/  /' /tmp/deb.out | tail -n 10
+[ $rc = 0 ] && ok "dpkg -r aether-tools aether-dkms, $((SECONDS - t0)) s" || not_ok "dpkg -r exited $rc"
+left=()
+while read -r f; do
+	# Directories shared with other packages stay; anything of ours must go.
+	if [ -d "$f" ] && [ ! -L "$f" ]; then
+		case $f in /usr/src/aether-* | /var/lib/dkms/aether* | /usr/share/doc/aether-*) [ -e "$f" ] && left+=("$f") ;; esac
+	elif [ -e "$f" ] || [ -L "$f" ]; then
+		left+=("$f")
+	fi
+done </tmp/deb.files
+[ ${#left[@]} = 0 ] && ok "dpkg -r left none of the $(wc -l </tmp/deb.files) paths behind" ||
+	not_ok "left behind: ${left[*]}"
+tap_done
