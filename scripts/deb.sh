@@ -29,8 +29,10 @@ src=$out/aether-$version
 rm -rf "$out"/aether-* "$out"/aether_* "$out/build.log"
 mkdir -p "$src"
 # The tracked files as they are in the work tree, and untracked ones not ignored.
+# A tracked file deleted in the work tree is left out.
 (cd "$top" && git ls-files -z --cached --others --exclude-standard |
-	xargs -0 -I{} sh -c '[ -e "{}" ] && printf "%s\0" "{}"' | tar --null -T - -cf -) | tar -C "$src" -xf -
+	while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+	tar --null -T - -cf -) | tar -C "$src" -xf -
 cat >"$src/debian/changelog" <<CHANGES
 aether ($version) unstable; urgency=medium
 
