@@ -227,35 +227,15 @@ void Cache::fill_done(uint32_t id, int res, std::vector<Waiter> &wake)
 uint32_t Cache::write_begin(uint64_t off, uint64_t len)
 {
 	std::lock_guard lock(mu_);
-	uint32_t token;
-	if (free_tokens_.empty()) {
-		token = static_cast<uint32_t>(write_pos_.size());
-		write_pos_.push_back(0);
-	} else {
-		token = free_tokens_.back();
-		free_tokens_.pop_back();
-	}
-	WriteRec w{token, off >> kCacheBlockShift, (off + (len ? len : 1) - 1) >> kCacheBlockShift, off, len, false};
-	for (WriteRec &o : writes_)
-		if (o.first <= w.last && w.first <= o.last)
-			o.conflict = w.conflict = true;
-	write_pos_[token] = static_cast<uint32_t>(writes_.size());
-	writes_.push_back(w);
-	return token;
+	return writes_.add(off >> kCacheBlockShift, (off + (len ? len : 1) - 1) >> kCacheBlockShift, off, len);
 }
 
 void Cache::write_end(uint32_t token, const char *data_in, int res)
 {
 	std::lock_guard lock(mu_);
-	if (token >= write_pos_.size() || write_pos_[token] >= writes_.size() ||
-	    writes_[write_pos_[token]].token != token)
+	WriteIndex::Write w;
+	if (!writes_.remove(token, &w))
 		return;
-	const uint32_t pos = write_pos_[token];
-	const WriteRec w = writes_[pos];
-	writes_[pos] = writes_.back();
-	write_pos_[writes_[pos].token] = pos;
-	writes_.pop_back();
-	free_tokens_.push_back(token);
 	epoch_++;
 	retired_[epoch_ % kRetiredKept] = {w.first, w.last};
 

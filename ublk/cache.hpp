@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "stats.hpp"
+#include "write_index.hpp"
 
 namespace aether::ublk {
 
@@ -132,12 +133,6 @@ private:
 		uint32_t count = 0;
 		std::vector<Waiter> waiters;
 	};
-	struct WriteRec {
-		uint32_t token;
-		uint64_t first, last; // blocks touched, inclusive
-		uint64_t off, len;    // bytes
-		bool conflict;        // overlapped another write in flight
-	};
 
 	// Reads of more blocks than this copy out of pinned slots without the lock, so a
 	// large hit does not hold the other queues off for its whole copy; smaller ones
@@ -163,12 +158,7 @@ private:
 	uint32_t nsets_ = 0;
 	std::vector<FillRec> fills_;
 	std::vector<uint32_t> free_fills_; // ids of fills_ not in flight
-	// The writes in flight, packed for write_begin()'s overlap scan; a write's token
-	// indexes write_pos_, its place in writes_, so that write_end() finds it at once.
-	// Tokens are reused once their write has ended.
-	std::vector<WriteRec> writes_;
-	std::vector<uint32_t> write_pos_;
-	std::vector<uint32_t> free_tokens_;
+	WriteIndex writes_; // the writes in flight, by the blocks they touch
 	uint64_t epoch_ = 0; // writes retired so far
 	// The blocks of the last kRetiredKept writes retired, the one of epoch e at
 	// [e % kRetiredKept], for populate() to tell which reads they overlapped.
