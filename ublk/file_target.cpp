@@ -252,11 +252,11 @@ int file_io_done(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &io
 	return -EIO;
 }
 
-int file_read_into(Target &t, io_uring *ring, uint64_t off, const iovec *iov, unsigned n, uint64_t user_data,
+int file_read_into(Target &t, QueueCtx &q, uint64_t off, const iovec *iov, unsigned n, uint64_t user_data,
 		   ReadFor why)
 {
 	const UserData ud = unpack(user_data);
-	io_uring_sqe *sqe = backend_read_sqe(t, ring, pack({ud.tag, kOpIgnore, ud.origin, ud.cookie}));
+	io_uring_sqe *sqe = backend_read_sqe(t, q.ring, pack({ud.tag, kOpIgnore, ud.origin, ud.cookie}));
 	if (!sqe)
 		return -EBUSY;
 	io_uring_prep_readv(sqe, kBackingIndex, iov, n, off);
@@ -272,7 +272,9 @@ int file_sync(Target &t)
 	return t.fd >= 0 && fdatasync(t.fd) < 0 ? -errno : 0;
 }
 
-const TargetOps file_ops = {
+} // namespace
+
+const TargetOps kFileTarget = {
 	.name = "file",
 	.init = file_init,
 	.uninit = file_uninit,
@@ -281,13 +283,9 @@ const TargetOps file_ops = {
 	.io_done = file_io_done,
 	.read_into = file_read_into,
 	.sync = file_sync,
+	.queue_start = nullptr,
+	.queue_stop = nullptr,
+	.pump = nullptr,
 };
-
-} // namespace
-
-const TargetOps *find_target(const std::string &name)
-{
-	return name == file_ops.name ? &file_ops : nullptr;
-}
 
 } // namespace aether::ublk

@@ -164,6 +164,7 @@ public:
 	// Queues every tag's FETCH_REQ. Returns 0 or -errno.
 	int start()
 	{
+		live_ = s_.depth;
 		for (uint16_t tag = 0; tag < s_.depth; tag++)
 			queue_cmd(q_, tag, UBLK_U_IO_FETCH_REQ, 0);
 		const int ret = io_uring_submit(q_.ring);
@@ -184,9 +185,20 @@ private:
 	void prefetch(const ublksrv_io_desc &iod);
 	void fill_landed(uint32_t id, int res);
 	void send_wake(const Waiter &w);
+	void complete(uint64_t user_data, int res);
+	void pump();
 	bool retry_deferred();
 	int drain(int err);
 
+public:
+	// Sets up the target's side of this queue. Returns 0 or -errno, with *why.
+	int start_target(std::string *why)
+	{
+		return t_.ops->queue_start ? t_.ops->queue_start(t_, q_, why) : 0;
+	}
+	void stop_target();
+
+private:
 	const QueueSetup &s_;
 	Device &d_;
 	Target &t_;
@@ -203,6 +215,8 @@ private:
 	};
 	std::vector<Commit> commits_;
 	std::vector<Waiter> wakes_; // reads parked on other queues, to wake
+	std::vector<TargetDone> done_; // what the target completed outside the ring
+	unsigned live_ = 0; // tags whose ublk command is not yet aborted
 };
 
 // Whether an error of io_uring_submit_and_wait passes once completions are reaped or
@@ -217,8 +231,8 @@ int Loop::run()
 	// Each tag has one ublk command outstanding unless its request is with the
 	// target or parked; a tag whose command comes back aborted is done. Fills in
 	// flight are waited for, since reads parked on other queues need them.
-	unsigned live = s_.depth;
-	while (live || fills_) {
+	while (live_ || fills_) {
+		pump();
 		// With work deferred, nothing may be in flight to wake the wait: only poll.
 		const unsigned want = retry_deferred() ? 0 : 1;
 		int ret = d_.faults.fail(FaultSite::kRing)   ? -EBUSY
@@ -230,37 +244,74 @@ int Loop::run()
 		unsigned head, seen = 0;
 		io_uring_for_each_cqe(q_.ring, head, cqe) {
 			seen++;
-			const UserData ud = unpack(cqe->user_data);
-			if (ud.op == kOpIgnore)
-				continue;
-			switch (ud.origin) {
-			case Origin::kUblk:
-				if (cqe->res != UBLK_IO_RES_OK)
-					live--; // UBLK_IO_RES_ABORT: the device is stopping
-				else
-					start_request(ud.tag);
-				break;
-			case Origin::kTarget: {
-				const int result = t_.ops->io_done(t_, q_, ud.tag, descs_[ud.tag], ud.op, cqe->res);
-				if (result != kPending)
-					finish(ud.tag, result);
-				break;
-			}
-			case Origin::kCache:
-				if (ud.op == kCacheFill)
-					fill_landed(ud.cookie, cqe->res);
-				else if (ud.op == kCachePart)
-					part_landed(ud.tag, cqe->res);
-				else if (ud.op == kCacheWakeSent) // failed: send it again
-					wakes_.push_back({static_cast<uint16_t>(ud.cookie), ud.tag});
-				else
-					resume_read(ud.tag);
-				break;
-			}
+			complete(cqe->user_data, cqe->res);
 		}
 		io_uring_cq_advance(q_.ring, seen);
 	}
 	return 0;
+}
+
+// One completion: a CQE, or what a target completed outside the ring.
+void Loop::complete(uint64_t user_data, int res)
+{
+	const UserData ud = unpack(user_data);
+	if (ud.op == kOpIgnore)
+		return;
+	switch (ud.origin) {
+	case Origin::kUblk:
+		if (res != UBLK_IO_RES_OK)
+			live_--; // UBLK_IO_RES_ABORT: the device is stopping
+		else
+			start_request(ud.tag);
+		break;
+	case Origin::kTarget: {
+		const int result = t_.ops->io_done(t_, q_, ud.tag, descs_[ud.tag], ud.op, res);
+		if (result != kPending)
+			finish(ud.tag, result);
+		break;
+	}
+	case Origin::kCache:
+		if (ud.op == kCacheFill)
+			fill_landed(ud.cookie, res);
+		else if (ud.op == kCachePart)
+			part_landed(ud.tag, res);
+		else if (ud.op == kCacheWakeSent) // failed: send it again
+			wakes_.push_back({static_cast<uint16_t>(ud.cookie), ud.tag});
+		else
+			resume_read(ud.tag);
+		break;
+	}
+}
+
+// Handles what the target completed outside the ring, until handling it completes
+// nothing more, and lets the target arm the ring for its next event.
+void Loop::pump()
+{
+	if (!t_.ops->pump)
+		return;
+	for (;;) {
+		done_.clear();
+		t_.ops->pump(t_, q_, done_);
+		if (done_.empty())
+			return;
+		std::vector<TargetDone> batch;
+		batch.swap(done_);
+		for (const TargetDone &d : batch)
+			complete(d.user_data, d.res);
+	}
+}
+
+// Ends the target's I/O for this queue, handling what that fails.
+void Loop::stop_target()
+{
+	if (!t_.ops->queue_stop)
+		return;
+	done_.clear();
+	t_.ops->queue_stop(t_, q_, done_);
+	std::vector<TargetDone> batch;
+	batch.swap(done_);
+	for (const TargetDone &d : batch)
+		complete(d.user_data, d.res);
 }
 
 void Loop::start_request(uint16_t tag)
@@ -342,7 +393,7 @@ int Loop::read_part(uint16_t tag, const ublksrv_io_desc &iod, uint32_t skip, uin
 	TagState &ts = tags_[tag];
 	ts.part = {static_cast<char *>(q_.bufs[tag]) + skip, len};
 	const uint64_t off = (iod.start_sector << 9) + skip;
-	const int ret = t_.ops->read_into(t_, q_.ring, off, &ts.part, 1, pack({tag, kCachePart, Origin::kCache, 0}),
+	const int ret = t_.ops->read_into(t_, q_, off, &ts.part, 1, pack({tag, kCachePart, Origin::kCache, 0}),
 					  ReadFor::kDemand);
 	return ret == 0 ? kPending : ret;
 }
@@ -449,7 +500,7 @@ void Loop::prefetch(const ublksrv_io_desc &iod)
 		const unsigned got = d_.cache.reserve(dec[i].start, len, fill, kFillsPerQueue - fills_);
 		for (unsigned k = 0; k < got; k++) {
 			const Cache::Fill &f = fill[k];
-			const int ret = t_.ops->read_into(t_, q_.ring, f.block << kCacheBlockShift, f.iov, f.count,
+			const int ret = t_.ops->read_into(t_, q_, f.block << kCacheBlockShift, f.iov, f.count,
 							  pack({0, kCacheFill, Origin::kCache, f.id}), ReadFor::kPrefetch);
 			fills_++;
 			if (ret < 0)
@@ -505,6 +556,9 @@ void Loop::send_wake(const Waiter &w)
 // as the ring still submits. Returns @err.
 int Loop::drain(int err)
 {
+	// A target that completes outside the ring fails its fills now; it cannot be
+	// pumped without the ring.
+	stop_target();
 	while (fills_) {
 		io_uring_cqe *cqe;
 		const int ret = io_uring_wait_cqe(q_.ring, &cqe);
@@ -531,19 +585,26 @@ int run_queue(const QueueSetup &s, std::atomic<int> &ready, std::atomic<bool> &f
 	std::string what;
 	int ret = setup(s, r, &what);
 	std::optional<Loop> loop;
+	std::string target_why;
 	if (ret == 0) {
 		s.dev->ring_fd[s.qid].store(r.ring.ring_fd, std::memory_order_release);
 		loop.emplace(s, r);
 		what = "FETCH_REQ";
-		ret = loop->start();
+		ret = loop->start_target(&target_why);
+		if (ret == 0)
+			ret = loop->start();
 	}
 	if (ret < 0) {
 		failed = true;
-		*why = "queue " + std::to_string(s.qid) + ": " + what + ": " + std::strerror(-ret);
+		*why = "queue " + std::to_string(s.qid) + ": " +
+		       (target_why.empty() ? what + ": " + std::strerror(-ret) : target_why);
+		if (loop)
+			loop->stop_target();
 		return ret;
 	}
 	ready++;
 	ret = loop->run();
+	loop->stop_target();
 	// Other queues stop messaging this ring before it closes.
 	s.dev->ring_fd[s.qid].store(-1, std::memory_order_release);
 	if (ret < 0)

@@ -1,5 +1,5 @@
 // ublk targets are plugins: a device has one target, reached only through its ops
-// table. The file target is the first; a target is chosen by name.
+// table, and chosen by name: "file" (a file or block device, through io_uring).
 #pragma once
 
 #include <climits>
@@ -17,16 +17,25 @@ struct QueueCtx {
 	uint16_t qid;
 	void *const *bufs;               // per tag, registered as fixed buffer <tag>
 	std::vector<uint32_t> progress;  // per tag, the target's own bookkeeping
+	void *priv = nullptr;            // the target's own state for this queue
+};
+
+// A completion a target produced outside the ring (a library's callback): the
+// queue handles it exactly as a CQE with this user_data and res.
+struct TargetDone {
+	uint64_t user_data;
+	int res;
 };
 
 // Where the device's blocks live, and how the device is to be presented.
 struct TargetSetup {
-	std::string path;
+	std::string path;             // the file target's file
 	uint64_t size = 0;            // bytes to expose; 0: all of the backing store
 	enum class Access : uint8_t { kReadWrite, kReadOnly } access = Access::kReadWrite;
 	uint32_t logical_block = 0;   // 0: the backing store's direct I/O alignment, at least 512
 	uint32_t physical_block = 4096;
 	uint32_t latency_us = 0;      // injected before every backend read
+	unsigned queues = 1;          // queues that will serve the device
 };
 
 struct Target;
@@ -73,10 +82,24 @@ struct TargetOps {
 	// priorities (BFQ) serves demand first; not IDLE, which could keep a reader
 	// parked on the fill waiting for seconds. Returns 0, or -errno if nothing was
 	// queued.
-	int (*read_into)(Target &t, io_uring *ring, uint64_t off, const iovec *iov, unsigned n, uint64_t user_data,
+	int (*read_into)(Target &t, QueueCtx &q, uint64_t off, const iovec *iov, unsigned n, uint64_t user_data,
 			 ReadFor why);
 	// Makes every completed write durable (at shutdown). Returns 0 or -errno.
 	int (*sync)(Target &t);
+
+	// Optional, for a target whose I/O completes outside the ring (a network
+	// library's callbacks). Each is
+	// called on the queue's own thread.
+	// Sets up queue @q (its connection) before it serves. Returns 0 or -errno, with
+	// a message in *why.
+	int (*queue_start)(Target &t, QueueCtx &q, std::string *why);
+	// Ends queue @q's I/O: what is in flight completes with an error, into @done.
+	// Called once, after the queue has served or failed; a no-op if not started.
+	void (*queue_stop)(Target &t, QueueCtx &q, std::vector<TargetDone> &done);
+	// Before the queue waits: appends the completions produced since the last call
+	// to @done, and makes sure the ring will wake the queue for the target's next
+	// event (a poll on its socket).
+	void (*pump)(Target &t, QueueCtx &q, std::vector<TargetDone> &done);
 };
 
 struct Target {
@@ -87,6 +110,7 @@ struct Target {
 	uint32_t logical_block = 512; // as chosen by init
 	int fd = -1;
 	__kernel_timespec latency{}; // zero: none
+	void *priv = nullptr;        // the target's own state for the device
 };
 
 // The SQE for a backend read of @t, behind a linked timeout of t.latency when latency
@@ -108,6 +132,8 @@ inline io_uring_sqe *backend_read_sqe(Target &t, io_uring *ring, uint64_t ignore
 	delay->user_data = ignore_ud;
 	return io_uring_get_sqe(ring);
 }
+
+extern const TargetOps kFileTarget;
 
 // The target called @name, or nullptr.
 const TargetOps *find_target(const std::string &name);
