@@ -86,6 +86,13 @@ std::string fixed_string(const char *s, size_t n)
 	return std::string(s, strnlen(s, n));
 }
 
+// Which target serves the device: a server stores a file by its absolute path and an
+// NBD export by its URI, which never starts with '/'.
+const char *backend_target(const ublk::StatsHeader &h)
+{
+	return h.file[0] == '/' ? "file" : "nbd";
+}
+
 nlohmann::json info_json(const ServedDevice &d)
 {
 	const auto &h = d.view.file().h;
@@ -99,7 +106,8 @@ nlohmann::json info_json(const ServedDevice &d)
 		{"policy", fixed_string(h.policy, sizeof(h.policy))},
 		{"queues", h.queues},
 		{"depth", h.depth},
-		{"file", fixed_string(h.file, sizeof(h.file))}};
+		{"file", fixed_string(h.file, sizeof(h.file))},
+		{"target", backend_target(h)}};
 }
 
 std::string mib(uint64_t bytes)
@@ -119,7 +127,7 @@ int run_list(Context &ctx, bool json)
 	}
 	ctx.out << std::left << std::setw(13) << "DEVICE" << std::setw(8) << "PID" << std::setw(11) << "STATE"
 		<< std::right << std::setw(8) << "SIZE" << std::setw(8) << "CACHE" << std::setw(9) << "LAT_US"
-		<< "  " << std::left << std::setw(9) << "POLICY" << "FILE\n";
+		<< "  " << std::left << std::setw(9) << "POLICY" << "BACKEND\n";
 	for (const ServedDevice &d : devs) {
 		const auto &h = d.view.file().h;
 		ctx.out << std::left << std::setw(13) << "/dev/ublkb" + std::to_string(d.id) << std::setw(8) << d.pid
@@ -129,7 +137,7 @@ int run_list(Context &ctx, bool json)
 			<< "\n";
 	}
 	if (devs.empty())
-		ctx.out << "(no aether-ublk devices; start one with 'aether-ctl ublk add --file PATH')\n";
+		ctx.out << "(no aether-ublk devices; start one with 'aether-ctl ublk add --file PATH' or '--nbd URI')\n";
 	return kExitOk;
 }
 
@@ -203,7 +211,7 @@ std::string server_path()
 
 // What `ublk add` hands to aether-ublk: empty (size: 0) is left to its default.
 struct AddOptions {
-	std::string file, cache_mb, latency_us, policy, queues, depth;
+	std::string file, nbd, cache_mb, latency_us, policy, queues, depth;
 	uint64_t size = 0; // bytes; parse_size() never gives 0
 	bool read_only = false;
 	bool no_recovery = false;
@@ -267,8 +275,12 @@ int spawn_server(Context &ctx, std::vector<std::string> args)
 
 int run_add(Context &ctx, const AddOptions &o)
 {
+	if (o.file.empty() == o.nbd.empty()) {
+		ctx.err << "aether-ctl: ublk add: give the backing store: --file PATH or --nbd URI\n";
+		return kExitUsage;
+	}
 	const std::string size = o.size ? std::to_string(o.size) : "";
-	std::vector<std::string> args{"--file", o.file};
+	std::vector<std::string> args{o.nbd.empty() ? "--file" : "--nbd", o.nbd.empty() ? o.file : o.nbd};
 	for (auto [flag, value] : {std::pair{"--size", &size}, {"--cache-mb", &o.cache_mb},
 				  {"--latency-us", &o.latency_us}, {"--policy", &o.policy},
 				  {"--queues", &o.queues}, {"--depth", &o.depth}})
@@ -305,7 +317,8 @@ int run_recover(Context &ctx, uint32_t id)
 					 ") is gone, and the kernel did not hold its I/O: it was added with --no-recovery,"
 					 " or stopped. 'aether-ctl ublk del " + std::to_string(id) + "' removes what is left");
 	}
-	std::vector<std::string> args{"--recover", std::to_string(id), "--file", fixed_string(h.file, sizeof(h.file)),
+	std::vector<std::string> args{"--recover", std::to_string(id),
+				      std::string("--") + backend_target(h), fixed_string(h.file, sizeof(h.file)),
 				      "--policy", fixed_string(h.policy, sizeof(h.policy)),
 				      "--latency-us", std::to_string(h.latency_us)};
 	if (h.cache_bytes)
@@ -388,6 +401,7 @@ void add_ublk(CLI::App &app, Context &ctx)
 	ublk->require_subcommand(1);
 	ublk->footer("Examples:\n"
 		     "  aether-ctl ublk add --file /srv/disk.img --cache-mb 256 --latency-us 200\n"
+		     "  aether-ctl ublk add --nbd nbd://storage.example/vol1 --cache-mb 1024 --queues 4\n"
 		     "  aether-ctl ublk list --json\n"
 		     "  aether-ctl ublk stats 0\n"
 		     "  aether-ctl ublk recover 0\n"
@@ -396,7 +410,10 @@ void add_ublk(CLI::App &app, Context &ctx)
 
 	auto o = std::make_shared<AddOptions>();
 	CLI::App *add = ublk->add_subcommand("add", "Start an aether-ublk server in the background; prints /dev/ublkbN once it is live");
-	add->add_option("--file", o->file, "Backing file or block device")->required();
+	CLI::Option *file = add->add_option("--file", o->file, "Backing file or block device");
+	add->add_option("--nbd", o->nbd,
+			"NBD export instead of a file: nbd://HOST[:PORT]/EXPORT, nbds:// (TLS), nbd+unix:///EXPORT?socket=PATH")
+		->excludes(file);
 	util::size_option(*add, "--size", o->size, "Bytes of the file to expose (default: all of it)");
 	add->add_option("--cache-mb", o->cache_mb, "DRAM cache in MiB (default: none)");
 	add->add_option("--latency-us", o->latency_us, "Latency added to every backend read");
@@ -436,7 +453,7 @@ void add_ublk(CLI::App &app, Context &ctx)
 	recover->callback([&ctx, recover_id] { ctx.exit_code = run_recover(ctx, *recover_id); });
 
 	auto json = std::make_shared<bool>(false);
-	CLI::App *list = ublk->add_subcommand("list", "One line per device: server, state (live, quiesced, recovering or dead), size, cache, policy, file");
+	CLI::App *list = ublk->add_subcommand("list", "One line per device: server, state (live, quiesced, recovering or dead), size, cache, policy, backend (file or NBD URI)");
 	list->add_flag("--json", *json, "JSON instead of a table");
 	list->callback([&ctx, json] { ctx.exit_code = run_list(ctx, *json); });
 

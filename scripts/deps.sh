@@ -52,6 +52,7 @@ pkgs=(
 	clang llvm libclang-rt-14-dev # libFuzzer, for make fuzz
 	libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev
 	liburing-dev libelf-dev zlib1g-dev
+	libnbd-dev nbdkit nbd-client # the nbd target, its tests, and the kernel NBD client it is measured against
 	gcc-12 dwarves kmod bc libssl3
 	busybox-static cpio xz-utils zstd
 	fio e2fsprogs xfsprogs util-linux

@@ -32,6 +32,7 @@ using namespace aether::ublk;
 
 struct Options {
 	std::string file;
+	std::string nbd; // an NBD URI, served instead of a file
 	uint64_t size = 0;
 	unsigned queues = 1;
 	unsigned depth = 64;
@@ -47,6 +48,13 @@ struct Options {
 	bool no_recovery = false;
 	bool restart = false; // a supervisor restarts a server that dies, to recover its device
 };
+
+// Where the device's blocks live, as the stats file and messages name it: the file,
+// or the NBD URI.
+const std::string &backend(const Options &o)
+{
+	return o.nbd.empty() ? o.file : o.nbd;
+}
 
 // How serve() gets its device: a new one, or one whose server died.
 enum class Attach { kAdd, kRecover };
@@ -138,8 +146,10 @@ StatsHeader make_header(const Options &o, const Device &d, uint32_t id)
 	h.queues = static_cast<uint16_t>(o.queues);
 	h.depth = static_cast<uint16_t>(o.depth);
 	std::snprintf(h.policy, sizeof(h.policy), "%s", o.policy.c_str());
-	char *path = realpath(o.file.c_str(), nullptr);
-	std::snprintf(h.file, sizeof(h.file), "%s", path ? path : o.file.c_str());
+	// A file by its absolute path; a URI never starts with '/', so readers tell them
+	// apart.
+	char *path = o.nbd.empty() ? realpath(o.file.c_str(), nullptr) : nullptr;
+	std::snprintf(h.file, sizeof(h.file), "%s", path ? path : backend(o).c_str());
 	std::free(path);
 	return h;
 }
@@ -434,20 +444,21 @@ int run(Options o, Attach attach)
 
 	TargetSetup s;
 	s.latency_us = o.latency_us;
-	s.path = o.file;
+	s.path = backend(o);
+	s.queues = o.queues;
 	s.size = o.size;
 	s.access = o.read_only ? TargetSetup::Access::kReadOnly : TargetSetup::Access::kReadWrite;
 	s.logical_block = o.logical_block;
 	s.physical_block = o.physical_block;
 	Target t;
-	t.ops = find_target("file");
+	t.ops = find_target(o.nbd.empty() ? "file" : "nbd");
 	std::string why;
 	int ret;
 	// The dead server's rings hold the backing store until the kernel has torn them
 	// down, after the process is gone: a recovery waits for that.
 	if (attach == Attach::kRecover)
 		ret = retry_busy([&] { return t.ops->init(t, s, &why); },
-				 "waiting for " + o.file + ", which another process holds locked: the dead server, until " +
+				 "waiting for " + backend(o) + ", which another process holds locked: the dead server, until " +
 					 "the kernel has torn its rings down, or another server of it...");
 	else
 		ret = t.ops->init(t, s, &why);
@@ -456,7 +467,7 @@ int run(Options o, Attach attach)
 	if (o.physical_block < t.logical_block) {
 		t.ops->uninit(t);
 		return die("--physical-block " + std::to_string(o.physical_block) + ": smaller than the " +
-			   std::to_string(t.logical_block) + "-byte logical block " + o.file + " needs", 2);
+			   std::to_string(t.logical_block) + "-byte logical block " + backend(o) + " needs", 2);
 	}
 
 	Device dev;
@@ -596,14 +607,20 @@ int supervise(Options o, Attach attach)
 int main(int argc, char **argv)
 {
 	Options o;
-	CLI::App app{"aether-ublk: a ublk block device (/dev/ublkbN) served from a file through io_uring.\n"
+	CLI::App app{"aether-ublk: a ublk block device (/dev/ublkbN) served from a file through io_uring, or from\n"
+		     "an NBD export through libnbd.\n"
 		     "Prints the device path once it is live, and runs until SIGINT, SIGTERM, SIGHUP or\n"
 		     "SIGQUIT; then it removes the device and makes every acknowledged write durable.\n"
 		     "SIGTERM, SIGHUP and SIGQUIT are refused while the device is mounted or held open\n"
 		     "exclusively; SIGINT stops it anyway. If the server dies instead (kill -9, OOM, a crash),\n"
 		     "the kernel holds the device's I/O until 'aether-ctl ublk recover N' (or --recover N)\n"
 		     "starts a new server for it. Needs root and the ublk_drv module."};
-	app.add_option("--file", o.file, "Backing file or block device")->required();
+	CLI::Option *file = app.add_option("--file", o.file, "Backing file or block device");
+	app.add_option("--nbd", o.nbd,
+		"NBD export to serve instead of a file, as a URI: nbd://HOST[:PORT]/EXPORT, nbds:// for TLS,\n"
+		"nbd+unix:///EXPORT?socket=PATH. Each queue opens its own connection; more than one queue\n"
+		"needs a server that allows that (multi-conn). A dropped connection fails the requests on it")
+		->excludes(file);
 	// The geometry of a recovered device is the kernel's; these set a new one's.
 	std::vector<CLI::Option *> geometry{
 		aether::util::size_option(app, "--size", o.size, "Bytes of the file to expose (default: all of it)"),
@@ -662,6 +679,8 @@ int main(int argc, char **argv)
 		return app.exit(e);
 	}
 
+	if (o.file.empty() && o.nbd.empty())
+		return die("give the backing store: --file PATH or --nbd URI", 2);
 	const Attach attach = o.recover_id < 0 ? Attach::kAdd : Attach::kRecover;
 	return o.restart ? supervise(o, attach) : run(o, attach);
 }

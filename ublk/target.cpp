@@ -5,7 +5,7 @@ namespace aether::ublk {
 
 const TargetOps *find_target(const std::string &name)
 {
-	for (const TargetOps *ops : {&kFileTarget})
+	for (const TargetOps *ops : {&kFileTarget, &kNbdTarget})
 		if (name == ops->name)
 			return ops;
 	return nullptr;

@@ -1,5 +1,6 @@
 // ublk targets are plugins: a device has one target, reached only through its ops
-// table, and chosen by name: "file" (a file or block device, through io_uring).
+// table, and chosen by name: "file" (a file or block device, through io_uring) or
+// "nbd" (an NBD export, through libnbd).
 #pragma once
 
 #include <climits>
@@ -29,7 +30,7 @@ struct TargetDone {
 
 // Where the device's blocks live, and how the device is to be presented.
 struct TargetSetup {
-	std::string path;             // the file target's file
+	std::string path;             // the file target's file; the nbd target's URI
 	uint64_t size = 0;            // bytes to expose; 0: all of the backing store
 	enum class Access : uint8_t { kReadWrite, kReadOnly } access = Access::kReadWrite;
 	uint32_t logical_block = 0;   // 0: the backing store's direct I/O alignment, at least 512
@@ -88,8 +89,7 @@ struct TargetOps {
 	int (*sync)(Target &t);
 
 	// Optional, for a target whose I/O completes outside the ring (a network
-	// library's callbacks). Each is
-	// called on the queue's own thread.
+	// library's callbacks, as nbd's). Each is called on the queue's own thread.
 	// Sets up queue @q (its connection) before it serves. Returns 0 or -errno, with
 	// a message in *why.
 	int (*queue_start)(Target &t, QueueCtx &q, std::string *why);
@@ -134,6 +134,7 @@ inline io_uring_sqe *backend_read_sqe(Target &t, io_uring *ring, uint64_t ignore
 }
 
 extern const TargetOps kFileTarget;
+extern const TargetOps kNbdTarget;
 
 // The target called @name, or nullptr.
 const TargetOps *find_target(const std::string &name);

@@ -181,16 +181,23 @@ ublk_down() {
 	return $rc
 }
 
-# ublk_fs_roundtrip MKFS CHECK: a filesystem on an aether-ublk device over a sparse
-# file. MKFS (e.g. "mkfs.ext4 -q -F") makes it; 64 MiB go in as 256 files from 8
-# writers at once; after sync and umount, CHECK (e.g. "e2fsck -fn") must pass and a
-# remount must give every file back bit for bit. 10 TAP points; cleans up after itself.
+# ublk_fs_roundtrip MKFS CHECK [BACKING...]: a filesystem on an aether-ublk device over
+# a sparse 512 MiB file, or over BACKING if given (aether-ublk's backing-store options,
+# e.g. --nbd URI). MKFS (e.g. "mkfs.ext4 -q -F") makes it; 64 MiB go in as 256 files
+# from 8 writers at once; after sync and umount, CHECK (e.g. "e2fsck -fn") must pass
+# and a remount must give every file back bit for bit. 10 TAP points; cleans up after
+# itself.
 ublk_fs_roundtrip() {
-	local mkfs=$1 fsck=$2 mnt=$ublk_mnt work=$ublk_work rc w writers=()
+	local mkfs=$1 fsck=$2 mnt=$ublk_mnt work=$ublk_work rc w writers=() backing
+	shift 2
 	mkdir -p "$work" "$mnt"
-	truncate -s 512M "$work/backing"
-	check "aether-ublk serves a 512 MiB sparse file through a 16 MiB cache with aggressive prefetch" \
-		ublk_up "$work/backing" --queues 2 --depth 32 --cache-mb 16 --policy gaming
+	if [ $# = 0 ]; then
+		truncate -s 512M "$work/backing"
+		set -- --file "$work/backing"
+	fi
+	backing="$*"
+	check "aether-ublk serves $backing through a 16 MiB cache with aggressive prefetch" \
+		ublk_start "$@" --queues 2 --depth 32 --cache-mb 16 --policy gaming
 	check "$mkfs $ublk_dev" $mkfs "$ublk_dev"
 	check "mount it" mount "$ublk_dev" "$mnt"
 	for w in $(seq 0 7); do

@@ -1,0 +1,109 @@
+#!/bin/bash
+# aether-ublk serves an NBD export (nbdkit's memory plugin on a unix socket) with its cache and prefetch: fio crc32c verify at QD 1/32/128, discard, ext4 with fsck; a bad URI or a refused export leaves no device; a dropped server fails reads with EIO, not a hang.
+# timeout: 900
+# vm: cost 8
+. "$(dirname "$0")/lib.sh"
+work=$ublk_work
+sock=$work/nbd.sock
+nbdkit_pid=
+nbdkit_up() {
+	rm -f "$sock" # a killed nbdkit leaves it
+	nbdkit --unix "$sock" --pidfile "$work/nbdkit.pid" "$@" || return 1
+	nbdkit_pid=$(cat "$work/nbdkit.pid")
+}
+# nbdkit_down [SIGNAL]: stops nbdkit (TERM by default, which waits for its clients to
+# disconnect; KILL stands for a crash or a lost network) and waits until it is gone.
+nbdkit_down() {
+	[ -n "$nbdkit_pid" ] || return 0
+	kill -"${1:-TERM}" "$nbdkit_pid" 2>/dev/null
+	while kill -0 "$nbdkit_pid" 2>/dev/null; do sleep 0.1; done
+	nbdkit_pid=
+}
+cleanup() {
+	ublk_cleanup
+	nbdkit_down KILL
+	rm -rf "$work"
+}
+trap cleanup EXIT
+modprobe ext4
+# The devices and stats files that exist now, to tell that a refused add left none.
+devices() { ls /dev/ublkb* /run/aether/ublk*.stats 2>/dev/null | sort | tr '\n' ' '; }
+
+plan 36
+mkdir -p "$work"
+uri="nbd+unix:///?socket=$sock"
+check "nbdkit serves a 256 MiB memory export on a unix socket" nbdkit_up memory 256M
+check "aether-ublk serves it with 2 queues, a 32 MiB cache and adaptive prefetch" \
+	ublk_start --nbd "$uri" --queues 2 --depth 128 --cache-mb 32 --policy adaptive
+id=${ublk_dev#/dev/ublkb}
+list=$(aether-ctl ublk list --json)
+check "ublk list names the target and the URI" \
+	test "$(jq -r ".[] | select(.id == $id) | \"\(.target) \(.file)\"" <<<"$list")" = "nbd $uri"
+check "the device has the export's size" test "$(blockdev --getsize64 "$ublk_dev")" = $((256 << 20))
+
+region=0
+for qd in 1 32 128; do
+	where=(--filename="$ublk_dev" --allow_file_create=0 --offset=$((region * 16))M --size=16M --bs=4k)
+	check "iodepth=$qd: direct randwrite, each block verified by crc32c" \
+		fio --name=w "${where[@]}" --direct=1 --ioengine=io_uring --iodepth="$qd" \
+		--rw=randwrite --verify=crc32c --verify_fatal=1 --do_verify=1 --output=/dev/null
+	echo 3 >/proc/sys/vm/drop_caches
+	check "iodepth=$qd: buffered verify-only pass after drop_caches" \
+		fio --name=w "${where[@]}" --direct=0 --ioengine=psync \
+		--rw=randwrite --verify=crc32c --verify_fatal=1 --verify_only --output=/dev/null
+	region=$((region + 1))
+done
+
+# A cold sequential read of data the cache never held: prefetch reads it ahead.
+used0=$(ublk_stat "$ublk_dev" prefetch_used)
+check "a cold sequential read of 32 MiB" dd if="$ublk_dev" of=/dev/null bs=64k skip=$((128 * 16)) count=512 iflag=direct status=none
+used=$(( $(ublk_stat "$ublk_dev" prefetch_used) - used0 ))
+check "prefetched blocks served it ($used of 8192)" test "$used" -gt 4096
+check "no I/O error was counted" test "$(ublk_stat "$ublk_dev" errors)" = 0
+
+check "blkdiscard of the whole device" blkdiscard "$ublk_dev"
+check "the first 48 MiB read back zeros" cmp -n $((48 << 20)) "$ublk_dev" /dev/zero
+ublk_down
+rc=$?
+check "SIGTERM stops the server with status 0 (got $rc)" test "$rc" = 0
+nbdkit_down
+
+# ext4 over a fresh export: 10 points.
+check "nbdkit serves a 512 MiB memory export" nbdkit_up memory 512M
+ublk_fs_roundtrip "mkfs.ext4 -q -F" "e2fsck -fn" --nbd "$uri"
+mkdir -p "$work"
+
+# Bad URIs and a refused export: a clear error, and no device or stats file left.
+before=$(devices)
+expect 1 "an unknown URI scheme is refused" aether-ctl ublk add --nbd "http://example.org/disk"
+out=$(aether-ctl ublk add --nbd "nbd+unix:///?socket=$work/none.sock" 2>&1)
+rc=$?
+echo "$out" | sed 's/^/# /'
+case $rc:$out in
+1:*none.sock*) ok "a socket nobody listens on is refused (exit $rc), naming it" ;;
+*) not_ok "a socket nobody listens on is refused (exit $rc), naming it" ;;
+esac
+nbdkit_down
+check "nbdkit serves only the export named 'good'" \
+	nbdkit_up --filter=exportname memory 64M exportname-strict=true exportname=good
+out=$(aether-ctl ublk add --nbd "nbd+unix:///bad?socket=$sock" 2>&1)
+rc=$?
+check "an export the server refuses is refused (exit $rc)" test "$rc" = 1
+echo "$out" | sed 's/^/# /'
+check "no device or stats file is left behind" test "$(devices)" = "$before"
+
+# The server goes away under a live device: reads it cannot serve fail, nothing hangs.
+check "aether-ublk serves the export 'good' without a cache" ublk_start --nbd "nbd+unix:///good?socket=$sock"
+check "it reads" dd if="$ublk_dev" of=/dev/null bs=4k count=1 iflag=direct status=none
+nbdkit_down KILL
+out=$(timeout 60 dd if="$ublk_dev" of=/dev/null bs=4k count=1 skip=100 iflag=direct status=none 2>&1)
+rc=$?
+echo "# $out"
+case $rc:$out in
+1:*"Input/output error"*) ok "with the server killed, a direct read fails with an I/O error" ;;
+*) not_ok "with the server killed, a direct read fails with an I/O error (exit $rc)" ;;
+esac
+ublk_down
+rc=$?
+check "the server still stops with status 0 (got $rc)" test "$rc" = 0
+tap_done
