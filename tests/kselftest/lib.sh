@@ -181,6 +181,20 @@ ublk_down() {
 	return $rc
 }
 
+# ublk_fio_verify DEV OFFSET SIZE BS QD: fio's crc32c-verified direct random writes of
+# SIZE bytes at OFFSET of DEV, BS each at iodepth QD, then a buffered verify-only pass
+# after drop_caches. 2 TAP points.
+ublk_fio_verify() {
+	local where=(--filename="$1" --allow_file_create=0 --offset="$2" --size="$3" --bs="$4") qd=$5
+	check "bs=$4 iodepth=$qd: direct randwrite, each block verified by crc32c" \
+		fio --name=w "${where[@]}" --direct=1 --ioengine=io_uring --iodepth="$qd" \
+		--rw=randwrite --verify=crc32c --verify_fatal=1 --do_verify=1 --output=/dev/null
+	echo 3 >/proc/sys/vm/drop_caches
+	check "bs=$4 iodepth=$qd: buffered verify-only pass after drop_caches" \
+		fio --name=w "${where[@]}" --direct=0 --ioengine=psync \
+		--rw=randwrite --verify=crc32c --verify_fatal=1 --verify_only --output=/dev/null
+}
+
 # ublk_fs_roundtrip MKFS CHECK [BACKING...]: a filesystem on an aether-ublk device over
 # a sparse 512 MiB file, or over BACKING if given (aether-ublk's backing-store options,
 # e.g. --nbd URI). MKFS (e.g. "mkfs.ext4 -q -F") makes it; 64 MiB go in as 256 files

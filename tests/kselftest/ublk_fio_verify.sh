@@ -13,14 +13,7 @@ check "aether-ublk serves a 256 MiB sparse file with a 32 MiB cache and aggressi
 region=0
 for bs in 4k 64k 128k; do
 	for qd in 1 32 128; do
-		where=(--filename="$ublk_dev" --allow_file_create=0 --offset=$((region * 24))M --size=24M --bs="$bs")
-		check "bs=$bs iodepth=$qd: direct randwrite, each block verified by crc32c" \
-			fio --name=w "${where[@]}" --direct=1 --ioengine=io_uring --iodepth="$qd" \
-			--rw=randwrite --verify=crc32c --verify_fatal=1 --do_verify=1 --output=/dev/null
-		echo 3 >/proc/sys/vm/drop_caches
-		check "bs=$bs iodepth=$qd: buffered verify-only pass after drop_caches" \
-			fio --name=w "${where[@]}" --direct=0 --ioengine=psync \
-			--rw=randwrite --verify=crc32c --verify_fatal=1 --verify_only --output=/dev/null
+		ublk_fio_verify "$ublk_dev" $((region * 24))M 24M "$bs" "$qd"
 		region=$((region + 1))
 	done
 done

@@ -43,14 +43,7 @@ check "the device has the export's size" test "$(blockdev --getsize64 "$ublk_dev
 
 region=0
 for qd in 1 32 128; do
-	where=(--filename="$ublk_dev" --allow_file_create=0 --offset=$((region * 16))M --size=16M --bs=4k)
-	check "iodepth=$qd: direct randwrite, each block verified by crc32c" \
-		fio --name=w "${where[@]}" --direct=1 --ioengine=io_uring --iodepth="$qd" \
-		--rw=randwrite --verify=crc32c --verify_fatal=1 --do_verify=1 --output=/dev/null
-	echo 3 >/proc/sys/vm/drop_caches
-	check "iodepth=$qd: buffered verify-only pass after drop_caches" \
-		fio --name=w "${where[@]}" --direct=0 --ioengine=psync \
-		--rw=randwrite --verify=crc32c --verify_fatal=1 --verify_only --output=/dev/null
+	ublk_fio_verify "$ublk_dev" $((region * 16))M 16M 4k "$qd"
 	region=$((region + 1))
 done
 
