@@ -163,13 +163,21 @@ int submit(NbdQueue *q, const Req &r)
 	return ret < 0 ? block_errno(nbd_get_errno()) : 0;
 }
 
+// Whether @h is connected: ready for commands, or busy sending or receiving one.
+// libnbd's "ready" alone is false while a command is on the wire, which a busy
+// queue's connection nearly always is.
+bool connected(nbd_handle *h)
+{
+	return h && (nbd_aio_is_ready(h) || nbd_aio_is_processing(h));
+}
+
 // Sends @r, or keeps it for the next connection while this one is down. Returns 0,
 // or the error to fail it with: the connection has been down too long.
 int send(NbdQueue *q, const Req &r)
 {
 	if (q->failing)
 		return -EIO;
-	if (q->down_since || !nbd_aio_is_ready(q->h)) {
+	if (q->down_since || !connected(q->h)) {
 		q->retry.push_back(r);
 		return 0;
 	}
@@ -284,7 +292,7 @@ void nbd_queue_stop(Target &, QueueCtx &q, std::vector<TargetDone> &done)
 	nq->stopping = true;
 	// Every write this queue acknowledged had its reply; make them durable. Closing
 	// the handle then fails whatever is still in flight, through the callbacks.
-	if (nq->d->flush && nbd_aio_is_ready(nq->h))
+	if (nq->d->flush && connected(nq->h))
 		nbd_flush(nq->h, 0);
 	nbd_close(nq->h);
 	for (const auto &f : nq->failed)
@@ -336,7 +344,7 @@ void nbd_pump(Target &, QueueCtx &q, std::vector<TargetDone> &done)
 	auto *nq = static_cast<NbdQueue *>(q.priv);
 	if (!nq)
 		return;
-	const bool ready = nq->h && nbd_aio_is_ready(nq->h);
+	const bool ready = connected(nq->h);
 	for (const auto &[r, err] : nq->failed) {
 		if (ready)
 			nq->done.push_back({r.user_data, block_errno(err)});
@@ -448,7 +456,7 @@ int nbd_io_done(Target &, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &, ui
 			return kPending;
 		nq->timer_armed = false;
 		// The attempt in progress failed, or never started: start another.
-		if (!nq->h || (!nbd_aio_is_ready(nq->h) && !nbd_aio_is_connecting(nq->h)))
+		if (!connected(nq->h) && !(nq->h && nbd_aio_is_connecting(nq->h)))
 			reconnect(nq);
 		return kPending;
 	}
