@@ -195,6 +195,20 @@ ublk_fio_verify() {
 		--rw=randwrite --verify=crc32c --verify_fatal=1 --verify_only --output=/dev/null
 }
 
+# ublk_read_fails_eio DEV BLOCK DESCRIPTION: one TAP point that a direct 4 KiB read
+# of DEV at 4 KiB block BLOCK fails with an I/O error within two minutes; prints how
+# long it took and what dd said.
+ublk_read_fails_eio() {
+	local start=$SECONDS out rc
+	out=$(timeout 120 dd if="$1" of=/dev/null bs=4k count=1 skip="$2" iflag=direct status=none 2>&1)
+	rc=$?
+	echo "# after $((SECONDS - start)) s: $out"
+	case $rc:$out in
+	1:*"Input/output error"*) ok "$3" ;;
+	*) not_ok "$3 (exit $rc)" ;;
+	esac
+}
+
 # ublk_fs_roundtrip MKFS CHECK [BACKING...]: a filesystem on an aether-ublk device over
 # a sparse 512 MiB file, or over BACKING if given (aether-ublk's backing-store options,
 # e.g. --nbd URI). MKFS (e.g. "mkfs.ext4 -q -F") makes it; 64 MiB go in as 256 files

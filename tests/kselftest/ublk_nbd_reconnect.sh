@@ -59,14 +59,7 @@ check "the server stops with status 0 (got $rc)" test "$rc" = 0
 check "aether-ublk serves it again, with a 3 s I/O timeout and no cache" \
 	ublk_start --nbd "$uri" --io-timeout 3
 nbdkit_crash
-start=$SECONDS
-out=$(timeout 120 dd if="$ublk_dev" of=/dev/null bs=4k count=1 skip=1000 iflag=direct status=none 2>&1)
-rc=$?
-echo "# after $((SECONDS - start)) s: $out"
-case $rc:$out in
-1:*"Input/output error"*) ok "with nbdkit gone for longer, a read fails with an I/O error" ;;
-*) not_ok "with nbdkit gone for longer, a read fails with an I/O error (exit $rc)" ;;
-esac
+ublk_read_fails_eio "$ublk_dev" 1000 "with nbdkit gone for longer, a read fails with an I/O error"
 check "nbdkit is started again" nbdkit_up
 # Past the timeout, reads fail at once until the next attempt to connect, at most the
 # 2 s backoff later, succeeds.
