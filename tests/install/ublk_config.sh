@@ -20,7 +20,7 @@ refuses() {
 refuses misspelt "$d/misspelt.conf: 'cahce-mb' is not an option of aether-ublk" 'file = "/nonexistent"' 'cahce-mb = 64'
 refuses underscore "'cache_mb' is not an option" 'file = "/nonexistent"' 'cache_mb = 64'
 refuses bad-value "--cache-mb: Value lots not in range" 'file = "/nonexistent"' 'cache-mb = lots'
-refuses no-file "--file is required" 'cache-mb = 64'
+refuses no-file "give the backing store: --file PATH or --nbd URI" 'cache-mb = 64'
 err=$("$ublk" --config "$d/none.conf" 2>&1)
 grep -qF "File does not exist: $d/none.conf" <<<"$err" && ok "a missing config file is named" || bad "missing file: $err"
 
