@@ -27,7 +27,7 @@ expect_error() {
 	check "$what: no device left" sh -c '! ls /dev/ublkb* /dev/ublkc* 2>/dev/null | grep -q .'
 }
 
-expect_error "no --file" "file is required" --size 4096
+expect_error "no backing store" "--file PATH or --nbd URI" --size 4096
 expect_error "missing file" "No such file" --file "$work/nope"
 expect_error "empty file" "smaller than one" --file "$work/empty"
 expect_error "--size past the end of the file" "fewer than --size" --file "$work/tiny" --size 8192
