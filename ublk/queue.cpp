@@ -187,6 +187,7 @@ private:
 	void send_wake(const Waiter &w);
 	void complete(uint64_t user_data, int res);
 	void pump();
+	void complete_done();
 	bool retry_deferred();
 	int drain(int err);
 
@@ -215,7 +216,8 @@ private:
 	};
 	std::vector<Commit> commits_;
 	std::vector<Waiter> wakes_; // reads parked on other queues, to wake
-	std::vector<TargetDone> done_; // what the target completed outside the ring
+	std::vector<TargetDone> done_;  // what the target completed outside the ring
+	std::vector<TargetDone> batch_; // done_'s entries being handled (complete_done)
 	unsigned live_ = 0; // tags whose ublk command is not yet aborted
 };
 
@@ -290,14 +292,10 @@ void Loop::pump()
 	if (!t_.ops->pump)
 		return;
 	for (;;) {
-		done_.clear();
 		t_.ops->pump(t_, q_, done_);
 		if (done_.empty())
 			return;
-		std::vector<TargetDone> batch;
-		batch.swap(done_);
-		for (const TargetDone &d : batch)
-			complete(d.user_data, d.res);
+		complete_done();
 	}
 }
 
@@ -306,12 +304,19 @@ void Loop::stop_target()
 {
 	if (!t_.ops->queue_stop)
 		return;
-	done_.clear();
 	t_.ops->queue_stop(t_, q_, done_);
-	std::vector<TargetDone> batch;
-	batch.swap(done_);
-	for (const TargetDone &d : batch)
+	complete_done();
+}
+
+// Handles what the target put in done_ and empties it. Handling a completion may
+// make the target complete more into done_, so the batch goes through batch_; the
+// two swap buffers, and neither allocates once grown.
+void Loop::complete_done()
+{
+	batch_.swap(done_);
+	for (const TargetDone &d : batch_)
 		complete(d.user_data, d.res);
+	batch_.clear();
 }
 
 void Loop::start_request(uint16_t tag)
