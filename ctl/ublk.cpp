@@ -148,6 +148,38 @@ std::string percentile_bucket(const uint64_t (&counts)[ublk::kLatencyBuckets], u
 	return k < 0 ? "-" : ublk::latency_bucket_name(static_cast<unsigned>(k));
 }
 
+// Adds histogram @hist to @j as NAME (its non-empty buckets, in latency order),
+// NAME_p50 and NAME_p99; returns how many samples it holds.
+uint64_t add_histogram(nlohmann::json &j, const std::string &name,
+		       const std::atomic<uint64_t> (&hist)[ublk::kLatencyBuckets])
+{
+	nlohmann::ordered_json lat = nlohmann::ordered_json::object();
+	uint64_t counts[ublk::kLatencyBuckets], total = 0;
+	for (unsigned k = 0; k < ublk::kLatencyBuckets; k++) {
+		counts[k] = hist[k].load(std::memory_order_relaxed);
+		total += counts[k];
+		if (counts[k])
+			lat[ublk::latency_bucket_name(k)] = counts[k];
+	}
+	j[name] = nlohmann::json::parse(lat.dump()); // the text keeps latency order
+	j[name + "_p50"] = percentile_bucket(counts, 50);
+	j[name + "_p99"] = percentile_bucket(counts, 99);
+	return total;
+}
+
+// Prints histogram NAME of @j (see add_histogram), with @hist for its bucket order.
+void print_histogram(std::ostream &out, const nlohmann::json &j, const std::string &name,
+		     const std::atomic<uint64_t> (&hist)[ublk::kLatencyBuckets])
+{
+	out << "  " << std::setw(22) << name + "_p50" << j[name + "_p50"].get<std::string>() << "\n"
+	    << "  " << std::setw(22) << name + "_p99" << j[name + "_p99"].get<std::string>() << "\n"
+	    << "  " << std::setw(22) << name;
+	for (unsigned k = 0; k < ublk::kLatencyBuckets; k++)
+		if (const uint64_t n = hist[k].load(std::memory_order_relaxed))
+			out << " " << ublk::latency_bucket_name(k) << ":" << n;
+	out << "\n";
+}
+
 int run_stats(Context &ctx, const std::vector<uint32_t> &ids, bool json)
 {
 	auto devs = select_devices(ctx, ids);
@@ -156,19 +188,12 @@ int run_stats(Context &ctx, const std::vector<uint32_t> &ids, bool json)
 	nlohmann::json a = nlohmann::json::array();
 	for (const ServedDevice &d : *devs) {
 		const StatsFile &f = d.view.file();
-		nlohmann::ordered_json lat = nlohmann::ordered_json::object();
 		nlohmann::json j = info_json(d);
 		for (size_t i = 0; i < static_cast<size_t>(Stat::kCount); i++)
 			j[kStatNames[i]] = f.c.get(static_cast<Stat>(i));
-		uint64_t counts[ublk::kLatencyBuckets];
-		for (unsigned k = 0; k < ublk::kLatencyBuckets; k++) {
-			counts[k] = f.c.read_latency[k].load(std::memory_order_relaxed);
-			if (counts[k])
-				lat[ublk::latency_bucket_name(k)] = counts[k];
-		}
-		j["read_latency"] = nlohmann::json::parse(lat.dump()); // the text keeps latency order
-		j["read_latency_p50"] = percentile_bucket(counts, 50);
-		j["read_latency_p99"] = percentile_bucket(counts, 99);
+		add_histogram(j, "read_latency", f.c.read_latency);
+		// A remote backend's round trips, as the server measured them.
+		const uint64_t trips = add_histogram(j, "backend_latency", f.c.backend_latency);
 		if (json) {
 			a.push_back(j);
 			continue;
@@ -181,13 +206,10 @@ int run_stats(Context &ctx, const std::vector<uint32_t> &ids, bool json)
 		const uint64_t reads = f.c.get(Stat::kReads), issued = f.c.get(Stat::kPrefetchIssued);
 		ctx.out << "  " << std::setw(22) << "cache_hit_pct" << (reads ? 100 * f.c.get(Stat::kCacheHits) / reads : 0) << "\n"
 			<< "  " << std::setw(22) << "prefetch_accuracy_pct"
-			<< (issued ? 100 * f.c.get(Stat::kPrefetchUsed) / issued : 0) << "\n"
-			<< "  " << std::setw(22) << "read_latency_p50" << j["read_latency_p50"].get<std::string>() << "\n"
-			<< "  " << std::setw(22) << "read_latency_p99" << j["read_latency_p99"].get<std::string>() << "\n"
-			<< "  read_latency         ";
-		for (const auto &[bucket, n] : lat.items())
-			ctx.out << " " << bucket << ":" << n.get<uint64_t>();
-		ctx.out << "\n";
+			<< (issued ? 100 * f.c.get(Stat::kPrefetchUsed) / issued : 0) << "\n";
+		print_histogram(ctx.out, j, "read_latency", f.c.read_latency);
+		if (trips || j["target"] == "nbd")
+			print_histogram(ctx.out, j, "backend_latency", f.c.backend_latency);
 	}
 	if (json)
 		ctx.out << a.dump(2) << "\n";
@@ -458,7 +480,7 @@ void add_ublk(CLI::App &app, Context &ctx)
 	list->callback([&ctx, json] { ctx.exit_code = run_list(ctx, *json); });
 
 	auto stat_ids = std::make_shared<std::vector<uint32_t>>();
-	CLI::App *stats = ublk->add_subcommand("stats", "Counters and read latency of one device, or of all");
+	CLI::App *stats = ublk->add_subcommand("stats", "Counters, read latency and a remote backend's round trips, of one device or all");
 	stats->add_option("ids", *stat_ids, "Device ids (default: all)")->check(CLI::Range(0u, UINT32_MAX));
 	stats->add_flag("--json", *json, "JSON instead of text");
 	stats->callback([&ctx, stat_ids, json] { ctx.exit_code = run_stats(ctx, *stat_ids, *json); });

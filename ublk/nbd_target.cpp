@@ -40,6 +40,7 @@ struct NbdDevice {
 
 struct NbdQueue {
 	nbd_handle *h = nullptr;
+	Counters *stats = nullptr;
 	bool in_armed = false, out_armed = false;
 	std::vector<TargetDone> done; // completed commands, not yet handed to the queue
 };
@@ -51,10 +52,11 @@ constexpr uint32_t kFailed = 1u << 31;
 // One command in flight; libnbd owns it from submission and frees it (free_cmd) once
 // its callback has run, or if it was never submitted.
 struct Cmd {
-	Cmd(NbdQueue *queue, uint64_t ud, int b) : q(queue), user_data(ud), bytes(b) {}
+	Cmd(NbdQueue *queue, uint64_t ud, int b) : q(queue), user_data(ud), bytes(b), sent_ns(now_ns()) {}
 	NbdQueue *q;
 	uint64_t user_data;
 	int bytes;                  // the result on success
+	uint64_t sent_ns;           // when it was handed to libnbd, for the round trip
 	const iovec *iov = nullptr; // read_into: where the bounce buffer's data goes
 	unsigned n = 0;
 	std::vector<char> bounce;
@@ -72,6 +74,11 @@ int complete_cmd(void *p, int *error)
 {
 	Cmd *c = static_cast<Cmd *>(p);
 	int res = *error ? block_errno(*error) : c->bytes;
+	// The reply came in the read that libnbd was just given, so the time since the
+	// command was sent is its round trip, as this server sees it: the network, the
+	// server, and the wait for this queue's loop to poll the socket.
+	if (!*error && c->q->stats)
+		c->q->stats->add_backend_latency(now_ns() - c->sent_ns);
 	if (!*error && c->iov) {
 		const char *from = c->bounce.data();
 		for (unsigned i = 0; i < c->n; i++) {
@@ -189,6 +196,7 @@ std::vector<int> nbd_files(const Target &)
 int nbd_queue_start(Target &t, QueueCtx &q, std::string *why)
 {
 	auto *nq = new NbdQueue;
+	nq->stats = q.stats;
 	const int ret = connect(static_cast<NbdDevice *>(t.priv)->uri, &nq->h, why);
 	if (ret < 0) {
 		delete nq;

@@ -133,13 +133,6 @@ bool writes_blocks(uint8_t op)
 	return op == UBLK_IO_OP_WRITE || op == UBLK_IO_OP_DISCARD || op == UBLK_IO_OP_WRITE_ZEROES;
 }
 
-uint64_t now_ns()
-{
-	timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return uint64_t(ts.tv_sec) * 1000000000 + uint64_t(ts.tv_nsec);
-}
-
 // Installs in @cache the blocks that read @iod, whose data is in @buf, covered whole:
 // a block it covered in part is not known whole.
 void populate(Cache &cache, const ublksrv_io_desc &iod, const char *buf, uint64_t epoch)
@@ -156,7 +149,7 @@ void populate(Cache &cache, const ublksrv_io_desc &iod, const char *buf, uint64_
 class Loop {
 public:
 	Loop(const QueueSetup &s, Resources &r)
-		: s_(s), d_(*s.dev), t_(*s.dev->target), q_{&r.ring, s.qid, r.bufs.data(), std::vector<uint32_t>(s.depth, 0)},
+		: s_(s), d_(*s.dev), t_(*s.dev->target), q_{&r.ring, s.qid, r.bufs.data(), std::vector<uint32_t>(s.depth, 0), nullptr, s.dev->stats},
 		  descs_(static_cast<const ublksrv_io_desc *>(r.descs)), tags_(s.depth)
 	{
 	}

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <time.h>
 
 namespace aether::ublk {
 
@@ -46,28 +47,48 @@ inline constexpr const char *kStatNames[] = {
 };
 static_assert(sizeof(kStatNames) / sizeof(kStatNames[0]) == static_cast<size_t>(Stat::kCount));
 
-// Read latency, request arrival to completion: bucket 0 is under 1 us, bucket k is
-// [2^(k-1), 2^k) us, and the last bucket takes everything longer.
+// Latency histograms: bucket 0 is under 1 us, bucket k is [2^(k-1), 2^k) us, and the
+// last bucket takes everything longer.
 inline constexpr unsigned kLatencyBuckets = 24;
+
+// The clock latencies are measured on, in ns.
+inline uint64_t now_ns()
+{
+	timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return uint64_t(ts.tv_sec) * 1000000000 + uint64_t(ts.tv_nsec);
+}
+
+// The bucket of a latency of @ns.
+inline unsigned latency_bucket(uint64_t ns)
+{
+	const uint64_t us = ns / 1000;
+	const unsigned b = us ? 64 - static_cast<unsigned>(__builtin_clzll(us)) : 0;
+	return b < kLatencyBuckets ? b : kLatencyBuckets - 1;
+}
 
 struct Counters {
 	std::atomic<uint64_t> v[static_cast<size_t>(Stat::kCount)];
+	// Read requests, from their arrival to their completion.
 	std::atomic<uint64_t> read_latency[kLatencyBuckets];
+	// Round trips to a remote backend (the nbd target): from a command's submission
+	// to its reply, for each command answered without error. A local file has none.
+	std::atomic<uint64_t> backend_latency[kLatencyBuckets];
 
 	void add(Stat s, uint64_t n = 1) { v[static_cast<size_t>(s)].fetch_add(n, std::memory_order_relaxed); }
 	uint64_t get(Stat s) const { return v[static_cast<size_t>(s)].load(std::memory_order_relaxed); }
-	void add_read_latency(uint64_t ns)
+	void add_read_latency(uint64_t ns) { read_latency[latency_bucket(ns)].fetch_add(1, std::memory_order_relaxed); }
+	void add_backend_latency(uint64_t ns)
 	{
-		uint64_t us = ns / 1000;
-		unsigned b = us ? 64 - static_cast<unsigned>(__builtin_clzll(us)) : 0;
-		read_latency[b < kLatencyBuckets ? b : kLatencyBuckets - 1].fetch_add(1, std::memory_order_relaxed);
+		backend_latency[latency_bucket(ns)].fetch_add(1, std::memory_order_relaxed);
 	}
 };
 static_assert(std::atomic<uint64_t>::is_always_lock_free, "counters are shared with other processes");
 
 inline constexpr char kStatsMagic[8] = {'A', 'E', 'T', 'H', 'U', 'B', 'L', 'K'};
 // 2: fill_errors and fill_error_waits, which moved the latency histogram.
-inline constexpr uint32_t kStatsVersion = 2;
+// 3: backend_latency, after read_latency.
+inline constexpr uint32_t kStatsVersion = 3;
 
 // Who the device is. Written once, before the magic.
 struct StatsHeader {

@@ -10,6 +10,8 @@
 #include <linux/ublk_cmd.h>
 #include <vector>
 
+#include "stats.hpp"
+
 namespace aether::ublk {
 
 // What a target needs from the queue serving a request.
@@ -19,6 +21,7 @@ struct QueueCtx {
 	void *const *bufs;               // per tag, registered as fixed buffer <tag>
 	std::vector<uint32_t> progress;  // per tag, the target's own bookkeeping
 	void *priv = nullptr;            // the target's own state for this queue
+	Counters *stats = nullptr;       // the device's counters
 };
 
 // A completion a target produced outside the ring (a library's callback): the

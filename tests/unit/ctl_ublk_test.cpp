@@ -58,8 +58,40 @@ TEST_F(CtlUblkTest, StatsShowWhatTheServerCounted)
 	EXPECT_NE(out_.str().find("prefetch_accuracy_pct 75"), std::string::npos) << out_.str();
 	EXPECT_NE(out_.str().find("read_latency_p99      4096-8192us"), std::string::npos) << out_.str();
 	EXPECT_NE(out_.str().find("256-512us:2 4096-8192us:1"), std::string::npos) << out_.str();
+	// A file has no round trips to show.
+	EXPECT_EQ(out_.str().find("backend_latency"), std::string::npos) << out_.str();
 	ASSERT_EQ(run({"ublk", "list"}), 0);
 	EXPECT_NE(out_.str().find("/srv/disk.img"), std::string::npos) << out_.str();
+}
+
+TEST_F(CtlUblkTest, StatsShowTheBackendsRoundTrips)
+{
+	aether::ublk::StatsHeader h{};
+	h.pid = getpid();
+	h.dev_id = 6;
+	h.dev_bytes = 64 << 20;
+	std::snprintf(h.policy, sizeof(h.policy), "adaptive");
+	std::snprintf(h.file, sizeof(h.file), "nbd+unix:///?socket=/tmp/nbd.sock");
+	aether::ublk::StatsWriter w;
+	std::string why;
+	ASSERT_EQ(w.create(h, &why), 0) << why;
+	for (int i = 0; i < 9; i++)
+		w.file()->c.add_backend_latency(1'500'000);
+	w.file()->c.add_backend_latency(40'000'000);
+
+	ASSERT_EQ(run({"ublk", "stats", "6", "--json"}), 0) << err_.str();
+	const auto j = nlohmann::json::parse(out_.str());
+	ASSERT_EQ(j.size(), 1u);
+	EXPECT_EQ(j[0]["target"], "nbd");
+	EXPECT_EQ(j[0]["backend_latency"]["1024-2048us"], 9);
+	EXPECT_EQ(j[0]["backend_latency"]["32768-65536us"], 1);
+	EXPECT_EQ(j[0]["backend_latency_p50"], "1024-2048us");
+	EXPECT_EQ(j[0]["backend_latency_p99"], "32768-65536us");
+	EXPECT_EQ(j[0]["read_latency"], nlohmann::json::object()); // apart from the reads'
+
+	ASSERT_EQ(run({"ublk", "stats", "6"}), 0);
+	EXPECT_NE(out_.str().find("backend_latency_p50   1024-2048us"), std::string::npos) << out_.str();
+	EXPECT_NE(out_.str().find("1024-2048us:9 32768-65536us:1"), std::string::npos) << out_.str();
 }
 
 TEST_F(CtlUblkTest, AFileThatIsNotAStatsFileIsRejected)
