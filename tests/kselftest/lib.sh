@@ -261,6 +261,26 @@ ublk_cleanup() {
 	rm -rf "$ublk_work"
 }
 
+# nbdkit_up PLUGIN-AND-ARGS...: starts nbdkit serving on the unix socket $nbd_sock,
+# with its pid in $nbdkit_pid. The URI of its default export is $nbd_uri.
+nbd_sock=/tmp/aether-nbd.sock
+nbd_uri="nbd+unix:///?socket=$nbd_sock"
+nbdkit_pid=
+nbdkit_up() {
+	rm -f "$nbd_sock" # a killed nbdkit leaves it
+	nbdkit --unix "$nbd_sock" --pidfile /tmp/aether-nbdkit.pid "$@" || return 1
+	nbdkit_pid=$(cat /tmp/aether-nbdkit.pid)
+}
+
+# nbdkit_down [SIGNAL]: stops nbdkit (TERM by default, which waits for its clients to
+# disconnect; KILL stands for a crash or a lost network) and waits until it is gone.
+nbdkit_down() {
+	[ -n "$nbdkit_pid" ] || return 0
+	kill -"${1:-TERM}" "$nbdkit_pid" 2>/dev/null
+	while kill -0 "$nbdkit_pid" 2>/dev/null; do sleep 0.1; done
+	nbdkit_pid=
+}
+
 # ublk_stat DEV NAME: counter NAME of aether-ublk device DEV (/dev/ublkbN), from
 # `aether-ctl ublk stats N`.
 ublk_stat() {

@@ -1,24 +1,10 @@
 #!/bin/bash
-# aether-ublk serves an NBD export (nbdkit's memory plugin on a unix socket) with its cache and prefetch: fio crc32c verify at QD 1/32/128, discard, ext4 with fsck; a bad URI or a refused export leaves no device; a killed server fails reads with EIO, not a hang.
+# aether-ublk serves an NBD export (nbdkit's memory plugin on a unix socket) with its cache and prefetch: fio crc32c verify at QD 1/32/128, the NBD round trips counted in ublk stats, discard, ext4 and XFS with fsck; a bad URI or a refused export leaves no device; a killed server fails reads with EIO, not a hang.
 # timeout: 900
 # vm: cost 8
 . "$(dirname "$0")/lib.sh"
 work=$ublk_work
-sock=$work/nbd.sock
-nbdkit_pid=
-nbdkit_up() {
-	rm -f "$sock" # a killed nbdkit leaves it
-	nbdkit --unix "$sock" --pidfile "$work/nbdkit.pid" "$@" || return 1
-	nbdkit_pid=$(cat "$work/nbdkit.pid")
-}
-# nbdkit_down [SIGNAL]: stops nbdkit (TERM by default, which waits for its clients to
-# disconnect; KILL stands for a crash or a lost network) and waits until it is gone.
-nbdkit_down() {
-	[ -n "$nbdkit_pid" ] || return 0
-	kill -"${1:-TERM}" "$nbdkit_pid" 2>/dev/null
-	while kill -0 "$nbdkit_pid" 2>/dev/null; do sleep 0.1; done
-	nbdkit_pid=
-}
+sock=$nbd_sock
 cleanup() {
 	ublk_cleanup
 	nbdkit_down KILL
@@ -26,10 +12,11 @@ cleanup() {
 }
 trap cleanup EXIT
 modprobe ext4
+modprobe xfs
 # The devices and stats files that exist now, to tell that a refused add left none.
 devices() { ls /dev/ublkb* /run/aether/ublk*.stats 2>/dev/null | sort | tr '\n' ' '; }
 
-plan 36
+plan 49
 mkdir -p "$work"
 uri="nbd+unix:///?socket=$sock"
 check "nbdkit serves a 256 MiB memory export on a unix socket" nbdkit_up memory 256M
@@ -48,10 +35,16 @@ for qd in 1 32 128; do
 done
 
 # A cold sequential read of data the cache never held: prefetch reads it ahead.
+trips() { aether-ctl ublk stats "$id" --json | jq '[.[0].backend_latency[]] | add // 0'; }
+trips0=$(trips)
 used0=$(ublk_stat "$ublk_dev" prefetch_used)
 check "a cold sequential read of 32 MiB" dd if="$ublk_dev" of=/dev/null bs=64k skip=$((128 * 16)) count=512 iflag=direct status=none
 used=$(( $(ublk_stat "$ublk_dev" prefetch_used) - used0 ))
 check "prefetched blocks served it ($used of 8192)" test "$used" -gt 4096
+trips=$(( $(trips) - trips0 ))
+check "ublk stats counted the NBD round trips it took ($trips)" test "$trips" -gt 0
+p50=$(aether-ctl ublk stats "$id" --json | jq -r '.[0].backend_latency_p50')
+check "and gives their median's bucket ($p50)" test "$p50" != "-"
 check "no I/O error was counted" test "$(ublk_stat "$ublk_dev" errors)" = 0
 
 check "blkdiscard of the whole device" blkdiscard "$ublk_dev"
@@ -61,10 +54,17 @@ rc=$?
 check "SIGTERM stops the server with status 0 (got $rc)" test "$rc" = 0
 nbdkit_down
 
-# ext4 over a fresh export: 10 points.
-check "nbdkit serves a 512 MiB memory export" nbdkit_up memory 512M
-ublk_fs_roundtrip "mkfs.ext4 -q -F" "e2fsck -fn" --nbd "$uri"
-mkdir -p "$work"
+# ext4 and XFS, each over a fresh export: 10 points each.
+for fs in ext4 xfs; do
+	check "nbdkit serves a 512 MiB memory export" nbdkit_up memory 512M
+	if [ $fs = ext4 ]; then
+		ublk_fs_roundtrip "mkfs.ext4 -q -F" "e2fsck -fn" --nbd "$uri"
+	else
+		ublk_fs_roundtrip "mkfs.xfs -q -f" "xfs_repair -n" --nbd "$uri"
+	fi
+	mkdir -p "$work"
+	[ $fs = ext4 ] && nbdkit_down
+done
 
 # Bad URIs and a refused export: a clear error, and no device or stats file left.
 before=$(devices)
