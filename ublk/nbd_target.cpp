@@ -221,6 +221,13 @@ void nbd_queue_stop(Target &t, QueueCtx &q, std::vector<TargetDone> &done)
 	q.priv = nullptr;
 }
 
+// Whether socket @fd has something to read, or a hang-up or error, right now.
+bool readable(int fd)
+{
+	pollfd p{fd, POLLIN, 0};
+	return fd >= 0 && poll(&p, 1, 0) == 1;
+}
+
 // Arms a one-shot poll of the connection's socket for @events, completing as @op.
 bool arm(QueueCtx &q, int fd, unsigned events, uint8_t op)
 {
@@ -322,11 +329,18 @@ int nbd_io_done(Target &, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &, ui
 		(op == kPollIn ? nq->in_armed : nq->out_armed) = false;
 		if (res < 0) // the next pump arms it again
 			return kPending;
-		// A hang-up or error is read too: libnbd then fails what was in flight.
-		if (op == kPollIn)
-			nbd_aio_notify_read(nq->h);
-		else
+		if (op == kPollOut) {
 			nbd_aio_notify_write(nq->h);
+			return kPending;
+		}
+		// What this poll saw may be gone: a notify of the other direction reads all
+		// that is there, and both polls can complete in one batch. Told of a read in
+		// its idle state, libnbd starts on a reply header and sends nothing more
+		// until one comes, so a notify with nothing to read would hang the queue
+		// once no command is left at the server. So it is told only of what is
+		// there now. A hang-up or error counts: libnbd then fails what was in flight.
+		if (readable(nbd_aio_get_fd(nq->h)))
+			nbd_aio_notify_read(nq->h);
 		return kPending;
 	}
 	if (res < 0)
