@@ -233,7 +233,7 @@ std::string server_path()
 
 // What `ublk add` hands to aether-ublk: empty (size: 0) is left to its default.
 struct AddOptions {
-	std::string file, nbd, cache_mb, latency_us, policy, queues, depth;
+	std::string file, nbd, io_timeout, cache_mb, latency_us, policy, queues, depth;
 	uint64_t size = 0; // bytes; parse_size() never gives 0
 	bool read_only = false;
 	bool no_recovery = false;
@@ -305,7 +305,7 @@ int run_add(Context &ctx, const AddOptions &o)
 	std::vector<std::string> args{o.nbd.empty() ? "--file" : "--nbd", o.nbd.empty() ? o.file : o.nbd};
 	for (auto [flag, value] : {std::pair{"--size", &size}, {"--cache-mb", &o.cache_mb},
 				  {"--latency-us", &o.latency_us}, {"--policy", &o.policy},
-				  {"--queues", &o.queues}, {"--depth", &o.depth}})
+				  {"--queues", &o.queues}, {"--depth", &o.depth}, {"--io-timeout", &o.io_timeout}})
 		if (!value->empty())
 			args.insert(args.end(), {flag, *value});
 	if (o.read_only)
@@ -436,6 +436,9 @@ void add_ublk(CLI::App &app, Context &ctx)
 	add->add_option("--nbd", o->nbd,
 			"NBD export instead of a file: nbd://HOST[:PORT]/EXPORT, nbds:// (TLS), nbd+unix:///EXPORT?socket=PATH")
 		->excludes(file);
+	add->add_option("--io-timeout", o->io_timeout,
+			"With --nbd: seconds that requests wait for a dropped connection to come back (default 30)")
+		->needs("--nbd");
 	util::size_option(*add, "--size", o->size, "Bytes of the file to expose (default: all of it)");
 	add->add_option("--cache-mb", o->cache_mb, "DRAM cache in MiB (default: none)");
 	add->add_option("--latency-us", o->latency_us, "Latency added to every backend read");

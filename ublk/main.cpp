@@ -33,6 +33,7 @@ using namespace aether::ublk;
 struct Options {
 	std::string file;
 	std::string nbd; // an NBD URI, served instead of a file
+	uint32_t io_timeout_s = 30;
 	uint64_t size = 0;
 	unsigned queues = 1;
 	unsigned depth = 64;
@@ -446,6 +447,7 @@ int run(Options o, Attach attach)
 	s.latency_us = o.latency_us;
 	s.path = backend(o);
 	s.queues = o.queues;
+	s.io_timeout_s = o.io_timeout_s;
 	s.size = o.size;
 	s.access = o.read_only ? TargetSetup::Access::kReadOnly : TargetSetup::Access::kReadWrite;
 	s.logical_block = o.logical_block;
@@ -619,8 +621,11 @@ int main(int argc, char **argv)
 	app.add_option("--nbd", o.nbd,
 		"NBD export to serve instead of a file, as a URI: nbd://HOST[:PORT]/EXPORT, nbds:// for TLS,\n"
 		"nbd+unix:///EXPORT?socket=PATH. Each queue opens its own connection; more than one queue\n"
-		"needs a server that allows that (multi-conn). A dropped connection fails the requests on it")
+		"needs a server that allows that (multi-conn). A dropped connection is opened again with a backoff")
 		->excludes(file);
+	app.add_option("--io-timeout", o.io_timeout_s,
+		"With --nbd: seconds that requests wait for a dropped connection to come back, then fail with EIO")
+		->check(CLI::Range(1, 86400))->capture_default_str();
 	// The geometry of a recovered device is the kernel's; these set a new one's.
 	std::vector<CLI::Option *> geometry{
 		aether::util::size_option(app, "--size", o.size, "Bytes of the file to expose (default: all of it)"),

@@ -8,14 +8,18 @@
 // treats each as the CQE of the target's I/O. A write is acknowledged only after its
 // NBD reply, and FLUSH only after NBD_CMD_FLUSH's.
 //
-// A connection that drops fails what was in flight on it, and every later request
-// of its queue, with an error: this target does not reconnect.
+// A connection that drops is opened again, at once and then with a backoff of up to
+// 2 s between attempts. The commands it failed, and those that arrive meanwhile, wait
+// and go out again on the new connection: NBD reads and writes may be repeated. Once
+// it has been down for the I/O timeout, they fail with EIO, and so does every new
+// command until it is back.
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <libnbd.h>
 #include <poll.h>
 #include <string>
+#include <utility>
 
 #include "target.hpp"
 #include "user_data.hpp"
@@ -25,24 +29,56 @@ namespace {
 
 enum NbdOp : uint8_t {
 	kIo,      // a command for the request @tag (a part of it, for a split one)
-	kPollIn,  // the socket is readable
-	kPollOut, // the socket is writable
+	kPollIn,  // the socket is readable (tag: the connection's generation)
+	kPollOut, // the socket is writable (tag: the connection's generation)
+	kRetry,   // time to try connecting again
 };
 
 // NBD lengths are 32-bit: a longer discard or write-zeroes goes as parts of this.
 constexpr uint64_t kMaxPart = 1u << 30;
+// Reconnect attempts start this soon after a failed one and back off to the most.
+constexpr uint64_t kBackoffFirstMs = 100, kBackoffMostMs = 2000;
 
 // What the export offers, learnt once at init.
 struct NbdDevice {
 	std::string uri;
+	uint64_t io_timeout_ns;
 	bool flush = false, fua = false, trim = false, zero = false;
 };
 
+// One NBD command, kept whole so that it can be sent again on a new connection.
+struct Req {
+	enum class Kind : uint8_t { kRead, kWrite, kFlush, kTrim, kZero } kind;
+	void *buf;          // kRead/kWrite: the data (null with iov)
+	uint64_t count, off;
+	uint32_t flags;
+	uint64_t user_data; // its completion
+	int bytes;          // its result on success
+	const iovec *iov;   // kRead into several blocks: read into a bounce buffer, then spread
+	unsigned n;
+};
+
 struct NbdQueue {
+	const NbdDevice *d;
 	nbd_handle *h = nullptr;
 	Counters *stats = nullptr;
+	uint16_t gen = 0; // connections opened, wrapping: a poll of an older one is stale
 	bool in_armed = false, out_armed = false;
 	std::vector<TargetDone> done; // completed commands, not yet handed to the queue
+	// While the connection is down: the commands it failed and those that came since,
+	// sent again once connected; all failed with EIO once down longer than the
+	// timeout, after which new ones fail at once until the connection is back.
+	std::vector<Req> retry;
+	// Commands that failed, with their errno, for pump to judge outside libnbd's
+	// callbacks: on a connection still up, the server's answer; on one gone down,
+	// the connection's failure, and sent again.
+	std::vector<std::pair<Req, int>> failed;
+	uint64_t down_since = 0; // ns; 0: connected (or connecting for the first time)
+	bool failing = false;
+	bool stopping = false;
+	bool timer_armed = false;
+	uint64_t backoff_ms = kBackoffFirstMs;
+	__kernel_timespec timer{};
 };
 
 // QueueCtx::progress, per tag: the request's commands in flight, and whether one
@@ -52,13 +88,10 @@ constexpr uint32_t kFailed = 1u << 31;
 // One command in flight; libnbd owns it from submission and frees it (free_cmd) once
 // its callback has run, or if it was never submitted.
 struct Cmd {
-	Cmd(NbdQueue *queue, uint64_t ud, int b) : q(queue), user_data(ud), bytes(b), sent_ns(now_ns()) {}
+	Cmd(NbdQueue *queue, const Req &req) : q(queue), r(req), sent_ns(now_ns()) {}
 	NbdQueue *q;
-	uint64_t user_data;
-	int bytes;                  // the result on success
-	uint64_t sent_ns;           // when it was handed to libnbd, for the round trip
-	const iovec *iov = nullptr; // read_into: where the bounce buffer's data goes
-	unsigned n = 0;
+	Req r;
+	uint64_t sent_ns; // when it was handed to libnbd, for the round trip
 	std::vector<char> bounce;
 };
 
@@ -73,20 +106,25 @@ int block_errno(int e)
 int complete_cmd(void *p, int *error)
 {
 	Cmd *c = static_cast<Cmd *>(p);
-	int res = *error ? block_errno(*error) : c->bytes;
+	NbdQueue *q = c->q;
+	if (*error && !q->stopping) {
+		q->failed.push_back({c->r, *error});
+		return 1;
+	}
+	const int res = *error ? block_errno(*error) : c->r.bytes;
 	// The reply came in the read that libnbd was just given, so the time since the
 	// command was sent is its round trip, as this server sees it: the network, the
 	// server, and the wait for this queue's loop to poll the socket.
-	if (!*error && c->q->stats)
-		c->q->stats->add_backend_latency(now_ns() - c->sent_ns);
-	if (!*error && c->iov) {
+	if (!*error && q->stats)
+		q->stats->add_backend_latency(now_ns() - c->sent_ns);
+	if (!*error && c->r.iov) {
 		const char *from = c->bounce.data();
-		for (unsigned i = 0; i < c->n; i++) {
-			std::memcpy(c->iov[i].iov_base, from, c->iov[i].iov_len);
-			from += c->iov[i].iov_len;
+		for (unsigned i = 0; i < c->r.n; i++) {
+			std::memcpy(c->r.iov[i].iov_base, from, c->r.iov[i].iov_len);
+			from += c->r.iov[i].iov_len;
 		}
 	}
-	c->q->done.push_back({c->user_data, res});
+	q->done.push_back({c->r.user_data, res});
 	return 1; // retire the command: nothing asks for it later
 }
 
@@ -95,15 +133,54 @@ void free_cmd(void *p)
 	delete static_cast<Cmd *>(p);
 }
 
-nbd_completion_callback callback(Cmd *c)
+// Sends @r on the queue's connection. Returns 0, or the error to fail it with.
+int submit(NbdQueue *q, const Req &r)
 {
-	return nbd_completion_callback{.callback = complete_cmd, .user_data = c, .free = free_cmd};
+	auto *c = new Cmd(q, r);
+	const nbd_completion_callback cb{.callback = complete_cmd, .user_data = c, .free = free_cmd};
+	nbd_handle *h = q->h;
+	int64_t ret = -1;
+	switch (r.kind) {
+	case Req::Kind::kRead:
+		if (r.iov)
+			c->bounce.resize(r.count);
+		ret = nbd_aio_pread(h, r.iov ? c->bounce.data() : r.buf, r.count, r.off, cb, 0);
+		break;
+	case Req::Kind::kWrite:
+		ret = nbd_aio_pwrite(h, r.buf, r.count, r.off, cb, r.flags);
+		break;
+	case Req::Kind::kFlush:
+		ret = nbd_aio_flush(h, cb, 0);
+		break;
+	case Req::Kind::kTrim:
+		ret = nbd_aio_trim(h, r.count, r.off, cb, 0);
+		break;
+	case Req::Kind::kZero:
+		ret = nbd_aio_zero(h, r.count, r.off, cb, r.flags);
+		break;
+	}
+	return ret < 0 ? block_errno(nbd_get_errno()) : 0;
 }
 
-// The last libnbd call's failure, as the kernel is to see it.
-int nbd_err()
+// Whether @h is connected: ready for commands, or busy sending or receiving one.
+// libnbd's "ready" alone is false while a command is on the wire, which a busy
+// queue's connection nearly always is.
+bool connected(nbd_handle *h)
 {
-	return block_errno(nbd_get_errno());
+	return h && (nbd_aio_is_ready(h) || nbd_aio_is_processing(h));
+}
+
+// Sends @r, or keeps it for the next connection while this one is down. Returns 0,
+// or the error to fail it with: the connection has been down too long.
+int send(NbdQueue *q, const Req &r)
+{
+	if (q->failing)
+		return -EIO;
+	if (q->down_since || !connected(q->h)) {
+		q->retry.push_back(r);
+		return 0;
+	}
+	return submit(q, r);
 }
 
 // Opens a connection to @uri into *@h. Returns 0, or -errno with libnbd's reason.
@@ -135,7 +212,7 @@ int nbd_init(Target &t, const TargetSetup &s, std::string *why)
 	int ret = connect(s.path, &h, why);
 	if (ret < 0)
 		return ret;
-	auto *d = new NbdDevice{s.path};
+	auto *d = new NbdDevice{s.path, uint64_t{s.io_timeout_s} * 1000000000};
 	const int64_t size = nbd_get_size(h);
 	const int ro = nbd_is_read_only(h);
 	d->flush = nbd_can_flush(h) == 1;
@@ -196,8 +273,9 @@ std::vector<int> nbd_files(const Target &)
 int nbd_queue_start(Target &t, QueueCtx &q, std::string *why)
 {
 	auto *nq = new NbdQueue;
+	nq->d = static_cast<NbdDevice *>(t.priv);
 	nq->stats = q.stats;
-	const int ret = connect(static_cast<NbdDevice *>(t.priv)->uri, &nq->h, why);
+	const int ret = connect(nq->d->uri, &nq->h, why);
 	if (ret < 0) {
 		delete nq;
 		return ret;
@@ -206,16 +284,21 @@ int nbd_queue_start(Target &t, QueueCtx &q, std::string *why)
 	return 0;
 }
 
-void nbd_queue_stop(Target &t, QueueCtx &q, std::vector<TargetDone> &done)
+void nbd_queue_stop(Target &, QueueCtx &q, std::vector<TargetDone> &done)
 {
 	auto *nq = static_cast<NbdQueue *>(q.priv);
 	if (!nq)
 		return;
+	nq->stopping = true;
 	// Every write this queue acknowledged had its reply; make them durable. Closing
 	// the handle then fails whatever is still in flight, through the callbacks.
-	if (static_cast<NbdDevice *>(t.priv)->flush && nbd_aio_is_ready(nq->h))
+	if (nq->d->flush && connected(nq->h))
 		nbd_flush(nq->h, 0);
 	nbd_close(nq->h);
+	for (const auto &f : nq->failed)
+		nq->done.push_back({f.first.user_data, block_errno(f.second)});
+	for (const Req &r : nq->retry)
+		nq->done.push_back({r.user_data, -EIO});
 	done.insert(done.end(), nq->done.begin(), nq->done.end());
 	delete nq;
 	q.priv = nullptr;
@@ -229,14 +312,38 @@ bool readable(int fd)
 }
 
 // Arms a one-shot poll of the connection's socket for @events, completing as @op.
-bool arm(QueueCtx &q, int fd, unsigned events, uint8_t op)
+bool arm_poll(QueueCtx &q, NbdQueue *nq, unsigned events, uint8_t op)
 {
 	io_uring_sqe *sqe = next_sqe(q.ring);
 	if (!sqe)
 		return false;
-	io_uring_prep_poll_add(sqe, fd, events);
-	sqe->user_data = pack({0, op, Origin::kTarget, 0});
+	io_uring_prep_poll_add(sqe, nbd_aio_get_fd(nq->h), events);
+	sqe->user_data = pack({nq->gen, op, Origin::kTarget, 0});
 	return true;
+}
+
+// Arms the timer that wakes the queue for its next connection attempt.
+void arm_retry(QueueCtx &q, NbdQueue *nq)
+{
+	io_uring_sqe *sqe = next_sqe(q.ring);
+	if (!sqe)
+		return;
+	nq->timer = {static_cast<long long>(nq->backoff_ms / 1000), static_cast<long long>(nq->backoff_ms % 1000) * 1000000};
+	io_uring_prep_timeout(sqe, &nq->timer, 0, 0);
+	sqe->user_data = pack({0, kRetry, Origin::kTarget, 0});
+	nq->timer_armed = true;
+	nq->backoff_ms = std::min(nq->backoff_ms * 2, kBackoffMostMs);
+}
+
+// The connection is down: drops it and starts a new one, without waiting for it.
+void reconnect(NbdQueue *nq)
+{
+	nbd_close(nq->h);
+	nq->gen++;
+	nq->in_armed = nq->out_armed = false;
+	nq->h = nbd_create();
+	if (nq->h)
+		nbd_aio_connect_uri(nq->h, nq->d->uri.c_str());
 }
 
 void nbd_pump(Target &, QueueCtx &q, std::vector<TargetDone> &done)
@@ -244,67 +351,99 @@ void nbd_pump(Target &, QueueCtx &q, std::vector<TargetDone> &done)
 	auto *nq = static_cast<NbdQueue *>(q.priv);
 	if (!nq)
 		return;
+	const bool ready = connected(nq->h);
+	if (ready) {
+		for (const auto &[r, err] : nq->failed)
+			nq->done.push_back({r.user_data, block_errno(err)});
+	} else {
+		// They went out before anything that waits already: they go out first again.
+		std::vector<Req> first;
+		for (const auto &f : nq->failed)
+			first.push_back(f.first);
+		nq->retry.insert(nq->retry.begin(), first.begin(), first.end());
+	}
+	nq->failed.clear();
+	if (ready && nq->down_since) {
+		// Back: send what waited, in the order it came.
+		nq->down_since = 0;
+		nq->failing = false;
+		nq->backoff_ms = kBackoffFirstMs;
+		std::vector<Req> again;
+		again.swap(nq->retry);
+		for (const Req &r : again)
+			if (const int err = submit(nq, r); err < 0)
+				nq->done.push_back({r.user_data, err});
+	} else if (!ready) {
+		// Dropped: try again at once, then each time the timer fires (nbd_io_done)
+		// and the last attempt has failed. The timer also wakes the queue to fail
+		// what waits once the timeout has passed.
+		const uint64_t now = now_ns();
+		if (!nq->down_since) {
+			nq->down_since = now;
+			if (!(nq->h && nbd_aio_is_connecting(nq->h)))
+				reconnect(nq);
+		}
+		if (!nq->failing && now - nq->down_since > nq->d->io_timeout_ns) {
+			nq->failing = true;
+			for (const Req &r : nq->retry)
+				nq->done.push_back({r.user_data, -EIO});
+			nq->retry.clear();
+		}
+		if (!nq->timer_armed)
+			arm_retry(q, nq);
+	}
 	done.insert(done.end(), nq->done.begin(), nq->done.end());
 	nq->done.clear();
+	if (!nq->h || nbd_aio_get_fd(nq->h) < 0)
+		return;
 	// libnbd says which way the socket must move next. A poll that finds no SQE is
 	// armed at the next call: the queue always has ublk commands in flight to wake it.
 	const unsigned dir = nbd_aio_get_direction(nq->h);
-	const int fd = nbd_aio_get_fd(nq->h);
-	if (fd < 0)
-		return; // the connection is gone: nothing will come from it
 	if ((dir & LIBNBD_AIO_DIRECTION_READ) && !nq->in_armed)
-		nq->in_armed = arm(q, fd, POLLIN, kPollIn);
+		nq->in_armed = arm_poll(q, nq, POLLIN, kPollIn);
 	if ((dir & LIBNBD_AIO_DIRECTION_WRITE) && !nq->out_armed)
-		nq->out_armed = arm(q, fd, POLLOUT, kPollOut);
-}
-
-// Sends one command for request @tag: @submit issues it with the callback given.
-template <typename F>
-int send(NbdQueue *nq, uint16_t tag, int bytes, F submit)
-{
-	auto *c = new Cmd(nq, pack({tag, kIo, Origin::kTarget, 0}), bytes);
-	return submit(callback(c)) < 0 ? nbd_err() : 0;
+		nq->out_armed = arm_poll(q, nq, POLLOUT, kPollOut);
 }
 
 int nbd_queue_io(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod)
 {
 	auto *nq = static_cast<NbdQueue *>(q.priv);
 	if (!nq)
-		return -ENOTCONN; // the queue stopped its connection
+		return -EIO; // the queue stopped its connection
 	const NbdDevice &d = *static_cast<NbdDevice *>(t.priv);
 	const uint64_t off = iod.start_sector << 9;
 	const uint64_t len = uint64_t{iod.nr_sectors} << 9;
-	void *buf = q.bufs[tag];
-	nbd_handle *h = nq->h;
+	const uint64_t ud = pack({tag, kIo, Origin::kTarget, 0});
+	Req r{Req::Kind::kRead, q.bufs[tag], len, off, 0, ud, static_cast<int>(len), nullptr, 0};
 	q.progress[tag] = 1;
 	switch (ublksrv_get_op(&iod)) {
 	case UBLK_IO_OP_READ:
-		return send(nq, tag, static_cast<int>(len),
-			    [&](nbd_completion_callback cb) { return nbd_aio_pread(h, buf, len, off, cb, 0); });
-	case UBLK_IO_OP_WRITE: {
-		const uint32_t flags = (iod.op_flags & UBLK_IO_F_FUA) && d.fua ? LIBNBD_CMD_FLAG_FUA : 0;
-		return send(nq, tag, static_cast<int>(len),
-			    [&](nbd_completion_callback cb) { return nbd_aio_pwrite(h, buf, len, off, cb, flags); });
-	}
+		return send(nq, r);
+	case UBLK_IO_OP_WRITE:
+		r.kind = Req::Kind::kWrite;
+		r.flags = (iod.op_flags & UBLK_IO_F_FUA) && d.fua ? LIBNBD_CMD_FLAG_FUA : 0;
+		return send(nq, r);
 	case UBLK_IO_OP_FLUSH:
 		if (!d.flush) { // not advertised, so not sent; answer it all the same
-			nq->done.push_back({pack({tag, kIo, Origin::kTarget, 0}), 0});
+			nq->done.push_back({ud, 0});
 			return 0;
 		}
-		return send(nq, tag, 0, [&](nbd_completion_callback cb) { return nbd_aio_flush(h, cb, 0); });
+		r = Req{Req::Kind::kFlush, nullptr, 0, 0, 0, ud, 0, nullptr, 0};
+		return send(nq, r);
 	case UBLK_IO_OP_DISCARD:
 	case UBLK_IO_OP_WRITE_ZEROES: {
 		const bool zero = ublksrv_get_op(&iod) == UBLK_IO_OP_WRITE_ZEROES;
 		if (!(zero ? d.zero : d.trim))
 			return -EOPNOTSUPP;
-		const uint32_t flags = zero && (iod.op_flags & UBLK_IO_F_NOUNMAP) ? LIBNBD_CMD_FLAG_NO_HOLE : 0;
+		r.kind = zero ? Req::Kind::kZero : Req::Kind::kTrim;
+		r.buf = nullptr;
+		r.bytes = 0;
+		r.flags = zero && (iod.op_flags & UBLK_IO_F_NOUNMAP) ? LIBNBD_CMD_FLAG_NO_HOLE : 0;
 		q.progress[tag] = static_cast<uint32_t>((len + kMaxPart - 1) / kMaxPart);
 		for (uint64_t at = 0; at < len; at += kMaxPart) {
-			const uint64_t n = std::min(kMaxPart, len - at);
-			const int ret = send(nq, tag, 0, [&](nbd_completion_callback cb) {
-				return zero ? nbd_aio_zero(h, n, off + at, cb, flags) : nbd_aio_trim(h, n, off + at, cb, 0);
-			});
-			if (ret < 0) {
+			r.off = off + at;
+			r.count = std::min(kMaxPart, len - at);
+			if (const int ret = send(nq, r); ret < 0) {
 				if (at == 0)
 					return ret; // nothing went out
 				// The parts that went out complete later, and fail the request.
@@ -323,8 +462,19 @@ int nbd_queue_io(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &io
 int nbd_io_done(Target &, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &, uint8_t op, int res)
 {
 	auto *nq = static_cast<NbdQueue *>(q.priv);
+	if (op == kRetry) {
+		if (!nq)
+			return kPending;
+		nq->timer_armed = false;
+		// The attempt in progress failed, or never started: start another.
+		if (!connected(nq->h) && !(nq->h && nbd_aio_is_connecting(nq->h)))
+			reconnect(nq);
+		return kPending;
+	}
 	if (op == kPollIn || op == kPollOut) {
-		if (!nq) // the connection closed first
+		// A poll of a connection since closed (its tag, an older generation), or of
+		// a queue that stopped, is over.
+		if (!nq || tag != nq->gen)
 			return kPending;
 		(op == kPollIn ? nq->in_armed : nq->out_armed) = false;
 		if (res < 0) // the next pump arms it again
@@ -338,7 +488,8 @@ int nbd_io_done(Target &, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &, ui
 		// its idle state, libnbd starts on a reply header and sends nothing more
 		// until one comes, so a notify with nothing to read would hang the queue
 		// once no command is left at the server. So it is told only of what is
-		// there now. A hang-up or error counts: libnbd then fails what was in flight.
+		// there now. A hang-up or error counts: libnbd then fails what was in
+		// flight, and the next pump finds the connection down.
 		if (readable(nbd_aio_get_fd(nq->h)))
 			nbd_aio_notify_read(nq->h);
 		return kPending;
@@ -357,19 +508,13 @@ int nbd_read_into(Target &, QueueCtx &q, uint64_t off, const iovec *iov, unsigne
 {
 	auto *nq = static_cast<NbdQueue *>(q.priv);
 	if (!nq)
-		return -ENOTCONN;
-	size_t total = 0;
+		return -EIO;
+	uint64_t total = 0;
 	for (unsigned i = 0; i < n; i++)
 		total += iov[i].iov_len;
-	auto *c = new Cmd(nq, user_data, static_cast<int>(total));
-	void *to = iov[0].iov_base;
-	if (n > 1) { // the cache's blocks are apart: read into one buffer, then spread it
-		c->bounce.resize(total);
-		c->iov = iov;
-		c->n = n;
-		to = c->bounce.data();
-	}
-	return nbd_aio_pread(nq->h, to, total, off, callback(c), 0) < 0 ? nbd_err() : 0;
+	// Blocks of the cache lie apart: several are read into one buffer, then spread.
+	return send(nq, Req{Req::Kind::kRead, n == 1 ? iov[0].iov_base : nullptr, total, off, 0, user_data,
+			    static_cast<int>(total), n == 1 ? nullptr : iov, n});
 }
 
 int nbd_sync(Target &)

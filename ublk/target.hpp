@@ -40,6 +40,7 @@ struct TargetSetup {
 	uint32_t physical_block = 4096;
 	uint32_t latency_us = 0;      // injected before every backend read
 	unsigned queues = 1;          // queues that will serve the device
+	uint32_t io_timeout_s = 30;   // nbd: how long requests wait for a dropped connection to return
 };
 
 struct Target;

@@ -29,8 +29,10 @@ TEST_F(CtlUblkTest, AddPassesAnNbdUriOnAndWantsExactlyOneBackingStore)
 		std::filesystem::remove(dir_ / "args");
 		return s.str();
 	};
-	ASSERT_EQ(run({"ublk", "add", "--nbd", "nbd://storage/vol1", "--cache-mb", "64"}), 0) << err_.str();
-	EXPECT_EQ(args(), "--nbd\nnbd://storage/vol1\n--cache-mb\n64\n");
+	ASSERT_EQ(run({"ublk", "add", "--nbd", "nbd://storage/vol1", "--cache-mb", "64", "--io-timeout", "5"}), 0)
+		<< err_.str();
+	EXPECT_EQ(args(), "--nbd\nnbd://storage/vol1\n--cache-mb\n64\n--io-timeout\n5\n");
+	EXPECT_EQ(run({"ublk", "add", "--file", "f", "--io-timeout", "5"}), 2); // only for --nbd
 	EXPECT_EQ(run({"ublk", "add", "--nbd", "nbd://storage/vol1", "--file", "f"}), 2);
 	EXPECT_EQ(run({"ublk", "add", "--cache-mb", "64"}), 2);
 	EXPECT_NE(err_.str().find("--file PATH or --nbd URI"), std::string::npos) << err_.str();
