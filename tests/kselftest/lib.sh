@@ -261,6 +261,33 @@ ublk_cleanup() {
 	rm -rf "$ublk_work"
 }
 
+# ublk_blocks_match DEV STORE BLOCK...: whether each 4 KiB BLOCK of DEV, read with
+# O_DIRECT, holds what the same block of STORE (the backing store, read beside it) does.
+ublk_blocks_match() {
+	local dev=$1 store=$2 b
+	shift 2
+	for b in "$@"; do
+		dd if="$dev" of=/tmp/aether-block.got bs=4k skip="$b" count=1 iflag=direct status=none &&
+			dd if="$store" of=/tmp/aether-block.want bs=4k skip="$b" count=1 status=none &&
+			cmp -s /tmp/aether-block.got /tmp/aether-block.want || return 1
+	done
+	rm -f /tmp/aether-block.got /tmp/aether-block.want
+}
+
+# ublk_race_rw DEV: race-rw's 4 writers and 2 sequential readers on DEV for 20 s
+# (every read current), and that the readers' stream was prefetched and writes raced
+# prefetches in flight, which were discarded: 3 points.
+ublk_race_rw() {
+	local issued stale
+	check "4 writers and 2 sequential readers for 20 s: every read current (race-rw)" \
+		race-rw "$1" --blocks 8192 --writers 4 --readers 2 --seconds 20 --read-kb 64
+	issued=$(ublk_stat "$1" prefetch_issued)
+	stale=$(ublk_stat "$1" prefetch_stale)
+	echo "# prefetch_issued $issued prefetch_stale $stale"
+	check "the readers' stream was prefetched ($issued blocks)" test "${issued:-0}" -gt 0
+	check "writes raced prefetches in flight, which were discarded ($stale blocks)" test "${stale:-0}" -gt 0
+}
+
 # nbdkit_up PLUGIN-AND-ARGS...: starts nbdkit serving on the unix socket $nbd_sock,
 # with its pid in $nbdkit_pid. The URI of its default export is $nbd_uri.
 nbd_sock=/tmp/aether-nbd.sock

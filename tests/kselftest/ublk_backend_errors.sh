@@ -31,8 +31,6 @@ dm=/dev/mapper/aether-err
 check "aether-ublk serves it, with a cache, prefetch and 300 ms reads" \
 	ublk_up "$dm" --cache-mb 16 --policy adaptive --latency-us 300000
 
-# block N: one 4 KiB block of the device, read with O_DIRECT to stdout.
-block() { dd if="$ublk_dev" bs=4k skip="$1" count=1 iflag=direct status=none; }
 first_bad=$((32 * 256))
 expect 1 "a demand read inside the failing MiB fails" dd if="$ublk_dev" of=/dev/null bs=4k skip=$((first_bad + 100)) count=1 iflag=direct status=none
 check "with EIO" grep -q "Input/output error" /tmp/ctl.err
@@ -54,13 +52,9 @@ check "with EIO" grep -q "Input/output error" /tmp/ctl.err
 check "the range heals (the table maps it to the store again)" \
 	sh -c "echo '0 $sectors linear $loopdev 0' | dmsetup load aether-err && dmsetup resume aether-err"
 # What the store holds: its bytes, read beside the device-mapper disk.
-ok_all=1
-for b in $first_bad $((first_bad + 1)) $((first_bad + 8)) $((first_bad + 100)) $((first_bad + 200)) $((first_bad + 255)); do
-	block "$b" >"$ublk_work/got"
-	dd if="$store" bs=4k skip="$b" count=1 status=none >"$ublk_work/want"
-	cmp -s "$ublk_work/got" "$ublk_work/want" || ok_all=0
-done
-check "the blocks that failed (demand, prefetched, written) now read the store's data" test "$ok_all" = 1
+check "the blocks that failed (demand, prefetched, written) now read the store's data" \
+	ublk_blocks_match "$ublk_dev" "$store" $first_bad $((first_bad + 1)) $((first_bad + 8)) $((first_bad + 100)) \
+	$((first_bad + 200)) $((first_bad + 255))
 check "and the whole device reads back as the store" \
 	sh -c "dd if=$ublk_dev bs=1M iflag=direct status=none | cmp -s - $store"
 check "the server is still alive" kill -0 "$ublk_pid"

@@ -10,13 +10,7 @@ truncate -s 64M "$ublk_work/backing"
 # 8 MiB cache is a quarter of the 32 MiB region, so blocks are evicted and refilled.
 check "aether-ublk serves it with an 8 MiB cache, gaming prefetch and 100 us reads" \
 	ublk_up "$ublk_work/backing" --queues 2 --depth 64 --cache-mb 8 --policy gaming --latency-us 100
-check "4 writers and 2 sequential readers for 20 s: every read current (race-rw)" \
-	race-rw "$ublk_dev" --blocks 8192 --writers 4 --readers 2 --seconds 20 --read-kb 64
-issued=$(ublk_stat "$ublk_dev" prefetch_issued)
-stale=$(ublk_stat "$ublk_dev" prefetch_stale)
-echo "# prefetch_issued $issued prefetch_stale $stale"
-check "the readers' stream was prefetched ($issued blocks)" test "${issued:-0}" -gt 0
-check "writes raced prefetches in flight, which were discarded ($stale blocks)" test "${stale:-0}" -gt 0
+ublk_race_rw "$ublk_dev"
 ublk_down
 rc=$?
 check "the server stops with status 0 (got $rc)" test "$rc" = 0
