@@ -3,7 +3,8 @@
 # Benchmark, median of 5: synthetic streams, and the reads of each real trace in
 # ../shared/traces replayed through the core alone); aether.ko's effect on reads from a
 # slow disk in the VM (scripts/bench_readahead.sh); aether-ublk's scorecard
-# (scripts/bench_ublk.sh); XRP lookups in the kernel against user space
+# (scripts/bench_ublk.sh); aether-ublk over NBD against the kernel's NBD client
+# (scripts/bench_nbd.sh); XRP lookups in the kernel against user space
 # (scripts/bench_xrp.sh); and the replay of every real trace, written as
 # build/bench/replay.md and one plot per trace, build/bench/replay-TRACE.svg
 # (scripts/bench_replay.sh, which also runs on its own without the VM).
@@ -17,7 +18,7 @@
 # under the command that made it, with the date, the commit and the clock. The VM
 # benchmarks' tables also arrive as data rows (bench_data in tests/kselftest/lib.sh),
 # which become build/bench/TABLE.tsv and the plots beside the scorecard
-# (scripts/bench_plot.sh): readahead.svg, ublk.svg, prefetch.svg and xrp.svg.
+# (scripts/bench_plot.sh): readahead.svg, ublk.svg, prefetch.svg, nbd.svg and xrp.svg.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=$top/build/bin
@@ -41,7 +42,7 @@ commit=$(git -C "$top" describe --always --dirty 2>/dev/null || echo "unknown (n
 	echo "Numbers only: nothing here passes or fails. Each section shows the command that made it."
 } >"$card"
 
-steps=5
+steps=6
 step=0
 # section TITLE SHOWN COMMAND...: runs one benchmark, shows its output as it comes, and
 # adds it to the scorecard under TITLE, with SHOWN as the command that reproduces it.
@@ -91,6 +92,8 @@ section "aether.ko in the VM: stock readahead (off) against each preset" \
 	"$(in_vm bench_readahead.sh)" vm bench_readahead.sh
 section "aether-ublk in the VM: scorecard against null_blk and loop, then prefetch with slow reads" \
 	"$(in_vm bench_ublk.sh)" vm bench_ublk.sh
+section "aether-ublk over NBD in the VM: against the kernel's NBD client, 1 ms and 200 us from the server" \
+	"$(in_vm bench_nbd.sh)" vm bench_nbd.sh
 section "XRP in the VM: B+tree lookups in the kernel against one pread per hop, depth 3 to 6" \
 	"$(in_vm bench_xrp.sh)" vm bench_xrp.sh
 # The traces are not part of the tree: without them the replay is skipped, not failed.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Draws make bench's plots (gnuplot SVG, in `make deps`) from the tables its VM
-# benchmarks left in build/bench (or DIR): readahead.tsv, ublk.tsv, prefetch.tsv and
-# xrp.tsv, each written by scripts/bench.sh from the benchmarks' bench_data rows
+# benchmarks left in build/bench (or DIR): readahead.tsv, ublk.tsv, prefetch.tsv,
+# nbd.tsv and xrp.tsv, each written by scripts/bench.sh from the benchmarks' bench_data rows
 # (tests/kselftest/lib.sh): tab-separated, the first row naming the columns. A table
 # that is missing is skipped with a note; the replay's plots come from
 # scripts/bench_replay.sh. Usage: bench_plot.sh [DIR].
@@ -55,6 +55,12 @@ draw prefetch "aether-ublk: prefetch gain over no cache, by pattern and backend 
 	"x no cache (log scale)" "$bars
 set logscale y
 set yrange [0.5:*]
+plot for [i=2:*] data using i:xtic(1) title columnhead(i)"
+
+draw nbd "aether-ublk over NBD: cold reads, times the kernel's NBD client on the same export" \
+	"x kernel NBD client (log scale)" "$bars
+set logscale y
+set yrange [0.1:*]
 plot for [i=2:*] data using i:xtic(1) title columnhead(i)"
 
 # One line per way a hop reads and device: the ratio of kernel to user lookups/s,
