@@ -311,13 +311,14 @@ bool readable(int fd)
 	return fd >= 0 && poll(&p, 1, 0) == 1;
 }
 
-// Arms a one-shot poll of the connection's socket for @events, completing as @op.
-bool arm_poll(QueueCtx &q, NbdQueue *nq, unsigned events, uint8_t op)
+// Arms a one-shot poll of socket @fd, the connection of generation nq->gen, for
+// @events, completing as @op.
+bool arm_poll(QueueCtx &q, const NbdQueue *nq, int fd, unsigned events, uint8_t op)
 {
 	io_uring_sqe *sqe = next_sqe(q.ring);
 	if (!sqe)
 		return false;
-	io_uring_prep_poll_add(sqe, nbd_aio_get_fd(nq->h), events);
+	io_uring_prep_poll_add(sqe, fd, events);
 	sqe->user_data = pack({nq->gen, op, Origin::kTarget, 0});
 	return true;
 }
@@ -394,15 +395,16 @@ void nbd_pump(Target &, QueueCtx &q, std::vector<TargetDone> &done)
 	}
 	done.insert(done.end(), nq->done.begin(), nq->done.end());
 	nq->done.clear();
-	if (!nq->h || nbd_aio_get_fd(nq->h) < 0)
-		return;
+	const int fd = nq->h ? nbd_aio_get_fd(nq->h) : -1;
+	if (fd < 0)
+		return; // no connection now: the retry timer wakes the queue
 	// libnbd says which way the socket must move next. A poll that finds no SQE is
 	// armed at the next call: the queue always has ublk commands in flight to wake it.
 	const unsigned dir = nbd_aio_get_direction(nq->h);
 	if ((dir & LIBNBD_AIO_DIRECTION_READ) && !nq->in_armed)
-		nq->in_armed = arm_poll(q, nq, POLLIN, kPollIn);
+		nq->in_armed = arm_poll(q, nq, fd, POLLIN, kPollIn);
 	if ((dir & LIBNBD_AIO_DIRECTION_WRITE) && !nq->out_armed)
-		nq->out_armed = arm_poll(q, nq, POLLOUT, kPollOut);
+		nq->out_armed = arm_poll(q, nq, fd, POLLOUT, kPollOut);
 }
 
 int nbd_queue_io(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod)
