@@ -122,8 +122,6 @@ void print_list_text(Context &ctx, const std::vector<BpfPinned> &progs, const Mo
 			<< "\n";
 }
 
-enum class Format { kText, kJson };
-
 int list(Context &ctx, Format format)
 {
 	if (std::string why; check_bpffs(&why) < 0)

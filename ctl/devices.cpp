@@ -89,7 +89,7 @@ std::string median_bucket(const Histogram &h)
 	return fmt(from) + "-" + fmt(from ? 2 * from : 1);
 }
 
-std::string mib(uint64_t bytes)
+std::string mib_cell(uint64_t bytes)
 {
 	return util::format_mib(bytes, util::MibStyle::kOneDecimal);
 }
@@ -114,8 +114,8 @@ void print_table(std::ostream &out, const std::vector<Device> &devs)
 		const uint64_t reads = d.counts[counter("reads")];
 		out << std::left << std::setw(9) << d.devt << std::setw(10) << d.name << std::right
 		    << std::setw(10) << reads << std::setw(10) << d.counts[counter("writes")] << std::setw(10)
-		    << mib(d.counts[counter("read_bytes")]) << std::setw(10) << mib(d.counts[counter("readahead_bytes")])
-		    << std::setw(10) << mib(d.counts[counter("write_bytes")]) << std::setw(6)
+		    << mib_cell(d.counts[counter("read_bytes")]) << std::setw(10) << mib_cell(d.counts[counter("readahead_bytes")])
+		    << std::setw(10) << mib_cell(d.counts[counter("write_bytes")]) << std::setw(6)
 		    << (reads ? std::to_string(d.counts[counter("sequential_reads")] * 100 / reads) : "-")
 		    << std::setw(14) << median_bucket(d.latency) << "  " << std::left << std::setw(9)
 		    << d.pattern << d.decision << "\n";

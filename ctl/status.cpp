@@ -10,8 +10,6 @@ namespace aether::ctl {
 
 namespace {
 
-enum class Format { kText, kJson };
-
 int status(Context &ctx, Format format)
 {
 	const Sysfs &fs = ctx.sysfs;

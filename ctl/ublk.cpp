@@ -110,7 +110,7 @@ nlohmann::json info_json(const ServedDevice &d)
 		{"target", backend_target(h)}};
 }
 
-std::string mib(uint64_t bytes)
+std::string whole_mib(uint64_t bytes)
 {
 	return util::format_mib(bytes, util::MibStyle::kWholeWithSuffix);
 }
@@ -131,8 +131,8 @@ int run_list(Context &ctx, bool json)
 	for (const ServedDevice &d : devs) {
 		const auto &h = d.view.file().h;
 		ctx.out << std::left << std::setw(13) << "/dev/ublkb" + std::to_string(d.id) << std::setw(8) << d.pid
-			<< std::setw(11) << ublk::state_name(d.state) << std::right << std::setw(8) << mib(h.dev_bytes)
-			<< std::setw(8) << mib(h.cache_bytes) << std::setw(9) << h.latency_us << "  " << std::left
+			<< std::setw(11) << ublk::state_name(d.state) << std::right << std::setw(8) << whole_mib(h.dev_bytes)
+			<< std::setw(8) << whole_mib(h.cache_bytes) << std::setw(9) << h.latency_us << "  " << std::left
 			<< std::setw(9) << fixed_string(h.policy, sizeof(h.policy)) << fixed_string(h.file, sizeof(h.file))
 			<< "\n";
 	}
@@ -199,7 +199,7 @@ int run_stats(Context &ctx, const std::vector<uint32_t> &ids, bool json)
 			continue;
 		}
 		ctx.out << j["device"].get<std::string>() << "  pid " << d.pid << " (" << ublk::state_name(d.state)
-			<< "), cache " << mib(f.h.cache_bytes) << ", latency " << f.h.latency_us << " us, policy "
+			<< "), cache " << whole_mib(f.h.cache_bytes) << ", latency " << f.h.latency_us << " us, policy "
 			<< j["policy"].get<std::string>() << "\n";
 		for (size_t i = 0; i < static_cast<size_t>(Stat::kCount); i++)
 			ctx.out << "  " << std::left << std::setw(22) << kStatNames[i] << f.c.get(static_cast<Stat>(i)) << "\n";

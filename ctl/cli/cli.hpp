@@ -30,6 +30,9 @@ struct Context {
 	int exit_code = kExitOk;
 };
 
+// How a listing is printed: a table for people, or JSON (--json) for scripts.
+enum class Format { kText, kJson };
+
 // Prints "aether-ctl: @what" to ctx.err and returns kExitFailure: the operation failed.
 int fail(Context &ctx, const std::string &what);
 
