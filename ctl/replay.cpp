@@ -15,7 +15,7 @@
 #include "replay/report.hpp"
 #include "replay/simulate.hpp"
 #include "replay/trace.hpp"
-#include "util/size.hpp"
+#include "util/size_option.hpp"
 
 namespace aether::ctl {
 

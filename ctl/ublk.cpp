@@ -25,7 +25,7 @@
 #include "registry.hpp"
 #include "stats_file.hpp"
 #include "util/errors.hpp"
-#include "util/size.hpp"
+#include "util/size_option.hpp"
 
 namespace aether::ctl {
 

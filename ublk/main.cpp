@@ -24,7 +24,7 @@
 #include "registry.hpp"
 #include "stats_file.hpp"
 #include "target.hpp"
-#include "util/size.hpp"
+#include "util/size_option.hpp"
 
 namespace {
 

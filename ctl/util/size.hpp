@@ -1,12 +1,12 @@
 // Sizes on the command line: one spelling for every size option of aether-ctl and
-// aether-ublk, "plain bytes, or a K, M, G or T suffix" (powers of 1024).
+// aether-ublk, "plain bytes, or a K, M, G or T suffix" (powers of 1024). The CLI11
+// options that read them are in size_option.hpp, so that code which only parses or
+// prints sizes does not compile CLI11.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include <CLI/CLI.hpp>
 
 namespace aether::util {
 
@@ -26,14 +26,5 @@ enum class MibStyle {
 
 // @bytes in MiB, spelt as @style says.
 std::string format_mib(std::uint64_t bytes, MibStyle style);
-
-// A CLI11 check for options that take a size; pair it with ->type_name("SIZE").
-// It only validates: convert with parse_size() (or use size_option()).
-CLI::Validator size_validator();
-
-// Adds option @name, a size stored as bytes in @bytes, with @help. The option reads
-// every spelling parse_size() does and refuses the rest with its message.
-CLI::Option *size_option(CLI::App &app, const std::string &name, std::uint64_t &bytes,
-			 const std::string &help);
 
 } // namespace aether::util
