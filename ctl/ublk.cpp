@@ -434,7 +434,8 @@ void add_ublk(CLI::App &app, Context &ctx)
 	CLI::App *add = ublk->add_subcommand("add", "Start an aether-ublk server in the background; prints /dev/ublkbN once it is live");
 	CLI::Option *file = add->add_option("--file", o->file, "Backing file or block device");
 	add->add_option("--nbd", o->nbd,
-			"NBD export instead of a file: nbd://HOST[:PORT]/EXPORT, nbds:// (TLS), nbd+unix:///EXPORT?socket=PATH")
+			"NBD export instead of a file: nbd://HOST[:PORT]/EXPORT, nbds:// (TLS: aether-ublk --help),\n"
+			"nbd+unix:///EXPORT?socket=PATH")
 		->excludes(file);
 	add->add_option("--io-timeout", o->io_timeout,
 			"With --nbd: seconds that requests wait for a dropped connection to come back (default 30)")

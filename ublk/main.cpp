@@ -620,7 +620,9 @@ int main(int argc, char **argv)
 	CLI::Option *file = app.add_option("--file", o.file, "Backing file or block device");
 	app.add_option("--nbd", o.nbd,
 		"NBD export to serve instead of a file, as a URI: nbd://HOST[:PORT]/EXPORT, nbds:// for TLS,\n"
-		"nbd+unix:///EXPORT?socket=PATH. Each queue opens its own connection; more than one queue\n"
+		"nbd+unix:///EXPORT?socket=PATH. TLS checks the server's certificate against\n"
+		"/etc/pki/libnbd (or ?tls-certificates=DIR), or uses a pre-shared key:\n"
+		"nbds://USER@HOST/EXPORT?tls-psk-file=PATH. Each queue opens its own connection; more than one queue\n"
 		"needs a server that allows that (multi-conn). A dropped connection is opened again with a backoff")
 		->excludes(file);
 	app.add_option("--io-timeout", o.io_timeout_s,

@@ -183,10 +183,22 @@ int send(NbdQueue *q, const Req &r)
 	return submit(q, r);
 }
 
+// A handle for a connection, or nullptr with libnbd's error set. Its URI may name a
+// TLS pre-shared key file (nbds://...?tls-psk-file=PATH), which libnbd refuses unless
+// URIs may name local files: the URI comes from the administrator who starts the
+// server, not from the remote end, so it may.
+nbd_handle *new_handle()
+{
+	nbd_handle *h = nbd_create();
+	if (h)
+		nbd_set_uri_allow_local_file(h, true);
+	return h;
+}
+
 // Opens a connection to @uri into *@h. Returns 0, or -errno with libnbd's reason.
 int connect(const std::string &uri, nbd_handle **h, std::string *why)
 {
-	*h = nbd_create();
+	*h = new_handle();
 	if (!*h) {
 		*why = std::string("libnbd: ") + nbd_get_error();
 		return -ENOMEM;
@@ -342,7 +354,7 @@ void reconnect(NbdQueue *nq)
 	nbd_close(nq->h);
 	nq->gen++;
 	nq->in_armed = nq->out_armed = false;
-	nq->h = nbd_create();
+	nq->h = new_handle();
 	if (nq->h)
 		nbd_aio_connect_uri(nq->h, nq->d->uri.c_str());
 }
