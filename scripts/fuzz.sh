@@ -2,8 +2,8 @@
 # Usage: scripts/fuzz.sh [SECONDS] [NAME...]
 #
 # Builds the libFuzzer targets in tests/fuzz/ with clang (ASan and UBSan on) into
-# build/fuzz/, and runs each for SECONDS (default 600, `make fuzz`; `make test`
-# runs 30) on its corpus in build/fuzz/corpus/NAME, which grows from run to run.
+# build/fuzz/, and runs them side by side, each for SECONDS of wall time (default
+# 600, `make fuzz`; `make test` runs 30) on its corpus in build/fuzz/corpus/NAME, which grows from run to run.
 # A crash leaves its input in build/fuzz/crash-NAME-*. Prints, per target, the
 # executions, the coverage (edges) and the features libFuzzer reports, then one
 # "P passed, F failed" line; exits non-zero if any target crashed or did not build.
@@ -53,18 +53,14 @@ seed() {
 	esac
 }
 
-pass=0 fail=0
-for n in "${names[@]}"; do
-	if [ -z "${sources[$n]+set}" ]; then
-		echo "fuzz: no target '$n' (targets: ${!sources[*]})"
-		fail=$((fail + 1))
-		continue
-	fi
+# fuzz_one NAME: builds and runs target NAME, and prints its one-line verdict (and,
+# after a crash, the end of its log). Exits non-zero if it crashed or did not build.
+fuzz_one() {
+	local n=$1 log rc execs cov ft
 	# shellcheck disable=SC2086 # the sources are a list
 	if ! clang++ "${flags[@]}" "tests/fuzz/${n}_fuzz.cpp" ${sources[$n]} -o "$out/$n-fuzz"; then
 		echo "fuzz $n: did not build"
-		fail=$((fail + 1))
-		continue
+		return 1
 	fi
 	seed "$n"
 	log=$out/$n.log
@@ -76,12 +72,29 @@ for n in "${names[@]}"; do
 	ft=$(grep -o 'ft: [0-9]*' "$log" | tail -n1 | cut -d' ' -f2)
 	if [ $rc = 0 ]; then
 		echo "fuzz $n: ${execs:-?} executions in ${seconds}s, coverage ${cov:-?} edges, ${ft:-?} features, no crash"
-		pass=$((pass + 1))
-	else
-		echo "fuzz $n: FAILED (exit $rc) after ${execs:-?} executions; the end of $log:"
-		tail -n 30 "$log" | sed 's/^/  /'
-		fail=$((fail + 1))
+		return 0
 	fi
+	echo "fuzz $n: FAILED (exit $rc) after ${execs:-?} executions; the end of $log:"
+	tail -n 30 "$log" | sed 's/^/  /'
+	return 1
+}
+
+# The targets run at once, each into its own file, so that `make test` waits
+# SECONDS once rather than once per target; their verdicts print in order.
+pass=0 fail=0
+pids=()
+for n in "${names[@]}"; do
+	if [ -z "${sources[$n]+set}" ]; then
+		echo "fuzz: no target '$n' (targets: ${!sources[*]})"
+		fail=$((fail + 1))
+		continue
+	fi
+	fuzz_one "$n" >"$out/$n.verdict" 2>&1 &
+	pids+=("$n:$!")
+done
+for p in "${pids[@]}"; do
+	if wait "${p#*:}"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+	cat "$out/${p%%:*}.verdict"
 done
 echo "fuzz: $pass passed, $fail failed"
 [ "$fail" = 0 ]
