@@ -122,7 +122,7 @@ void print_table(std::ostream &out, const std::vector<Device> &devs)
 	}
 }
 
-int devices(Context &ctx, bool json)
+int devices(Context &ctx, Format format)
 {
 	if (!require_loaded(ctx))
 		return kExitFailure;
@@ -146,7 +146,7 @@ int devices(Context &ctx, bool json)
 	if (std::string err = read_counter(ctx.sysfs, "devices/untracked_requests", dropped); !err.empty())
 		return fail(ctx, err);
 
-	if (json) {
+	if (format == Format::kJson) {
 		nlohmann::json j = nlohmann::json::array();
 		for (const Device &d : devs)
 			j.push_back(to_json(d));
@@ -176,7 +176,7 @@ void add_devices(CLI::App &app, Context &ctx)
 		    "  MEDIAN_LAT           log2 bucket holding the median issue-to-completion time\n"
 		    "  PATTERN, DECISION    what the core makes of the disk's reads, and its last\n"
 		    "                       decision: action, first 4 KiB page, pages, confidence %");
-	cmd->callback([&ctx, json] { ctx.exit_code = devices(ctx, *json); });
+	cmd->callback([&ctx, json] { ctx.exit_code = devices(ctx, *json ? Format::kJson : Format::kText); });
 }
 
 } // namespace aether::ctl

@@ -12,7 +12,7 @@ namespace aether::ctl {
 
 namespace {
 
-int get(Context &ctx, const std::string &name, bool json)
+int get(Context &ctx, const std::string &name, Format format)
 {
 	const Knob *only = nullptr;
 	if (!name.empty() && !(only = find_knob(name)))
@@ -27,14 +27,14 @@ int get(Context &ctx, const std::string &name, bool json)
 		AttrRead r = ctx.sysfs.read(k.name);
 		if (!r.ok())
 			return fail(ctx, ctx.sysfs.read_error(k.name, r.error));
-		if (json)
+		if (format == Format::kJson)
 			j[k.name] = r.value;
 		else if (only)
 			ctx.out << r.value << "\n";
 		else
 			ctx.out << k.name << " = " << r.value << "\n";
 	}
-	if (json)
+	if (format == Format::kJson)
 		ctx.out << j.dump(2) << "\n";
 	return kExitOk;
 }
@@ -52,7 +52,7 @@ void add_get(CLI::App &app, Context &ctx)
 	cmd->add_option("KNOB", *name, "A tunable's sysfs name; all of them when omitted");
 	cmd->add_flag("--json", *json, "Print a JSON object of name: value");
 	cmd->footer("Knobs (files under /sys/kernel/aether/):" + knob_list);
-	cmd->callback([&ctx, name, json] { ctx.exit_code = get(ctx, *name, *json); });
+	cmd->callback([&ctx, name, json] { ctx.exit_code = get(ctx, *name, *json ? Format::kJson : Format::kText); });
 }
 
 } // namespace aether::ctl

@@ -61,7 +61,7 @@ nlohmann::json to_json(const Sample &s)
 	return j;
 }
 
-int stats(Context &ctx, bool json, unsigned watch, unsigned count)
+int stats(Context &ctx, Format format, unsigned watch, unsigned count)
 {
 	if (!require_loaded(ctx))
 		return kExitFailure;
@@ -70,7 +70,7 @@ int stats(Context &ctx, bool json, unsigned watch, unsigned count)
 		Sample s;
 		if (std::string err = read_sample(ctx.sysfs, s); !err.empty())
 			return fail(ctx, err);
-		if (json) {
+		if (format == Format::kJson) {
 			// One object per line, so a watcher's output is JSON Lines.
 			ctx.out << to_json(s).dump(watch ? -1 : 2) << "\n";
 		} else {
@@ -110,7 +110,7 @@ void add_stats(CLI::App &app, Context &ctx)
 		    "  queue_drops         prefetches dropped because the queue was full\n"
 		    "  sync_misses         reads that found their page missing and waited\n"
 		    "  policy_decisions    of the decisions, those an eBPF policy made (aether-ctl bpf load)");
-	cmd->callback([&ctx, json, watch, count] { ctx.exit_code = stats(ctx, *json, *watch, *count); });
+	cmd->callback([&ctx, json, watch, count] { ctx.exit_code = stats(ctx, *json ? Format::kJson : Format::kText, *watch, *count); });
 }
 
 } // namespace aether::ctl

@@ -115,10 +115,10 @@ std::string whole_mib(uint64_t bytes)
 	return util::format_mib(bytes, util::MibStyle::kWholeWithSuffix);
 }
 
-int run_list(Context &ctx, bool json)
+int run_list(Context &ctx, Format format)
 {
 	auto devs = all_devices(ctx);
-	if (json) {
+	if (format == Format::kJson) {
 		nlohmann::json a = nlohmann::json::array();
 		for (const ServedDevice &d : devs)
 			a.push_back(info_json(d));
@@ -180,7 +180,7 @@ void print_histogram(std::ostream &out, const nlohmann::json &j, const std::stri
 	out << "\n";
 }
 
-int run_stats(Context &ctx, const std::vector<uint32_t> &ids, bool json)
+int run_stats(Context &ctx, const std::vector<uint32_t> &ids, Format format)
 {
 	auto devs = select_devices(ctx, ids);
 	if (!devs)
@@ -194,7 +194,7 @@ int run_stats(Context &ctx, const std::vector<uint32_t> &ids, bool json)
 		add_histogram(j, "read_latency", f.c.read_latency);
 		// A remote backend's round trips, as the server measured them.
 		const uint64_t trips = add_histogram(j, "backend_latency", f.c.backend_latency);
-		if (json) {
+		if (format == Format::kJson) {
 			a.push_back(j);
 			continue;
 		}
@@ -211,7 +211,7 @@ int run_stats(Context &ctx, const std::vector<uint32_t> &ids, bool json)
 		if (trips || j["target"] == "nbd")
 			print_histogram(ctx.out, j, "backend_latency", f.c.backend_latency);
 	}
-	if (json)
+	if (format == Format::kJson)
 		ctx.out << a.dump(2) << "\n";
 	else if (devs->empty())
 		ctx.out << "(no aether-ublk devices)\n";
@@ -481,13 +481,13 @@ void add_ublk(CLI::App &app, Context &ctx)
 	auto json = std::make_shared<bool>(false);
 	CLI::App *list = ublk->add_subcommand("list", "One line per device: server, state (live, quiesced, recovering or dead), size, cache, policy, backend (file or NBD URI)");
 	list->add_flag("--json", *json, "JSON instead of a table");
-	list->callback([&ctx, json] { ctx.exit_code = run_list(ctx, *json); });
+	list->callback([&ctx, json] { ctx.exit_code = run_list(ctx, *json ? Format::kJson : Format::kText); });
 
 	auto stat_ids = std::make_shared<std::vector<uint32_t>>();
 	CLI::App *stats = ublk->add_subcommand("stats", "Counters, read latency and a remote backend's round trips, of one device or all");
 	stats->add_option("ids", *stat_ids, "Device ids (default: all)")->check(CLI::Range(0u, UINT32_MAX));
 	stats->add_flag("--json", *json, "JSON instead of text");
-	stats->callback([&ctx, stat_ids, json] { ctx.exit_code = run_stats(ctx, *stat_ids, *json); });
+	stats->callback([&ctx, stat_ids, json] { ctx.exit_code = run_stats(ctx, *stat_ids, *json ? Format::kJson : Format::kText); });
 }
 
 } // namespace aether::ctl
