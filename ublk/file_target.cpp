@@ -219,7 +219,8 @@ int file_queue_io(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &i
 	}
 }
 
-int file_io_done(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod, uint8_t file_op, int res)
+int file_io_done(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod, uint8_t file_op, uint32_t,
+		 int res)
 {
 	const auto op = static_cast<FileOp>(file_op);
 	const uint32_t total = iod.nr_sectors << 9;

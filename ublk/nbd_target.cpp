@@ -29,8 +29,8 @@ namespace {
 
 enum NbdOp : uint8_t {
 	kIo,      // a command for the request @tag (a part of it, for a split one)
-	kPollIn,  // the socket is readable (tag: the connection's generation)
-	kPollOut, // the socket is writable (tag: the connection's generation)
+	kPollIn,  // the socket is readable (cookie: the connection's generation)
+	kPollOut, // the socket is writable (cookie: the connection's generation)
 	kRetry,   // time to try connecting again
 };
 
@@ -62,7 +62,7 @@ struct NbdQueue {
 	const NbdDevice *d;
 	nbd_handle *h = nullptr;
 	Counters *stats = nullptr;
-	uint16_t gen = 0; // connections opened, wrapping: a poll of an older one is stale
+	uint32_t gen = 0; // connections opened, wrapping: a poll of an older one is stale
 	bool in_armed = false, out_armed = false;
 	std::vector<TargetDone> done; // completed commands, not yet handed to the queue
 	// While the connection is down: the commands it failed and those that came since,
@@ -331,7 +331,7 @@ bool arm_poll(QueueCtx &q, const NbdQueue *nq, int fd, unsigned events, uint8_t 
 	if (!sqe)
 		return false;
 	io_uring_prep_poll_add(sqe, fd, events);
-	sqe->user_data = pack({nq->gen, op, Origin::kTarget, 0});
+	sqe->user_data = pack({0, op, Origin::kTarget, nq->gen});
 	return true;
 }
 
@@ -473,7 +473,7 @@ int nbd_queue_io(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &io
 	}
 }
 
-int nbd_io_done(Target &, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &, uint8_t op, int res)
+int nbd_io_done(Target &, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &, uint8_t op, uint32_t cookie, int res)
 {
 	auto *nq = static_cast<NbdQueue *>(q.priv);
 	if (op == kRetry) {
@@ -486,9 +486,9 @@ int nbd_io_done(Target &, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &, ui
 		return kPending;
 	}
 	if (op == kPollIn || op == kPollOut) {
-		// A poll of a connection since closed (its tag, an older generation), or of
+		// A poll of a connection since closed (its cookie, an older generation), or of
 		// a queue that stopped, is over.
-		if (!nq || tag != nq->gen)
+		if (!nq || cookie != nq->gen)
 			return kPending;
 		(op == kPollIn ? nq->in_armed : nq->out_armed) = false;
 		if (res < 0) // the next pump arms it again

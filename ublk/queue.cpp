@@ -260,7 +260,7 @@ void Loop::complete(uint64_t user_data, int res)
 			start_request(ud.tag);
 		break;
 	case Origin::kTarget: {
-		const int result = t_.ops->io_done(t_, q_, ud.tag, descs_[ud.tag], ud.op, res);
+		const int result = t_.ops->io_done(t_, q_, ud.tag, descs_[ud.tag], ud.op, ud.cookie, res);
 		if (result != kPending)
 			finish(ud.tag, result);
 		break;

@@ -77,10 +77,14 @@ struct TargetOps {
 	std::vector<int> (*files)(const Target &t);
 	// Submits the I/O for request @tag. Returns 0, or -errno to fail it at once.
 	int (*queue_io)(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod);
-	// One completion, with result @res, of the target's I/O @op for @tag. Returns
-	// the request's result (bytes read or written, 0 for the other ops, or -errno),
-	// or kPending after submitting the rest.
-	int (*io_done)(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod, uint8_t op, int res);
+	// One completion, with result @res, of the target's I/O @op for @tag, with the
+	// @cookie it was submitted with. Returns the request's result (bytes read or
+	// written, 0 for the other ops, or -errno), or kPending after submitting the
+	// rest. I/O that serves no request (a socket's poll, a timer) is submitted with
+	// tag 0 and keeps what it needs in the cookie, so that @tag always names a
+	// request of the queue and @iod is its descriptor.
+	int (*io_done)(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod, uint8_t op, uint32_t cookie,
+		       int res);
 	// Reads the device's bytes from @off into @iov[0..n) for the cache tier; the
 	// completion carries @user_data. A read for kPrefetch goes with the lowest
 	// best-effort I/O priority (BE, level 7), so that an I/O scheduler that weighs

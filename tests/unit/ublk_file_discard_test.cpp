@@ -90,7 +90,7 @@ public:
 			const UserData ud = unpack(cqe->user_data);
 			const int res = cqe->res;
 			io_uring_cqe_seen(&ring_, cqe);
-			ret = t_.ops->io_done(t_, q_, 0, iod, ud.op, res);
+			ret = t_.ops->io_done(t_, q_, 0, iod, ud.op, ud.cookie, res);
 			if (ret != kPending)
 				return ret;
 		}
