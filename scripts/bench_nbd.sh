@@ -10,12 +10,14 @@
 # - 4 KiB random reads at QD16, a quarter of that, over 256 MiB.
 # Three ways to the export: the kernel's client, aether-ublk without a cache (what
 # its NBD client costs), and aether-ublk with a 64 MiB cache and adaptive prefetch.
-# Every run starts a fresh device, so each is cold. Two network delays:
+# Every run starts a fresh device, so each is cold. A fourth row is the ceiling:
+# the cached device read a second time, so that every read is a cache hit and the
+# network costs nothing; no prefetcher can do better than that. Two network delays:
 # - 1 ms on every read: nbdkit's delay filter (delay-read=1ms);
 # - 200 us round trip: netem on the loopback, 100 us each way. nbdkit 1.32's delay
 #   filter counts in whole milliseconds, and a network delays both ways anyway.
-# Each figure is the median of $AETHER_BENCH_ROUNDS (default 3) rounds; a round runs
-# every way once. make bench runs this on the virtual clock (tests/vm/run --help),
+# Each figure is the median of $AETHER_BENCH_ROUNDS (default 3) rounds, with their
+# min-max in a second table; a round runs every way once. make bench runs this on the virtual clock (tests/vm/run --help),
 # where the delays are guest time and the emulator's own cost is counted in
 # instructions.
 set -euo pipefail
@@ -52,10 +54,12 @@ fio_num() {
 		awk -F';' -v rw="$2" '{ if (rw ~ /rand/) printf "%d", $8; else printf "%.2f", $7 / 1024 }'
 }
 
-# The ways to the export, as "name|setup": setup points $target at a fresh, cold
-# device, and teardown undoes it.
+# The ways to the export, as "name|setup[|warm]": setup points $target at a fresh,
+# cold device, and teardown undoes it; "warm" runs the job once before the measured
+# run, on the same device.
 ways=("kernel NBD client (nbd.ko)|via_kernel" "aether-ublk, no cache|via_ublk --policy off"
-	"aether-ublk, 64 MiB cache, adaptive|via_ublk --cache-mb 64 --policy adaptive")
+	"aether-ublk, 64 MiB cache, adaptive|via_ublk --cache-mb 64 --policy adaptive"
+	"ceiling: the same, warm (all hits)|via_ublk --cache-mb 64 --policy adaptive|warm")
 via_kernel() {
 	nbd-client 127.0.0.1 "$port" "$kdev" -b 4096 >/dev/null
 	target=$kdev
@@ -87,9 +91,11 @@ for delay in 1ms 200us; do
 		echo "   round $r of $rounds ($delay)" >&2
 		for w in "${!ways[@]}"; do
 			for j in "${!jobs[@]}"; do
-				read -ra how <<<"${ways[w]#*|}"
+				IFS='|' read -r _ setup warm <<<"${ways[w]}"
+				read -ra how <<<"$setup"
 				"${how[@]}"
 				read -r rw bs qd io_size <<<"${jobs[j]}"
+				[ -n "$warm" ] && fio_num "$target" "$rw" "$bs" "$qd" 256M "$io_size" >/dev/null
 				fig[$w,$j]+="$(fio_num "$target" "$rw" "$bs" "$qd" 256M "$io_size") "
 				teardown
 			done
@@ -115,6 +121,15 @@ for delay in 1ms 200us; do
 			med[$w,$j]=$(median ${fig[$w,$j]})
 			printf ' %18s' "${med[$w,$j]} $(awk -v a="${med[$w,$j]}" -v b="${med[0,$j]}" \
 				'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }')"
+		done
+		echo
+	done
+	echo "   min-max of the $rounds rounds"
+	for w in "${!ways[@]}"; do
+		printf '%-38s' "${ways[w]%%|*}"
+		for j in "${!jobs[@]}"; do
+			# shellcheck disable=SC2086 # one word per round
+			printf ' %18s' "$(printf '%s\n' ${fig[$w,$j]} | sort -g | sed -n '1p;$p' | paste -sd-)"
 		done
 		echo
 	done

@@ -57,7 +57,7 @@ set logscale y
 set yrange [0.5:*]
 plot for [i=2:*] data using i:xtic(1) title columnhead(i)"
 
-draw nbd "aether-ublk over NBD: cold reads, times the kernel NBD client on the same export" \
+draw nbd "aether-ublk over NBD: cold reads and the all-hits ceiling, times the kernel NBD client" \
 	"x kernel NBD client (log scale)" "$bars
 set logscale y
 set yrange [0.1:*]
