@@ -308,6 +308,27 @@ nbdkit_down() {
 	nbdkit_pid=
 }
 
+# job_ends PID SECONDS: waits for background job PID of this shell for up to SECONDS
+# and returns its exit status, or 124 if it is still running. A task stuck in D state
+# outlives timeout(1)'s signals, so the waiting is done here.
+job_ends() {
+	local i
+	for i in $(seq "$2"); do
+		kill -0 "$1" 2>/dev/null || { wait "$1"; return; }
+		sleep 1
+	done
+	echo "# still running after $2 s"
+	return 124
+}
+
+# finishes SECONDS CMD...: runs CMD in the background and job_ends it.
+finishes() {
+	local secs=$1
+	shift
+	"$@" &
+	job_ends $! "$secs"
+}
+
 # ublk_stat DEV NAME: counter NAME of aether-ublk device DEV (/dev/ublkbN), from
 # `aether-ctl ublk stats N`.
 ublk_stat() {

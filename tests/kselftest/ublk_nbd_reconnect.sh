@@ -50,18 +50,12 @@ G
 	gdb -q -batch -p "$ublk_pid" -ex "set print elements 200" -x "$ublk_work/gdb.py" 2>&1 | sed 's/^/#   /' | head -400
 	return 1
 }
-# finishes SECONDS CMD...: runs CMD in the background; fails with stuck() if it has not
-# ended within SECONDS (a reader in D state outlives any signal).
-finishes() {
-	local secs=$1 pid i
-	shift
-	"$@" &
-	pid=$!
-	for i in $(seq "$secs"); do
-		kill -0 "$pid" 2>/dev/null || { wait "$pid"; return; }
-		sleep 1
-	done
-	stuck "$*"
+# dumps SECONDS CMD...: finishes, with stuck()'s dump if CMD has not ended in time.
+dumps() {
+	finishes "$@"
+	local rc=$?
+	[ $rc = 124 ] && stuck "${*:2}"
+	return $rc
 }
 
 plan 14
@@ -79,21 +73,13 @@ sleep 3
 check "nbdkit is killed while fio writes" nbdkit_down KILL
 sleep 3
 check "and started again 3 s later" serve
-fio_ends() {
-	local i
-	for i in $(seq 240); do
-		kill -0 "$fio_pid" 2>/dev/null || return 0
-		sleep 1
-	done
-	stuck "fio, after the restart"
-}
-fio_ends
-wait "$fio_pid"
+job_ends "$fio_pid" 240
 rc=$?
+[ $rc = 124 ] && stuck "fio, after the restart"
 grep -E "err=|IOPS" "$ublk_work/fio.out" | sed 's/^/# /'
 check "fio finishes with no error and every block verifies (exit $rc)" test "$rc" = 0
-check "drop_caches" finishes 60 sh -c "echo 3 >/proc/sys/vm/drop_caches"
-check "a buffered verify-only pass" finishes 240 fio --name=w "${where[@]}" --direct=0 --ioengine=psync \
+check "drop_caches" dumps 60 sh -c "echo 3 >/proc/sys/vm/drop_caches"
+check "a buffered verify-only pass" dumps 240 fio --name=w "${where[@]}" --direct=0 --ioengine=psync \
 	--rw=randwrite --verify=crc32c --verify_fatal=1 --verify_only --output=/dev/null
 ublk_down
 rc=$?

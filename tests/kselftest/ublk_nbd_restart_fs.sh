@@ -11,30 +11,6 @@ modprobe ext4
 # nbdkit serving $ublk_work/disk.img: the file plugin, so that what it acknowledged
 # outlives it.
 serve() { nbdkit_up file "$ublk_work/disk.img"; }
-# finishes SECONDS CMD...: whether CMD ends, successfully, within SECONDS (a task
-# stuck in D state outlives any timeout(1) signal, so it is waited for from here).
-finishes() {
-	local secs=$1 pid i
-	shift
-	"$@" &
-	pid=$!
-	for i in $(seq "$secs"); do
-		kill -0 "$pid" 2>/dev/null || { wait "$pid"; return; }
-		sleep 1
-	done
-	echo "# still running after $secs s: $*"
-	return 1
-}
-# ends PID SECONDS: whether background job PID ends, successfully, within SECONDS.
-ends() {
-	local i
-	for i in $(seq "$2"); do
-		kill -0 "$1" 2>/dev/null || { wait "$1"; return; }
-		sleep 1
-	done
-	echo "# still running after $2 s"
-	return 1
-}
 fs_errors() { dmesg | grep -cE "EXT4-fs (error|warning)|Buffer I/O error|I/O error, dev ublkb"; }
 
 plan 14
@@ -66,7 +42,7 @@ sleep 3
 check "nbdkit is killed while fio writes into the mounted filesystem" nbdkit_down KILL
 sleep 3
 check "and started again 3 s later" serve
-check "fio finishes, every block verified" ends "$fio_pid" 300
+check "fio finishes, every block verified" job_ends "$fio_pid" 300
 grep -E "err=|IOPS" "$ublk_work/fio.out" | sed 's/^/# /'
 check "umount, which writes back what is left" finishes 120 umount "$ublk_mnt"
 check "fsck.ext4 finds the filesystem clean" fsck.ext4 -fn "$ublk_dev"
