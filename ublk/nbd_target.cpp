@@ -53,9 +53,12 @@ struct Req {
 	uint64_t count, off;
 	uint32_t flags;
 	uint64_t user_data; // its completion
-	int bytes;          // its result on success
 	const iovec *iov;   // kRead into several blocks: read into a bounce buffer, then spread
 	unsigned n;
+
+	// The result on success: the bytes of a read or write; the kernel ignores the
+	// byte count of the other ops.
+	int bytes() const { return kind == Kind::kRead || kind == Kind::kWrite ? static_cast<int>(count) : 0; }
 };
 
 struct NbdQueue {
@@ -111,7 +114,7 @@ int complete_cmd(void *p, int *error)
 		q->failed.push_back({c->r, *error});
 		return 1;
 	}
-	const int res = *error ? block_errno(*error) : c->r.bytes;
+	const int res = *error ? block_errno(*error) : c->r.bytes();
 	// The reply came in the read that libnbd was just given, so the time since the
 	// command was sent is its round trip, as this server sees it: the network, the
 	// server, and the wait for this queue's loop to poll the socket.
@@ -428,7 +431,7 @@ int nbd_queue_io(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &io
 	const uint64_t off = iod.start_sector << 9;
 	const uint64_t len = uint64_t{iod.nr_sectors} << 9;
 	const uint64_t ud = pack({tag, kIo, Origin::kTarget, 0});
-	Req r{Req::Kind::kRead, q.bufs[tag], len, off, 0, ud, static_cast<int>(len), nullptr, 0};
+	Req r{Req::Kind::kRead, q.bufs[tag], len, off, 0, ud, nullptr, 0};
 	q.progress[tag] = 1;
 	switch (ublksrv_get_op(&iod)) {
 	case UBLK_IO_OP_READ:
@@ -442,7 +445,7 @@ int nbd_queue_io(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &io
 			nq->done.push_back({ud, 0});
 			return 0;
 		}
-		r = Req{Req::Kind::kFlush, nullptr, 0, 0, 0, ud, 0, nullptr, 0};
+		r = Req{Req::Kind::kFlush, nullptr, 0, 0, 0, ud, nullptr, 0};
 		return send(nq, r);
 	case UBLK_IO_OP_DISCARD:
 	case UBLK_IO_OP_WRITE_ZEROES: {
@@ -451,7 +454,6 @@ int nbd_queue_io(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &io
 			return -EOPNOTSUPP;
 		r.kind = zero ? Req::Kind::kZero : Req::Kind::kTrim;
 		r.buf = nullptr;
-		r.bytes = 0;
 		r.flags = zero && (iod.op_flags & UBLK_IO_F_NOUNMAP) ? LIBNBD_CMD_FLAG_NO_HOLE : 0;
 		q.progress[tag] = static_cast<uint32_t>((len + kMaxPart - 1) / kMaxPart);
 		for (uint64_t at = 0; at < len; at += kMaxPart) {
@@ -528,7 +530,7 @@ int nbd_read_into(Target &, QueueCtx &q, uint64_t off, const iovec *iov, unsigne
 		total += iov[i].iov_len;
 	// Blocks of the cache lie apart: several are read into one buffer, then spread.
 	return send(nq, Req{Req::Kind::kRead, n == 1 ? iov[0].iov_base : nullptr, total, off, 0, user_data,
-			    static_cast<int>(total), n == 1 ? nullptr : iov, n});
+			    n == 1 ? nullptr : iov, n});
 }
 
 int nbd_sync(Target &)
