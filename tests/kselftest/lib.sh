@@ -299,6 +299,23 @@ nbdkit_up() {
 	nbdkit_pid=$(cat /tmp/aether-nbdkit.pid)
 }
 
+# nbdkit_file_up [OPTION...]: nbdkit_up with OPTIONs, serving the file $nbd_disk
+# (create it first) with the file plugin, so that what it acknowledged outlives a
+# restart.
+nbd_disk=$ublk_work/disk.img
+nbdkit_file_up() { nbdkit_up "$@" file "$nbd_disk"; }
+
+# ublk_nbd_file_start: nbdkit serving a new 256 MiB $nbd_disk, and aether-ublk over it
+# with 2 queues, a 32 MiB adaptive cache and a 60 s I/O timeout, which the restarts
+# of the tests that kill nbdkit stay well within. 2 points.
+ublk_nbd_file_start() {
+	mkdir -p "$ublk_work"
+	truncate -s 256M "$nbd_disk"
+	check "nbdkit serves a 256 MiB file" nbdkit_file_up
+	check "aether-ublk serves it with 2 queues, a 32 MiB cache and adaptive prefetch" \
+		ublk_start --nbd "$nbd_uri" --queues 2 --depth 64 --cache-mb 32 --policy adaptive --io-timeout 60
+}
+
 # nbdkit_down [SIGNAL]: stops nbdkit (TERM by default, which waits for its clients to
 # disconnect; KILL stands for a crash or a lost network) and waits until it is gone.
 nbdkit_down() {

@@ -8,9 +8,6 @@ cleanup() {
 	nbdkit_down KILL
 }
 trap cleanup EXIT
-# nbdkit serving $ublk_work/disk.img: the file plugin, so that what it acknowledged
-# outlives it.
-serve() { nbdkit_up file "$ublk_work/disk.img"; }
 # What the server is doing, if a step never ends.
 stuck() {
 	echo "# stuck: $*"
@@ -59,11 +56,7 @@ dumps() {
 }
 
 plan 14
-mkdir -p "$ublk_work"
-truncate -s 256M "$ublk_work/disk.img"
-check "nbdkit serves a 256 MiB file" serve
-check "aether-ublk serves it with 2 queues, a 32 MiB cache and adaptive prefetch" \
-	ublk_start --nbd "$nbd_uri" --queues 2 --depth 64 --cache-mb 32 --policy adaptive --io-timeout 60
+ublk_nbd_file_start
 
 where=(--filename="$ublk_dev" --allow_file_create=0 --size=64M --bs=4k)
 fio --name=w "${where[@]}" --direct=1 --ioengine=io_uring --iodepth=32 --rw=randwrite \
@@ -72,7 +65,7 @@ fio_pid=$!
 sleep 3
 check "nbdkit is killed while fio writes" nbdkit_down KILL
 sleep 3
-check "and started again 3 s later" serve
+check "and started again 3 s later" nbdkit_file_up
 job_ends "$fio_pid" 240
 rc=$?
 [ $rc = 124 ] && stuck "fio, after the restart"
@@ -90,7 +83,7 @@ check "aether-ublk serves it again, with a 3 s I/O timeout and no cache" \
 	ublk_start --nbd "$nbd_uri" --io-timeout 3
 nbdkit_down KILL
 ublk_read_fails_eio "$ublk_dev" 1000 "with nbdkit gone for longer, a read fails with an I/O error"
-check "nbdkit is started again" serve
+check "nbdkit is started again" nbdkit_file_up
 # Past the timeout, reads fail at once until the next attempt to connect, at most the
 # 2 s backoff later, succeeds.
 reads_again() {

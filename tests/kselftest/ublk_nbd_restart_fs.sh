@@ -8,17 +8,10 @@ cleanup() {
 }
 trap cleanup EXIT
 modprobe ext4
-# nbdkit serving $ublk_work/disk.img: the file plugin, so that what it acknowledged
-# outlives it.
-serve() { nbdkit_up file "$ublk_work/disk.img"; }
 fs_errors() { dmesg | grep -cE "EXT4-fs (error|warning)|Buffer I/O error|I/O error, dev ublkb"; }
 
 plan 14
-mkdir -p "$ublk_work"
-truncate -s 256M "$ublk_work/disk.img"
-check "nbdkit serves a 256 MiB file" serve
-check "aether-ublk serves it with 2 queues, a 32 MiB cache and adaptive prefetch" \
-	ublk_start --nbd "$nbd_uri" --queues 2 --depth 64 --cache-mb 32 --policy adaptive --io-timeout 60
+ublk_nbd_file_start
 errors0=$(fs_errors)
 check "mkfs.ext4" mkfs.ext4 -q -F "$ublk_dev"
 mkdir -p "$ublk_mnt"
@@ -41,7 +34,7 @@ fio_pid=$!
 sleep 3
 check "nbdkit is killed while fio writes into the mounted filesystem" nbdkit_down KILL
 sleep 3
-check "and started again 3 s later" serve
+check "and started again 3 s later" nbdkit_file_up
 check "fio finishes, every block verified" job_ends "$fio_pid" 300
 grep -E "err=|IOPS" "$ublk_work/fio.out" | sed 's/^/# /'
 check "umount, which writes back what is left" finishes 120 umount "$ublk_mnt"

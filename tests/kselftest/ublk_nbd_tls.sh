@@ -16,9 +16,8 @@ mkdir -p "$ublk_work"
 keys=$ublk_work/keys.psk
 psk "$keys" alice
 psk "$ublk_work/other.psk" alice
-truncate -s 128M "$ublk_work/disk.img"
-# The file plugin, so that what it acknowledged outlives a restart.
-serve() { nbdkit_up --tls=require --tls-psk="$keys" file "$ublk_work/disk.img"; }
+truncate -s 128M "$nbd_disk"
+serve() { nbdkit_file_up --tls=require --tls-psk="$keys"; }
 check "nbdkit serves a 128 MiB file, TLS required, with a pre-shared key" serve
 uri="nbds+unix://alice@/?socket=$nbd_sock&tls-psk-file=$keys"
 
