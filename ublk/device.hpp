@@ -23,12 +23,13 @@ class Prefetcher {
 public:
 	explicit Prefetcher(Preset preset) : predictor_(preset_params(preset, kCacheBlock), corr_) {}
 
-	// The core's decisions for a demand read of [block, block + count), in blocks;
-	// writes up to kMaxDecisions to @out and returns how many. Only the thread of
-	// the queue that owns this prefetcher calls it.
-	size_t decide(uint64_t block, uint32_t count, Decision *out)
+	// The core's decisions for a demand read of [block, block + count), in blocks,
+	// which waited for a fill in flight if @timing is kLate; writes up to
+	// kMaxDecisions to @out and returns how many. Only the thread of the queue that
+	// owns this prefetcher calls it.
+	size_t decide(uint64_t block, uint32_t count, Timing timing, Decision *out)
 	{
-		return predictor_.access(stream_, block, count, out, kMaxDecisions);
+		return predictor_.access(stream_, block, count, out, kMaxDecisions, timing);
 	}
 
 private:

@@ -124,6 +124,7 @@ struct TagState {
 	uint32_t token;    // a write, discard or write-zeroes: its registration with the cache
 	bool populate;     // a read that missed: install its data when it lands
 	bool backend;      // a read sent to the target
+	bool waited;       // a read that found its blocks filling, and was parked on the fill
 	iovec part;        // a read the cache held in part: where the rest is read to
 };
 
@@ -175,7 +176,7 @@ private:
 	void part_landed(uint16_t tag, int res);
 	void finish(uint16_t tag, int result);
 	void commit(uint16_t tag, int result);
-	void prefetch(const ublksrv_io_desc &iod);
+	void prefetch(const ublksrv_io_desc &iod, Timing timing);
 	void fill_landed(uint32_t id, int res);
 	void send_wake(const Waiter &w);
 	void complete(uint64_t user_data, int res);
@@ -326,7 +327,9 @@ void Loop::start_request(uint16_t tag)
 		d_.stats->add(Stat::kReads);
 		d_.stats->add(Stat::kReadBytes, bytes);
 		result = read_request(tag, iod);
-		prefetch(iod);
+		// A read that waits for a fill in flight tells the core its readahead
+		// leads by less than the backend takes.
+		prefetch(iod, ts.waited ? Timing::kLate : Timing::kUnknown);
 		break;
 	case UBLK_IO_OP_WRITE:
 	case UBLK_IO_OP_DISCARD:
@@ -369,6 +372,7 @@ int Loop::read_request(uint16_t tag, const ublksrv_io_desc &iod)
 			return static_cast<int>(len);
 		case Cache::Lookup::kWait:
 			d_.stats->add(Stat::kCacheWaits);
+			ts.waited = true;
 			return kPending;
 		case Cache::Lookup::kMiss:
 			ts.epoch = r.epoch;
@@ -475,7 +479,8 @@ bool Loop::retry_deferred()
 
 // Feeds a demand read to the core and starts fills for what it decides, within this
 // queue's bound of fills in flight. Never waits: what does not fit is dropped.
-void Loop::prefetch(const ublksrv_io_desc &iod)
+// @timing says whether the read waited for a fill in flight.
+void Loop::prefetch(const ublksrv_io_desc &iod, Timing timing)
 {
 	if (d_.prefetch.empty())
 		return;
@@ -484,7 +489,7 @@ void Loop::prefetch(const ublksrv_io_desc &iod)
 	const uint64_t first = iod.start_sector >> kShift;
 	const uint64_t end = (iod.start_sector + iod.nr_sectors + (1u << kShift) - 1) >> kShift;
 	Decision dec[kMaxDecisions];
-	const size_t n = d_.prefetch[s_.qid]->decide(first, static_cast<uint32_t>(end - first), dec);
+	const size_t n = d_.prefetch[s_.qid]->decide(first, static_cast<uint32_t>(end - first), timing, dec);
 	d_.stats->add(Stat::kDecisions, n);
 	for (size_t i = 0; i < n; i++) {
 		if (dec[i].start >= blocks)

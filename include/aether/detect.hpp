@@ -34,6 +34,9 @@ struct Tracker {
 	u8 stamp = 0;     // LRU clock
 	Pattern pattern = Pattern::kNone;
 	u8 live = 0;
+	// Forward/backward: blocks the reader must still read before lateness may grow
+	// the window again (saturating): the window it last grew to.
+	u16 late_wait = 0;
 };
 
 // Classifies access [a, a + len) against tracker @t. Returns kNone when it does not

@@ -16,6 +16,15 @@ struct Params {
 	u32 min_window = 4;
 	u32 init_window = 8;
 	u32 max_window = 64;
+	// The window a sequential sub-stream may grow to, past max_window, while its
+	// reads keep finding its readahead still in flight (the host says so with
+	// Timing::kLate). A window must lead the reader by the backend's latency times
+	// the reader's rate, which no fixed bound fits: 512 KiB is 1 ms at 500 MiB/s, and
+	// a local NVMe read is 10 us. So the window grows only on that evidence, and waste
+	// halves it as it does any window. At most max_window's worth is ever in one
+	// decision, so a host's per-request bound holds; a value below max_window acts as
+	// max_window (the default: lateness changes nothing).
+	u32 late_window = 64;
 	// How many strides ahead a strided sub-stream is prefetched, at most.
 	u32 max_depth = 4;
 	// A new access this close (in blocks) to a known sub-stream is taken as the second
@@ -46,10 +55,11 @@ struct Params {
 constexpr Params preset_params(Preset preset, u32 block_bytes = 4096) noexcept
 {
 	Params p;
-	u32 min_kb = 16, init_kb = 32, max_kb = 256;
+	u32 min_kb = 16, init_kb = 32, max_kb = 256, late_kb = 256;
 	switch (preset) {
 	case Preset::kHft:
-		min_kb = 16, init_kb = 16, max_kb = 128;
+		// Conservative: lateness does not grow its windows.
+		min_kb = 16, init_kb = 16, max_kb = 128, late_kb = 128;
 		p.max_depth = 8;
 		p.threshold = Q16::from_ratio(7, 10);  // 4 confirmations at scale 2
 		p.threshold_min = Q16::from_ratio(6, 10);
@@ -59,7 +69,7 @@ constexpr Params preset_params(Preset preset, u32 block_bytes = 4096) noexcept
 		p.corr_depth = 1;
 		break;
 	case Preset::kGaming:
-		min_kb = 32, init_kb = 64, max_kb = 1024;
+		min_kb = 32, init_kb = 64, max_kb = 1024, late_kb = 8192;
 		p.max_depth = 8;
 		// Acts on the first confirmation, as adaptive does, and tolerates more waste
 		// before its thresholds rise.
@@ -71,7 +81,10 @@ constexpr Params preset_params(Preset preset, u32 block_bytes = 4096) noexcept
 		p.corr_depth = 3;
 		break;
 	case Preset::kAdaptive:
-		min_kb = 16, init_kb = 32, max_kb = 512;
+		// A late window of 2 MiB keeps 1-2 MiB in flight: 1 ms of a reader at
+		// 1-2 GiB/s, or 5 ms at 200-400 MiB/s. Past what a stream reads, a window
+		// is waste, and a larger one costs more than it gains on short reads.
+		min_kb = 16, init_kb = 32, max_kb = 512, late_kb = 2048;
 		p.max_depth = 8;
 		// Acts on the first confirmation, as Linux's readahead does on the first
 		// sequential read, and lets each detector's accuracy raise its own bar:
@@ -91,6 +104,7 @@ constexpr Params preset_params(Preset preset, u32 block_bytes = 4096) noexcept
 	p.min_window = blocks(min_kb);
 	p.init_window = blocks(init_kb);
 	p.max_window = blocks(max_kb);
+	p.late_window = blocks(late_kb);
 	p.attach_distance = blocks(16 * 1024);
 	return p;
 }

@@ -8,6 +8,8 @@
 //   aether::Decision d[aether::kMaxDecisions];
 //   size_t n = p.access(s, addr, len, d, aether::kMaxDecisions);
 //   // issue d[0..n): each is [start, start + length) in the same units as addr/len
+//   // a host that sees its reads wait for prefetches in flight says so:
+//   n = p.access(s, addr, len, d, aether::kMaxDecisions, aether::Timing::kLate);
 //
 // Units are the host's blocks (pages for the readahead hook, sectors or pages for
 // block devices); the core never assumes a block size.
@@ -56,6 +58,13 @@ enum class Detector : u8 {
 };
 inline constexpr u32 kDetectors = 5;
 
+// What a host knows of how a demand access met the core's prefetches.
+//   kUnknown  nothing, or it did not wait: a host without the notion (the replay, the
+//             readahead hook) always passes this, and gets the decisions it always got;
+//   kLate     it found blocks the core had issued still being read, and waited: the
+//             prefetch was on time for the core but not for the backend's latency.
+enum class Timing : u8 { kUnknown, kLate };
+
 // Hosts keep one StreamState per stream (aether.ko one per file per CPU slot), so its
 // size is a budget: at most 1 KiB.
 static_assert(sizeof(StreamState) <= 1024, "per-stream state is budgeted at 1 KiB");
@@ -78,8 +87,11 @@ public:
 	// decisions to @out. Returns how many it wrote (0 when the core would not fetch
 	// anything). len == 0 is treated as 1. Never fails, never allocates. With @max 0
 	// (or @out null) the core learns from the access and decides nothing: what it
-	// would have fetched is left for the next access.
-	size_t access(StreamState &s, u64 addr, u32 len, Decision *out, size_t max) noexcept;
+	// would have fetched is left for the next access. With @timing kLate, the
+	// sequential sub-stream the access continues grows its window, at most once per
+	// round trip to the backend, up to late_window.
+	size_t access(StreamState &s, u64 addr, u32 len, Decision *out, size_t max,
+		      Timing timing = Timing::kUnknown) noexcept;
 
 	const Stats &stats() const noexcept { return stats_; }
 	const Params &params() const noexcept { return params_; }
@@ -133,6 +145,9 @@ private:
 	void correlate(StreamState &s, u64 a, u32 len, Sink &sink) noexcept;
 	void next(StreamState &s, u64 a, u32 len, Sink &sink) noexcept;
 	u32 window_for(const Tracker &t, u32 len) const noexcept;
+	// The largest window a sequential sub-stream may have: late_window, never below
+	// max_window.
+	u32 window_cap() const noexcept { return max<u32>(params_.max_window, params_.late_window); }
 	Q16 confidence(u32 evidence) const noexcept
 	{
 		return conf_table_[evidence < kMaxEvidence ? evidence : kMaxEvidence];
@@ -177,7 +192,7 @@ inline Predictor::Predictor(const Params &params, CorrelationTable &corr) noexce
 	}
 }
 
-inline size_t Predictor::access(StreamState &s, u64 a, u32 len, Decision *out, size_t max) noexcept
+inline size_t Predictor::access(StreamState &s, u64 a, u32 len, Decision *out, size_t max, Timing timing) noexcept
 {
 	if (!len)
 		len = 1;
@@ -199,7 +214,11 @@ inline size_t Predictor::access(StreamState &s, u64 a, u32 len, Decision *out, s
 		for (u32 bits = hit.owners_first_hit; bits; bits &= bits - 1) {
 			Tracker &t = s.trackers[__builtin_ctz(bits)];
 			const u32 cap = t.pattern == Pattern::kStride ? params_.max_depth : params_.max_window;
-			t.window = min<u32>(t.window ? t.window * 2 : 1, cap);
+			// Hits grow a window up to max_window, and never shrink one that
+			// lateness grew past it.
+			const u32 grown = min<u32>(t.window ? t.window * 2 : 1, cap);
+			if (grown > t.window)
+				t.window = grown;
 		}
 	}
 
@@ -263,6 +282,21 @@ inline size_t Predictor::access(StreamState &s, u64 a, u32 len, Decision *out, s
 			t.hits = 1;
 			t.ahead = 0;
 			t.window = 0;
+			t.late_wait = 0;
+		}
+		// Late: the reader caught up with readahead still in flight, so the window
+		// leads it by less than the backend takes. Every read of what is in flight
+		// arrives late and says the same thing, and so do the reads of the refill
+		// that follows a doubling, which starts no further ahead. Only once the
+		// reader has read a whole doubled window does a late read show that it is
+		// still short: the window doubles at most once per window read.
+		if (pattern == Pattern::kForward || pattern == Pattern::kBackward) {
+			if (timing == Timing::kLate && t.window && !t.late_wait) {
+				t.window = min<u32>(t.window * 2, window_cap());
+				t.late_wait = static_cast<u16>(min<u32>(t.window, 0xffff));
+			} else {
+				t.late_wait = static_cast<u16>(t.late_wait > len ? t.late_wait - len : 0);
+			}
 		}
 		t.pattern = pattern;
 		t.stride = d;
@@ -317,10 +351,12 @@ inline size_t Predictor::access(StreamState &s, u64 a, u32 len, Decision *out, s
 
 inline u32 Predictor::window_for(const Tracker &t, u32 len) const noexcept
 {
-	// A window smaller than two requests never gets ahead of the reader.
+	// A window smaller than two requests never gets ahead of the reader. Past
+	// max_window only by lateness, which set t.window.
 	const u32 want = max<u32>(t.window ? t.window : params_.init_window,
 				  len > params_.max_window / 2 ? params_.max_window : 2 * len);
-	return min<u32>(max<u32>(want, params_.min_window), params_.max_window);
+	const u32 cap = t.window > params_.max_window ? min<u32>(t.window, window_cap()) : params_.max_window;
+	return min<u32>(max<u32>(want, params_.min_window), cap);
 }
 
 inline void Predictor::readahead_forward(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf,
@@ -337,11 +373,15 @@ inline void Predictor::readahead_forward(StreamState &s, Tracker &t, u8 idx, u64
 		return;
 	const u64 stop = end + w;
 	// The frontier moves only over what was issued: a full sink (or a host
-	// that only lets the core learn) leaves the window for the next access.
-	if (stop > t.frontier &&
-	    emit(s, sink, Action::kReadahead, t.frontier, static_cast<u32>(stop - t.frontier), conf, idx,
-		 Detector::kSequential))
-		t.frontier = stop;
+	// that only lets the core learn) leaves the rest for the next access. No
+	// decision is longer than max_window, so a window lateness grew goes out in
+	// parts.
+	while (stop > t.frontier) {
+		const u32 part = static_cast<u32>(min<u64>(stop - t.frontier, params_.max_window));
+		if (!emit(s, sink, Action::kReadahead, t.frontier, part, conf, idx, Detector::kSequential))
+			break;
+		t.frontier += part;
+	}
 }
 
 inline void Predictor::readahead_backward(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf,
@@ -354,9 +394,12 @@ inline void Predictor::readahead_backward(StreamState &s, Tracker &t, u8 idx, u6
 	if ((a - t.frontier) * 2 > w)
 		return;
 	const u64 lo = a > w ? a - w : 0;
-	if (t.frontier > lo && emit(s, sink, Action::kReadahead, lo, static_cast<u32>(t.frontier - lo), conf, idx,
-				    Detector::kSequential))
-		t.frontier = lo;
+	while (t.frontier > lo) {
+		const u32 part = static_cast<u32>(min<u64>(t.frontier - lo, params_.max_window));
+		if (!emit(s, sink, Action::kReadahead, t.frontier - part, part, conf, idx, Detector::kSequential))
+			break;
+		t.frontier -= part;
+	}
 }
 
 inline void Predictor::stride(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf, Sink &sink) noexcept

@@ -1,10 +1,11 @@
 // libFuzzer target: the prediction core on random access streams, under a random
 // preset and random tunables, as the module configures them.
 //
-// Input: byte 0 picks the preset, bytes 1..4 the tunables (min and max window,
+// Input: byte 0 picks the preset, bytes 1..4 the tunables (min, max and late window,
 // target accuracy), then 10 bytes per access: a 6-byte address step (signed, so
 // streams go both ways and jump), a 2-byte length and a 2-byte size of the host's
-// device. Invariants, each a crash when broken:
+// device, whose second bit also says whether the access was late (Timing::kLate).
+// Invariants, each a crash when broken:
 //   - at most kMaxDecisions decisions, each with a length, an action and a
 //     confidence in [0, 1], and [start, start + length) inside 64 bits;
 //   - no decision longer than max_window;
@@ -25,6 +26,7 @@ using namespace aether;
 struct Access {
 	u64 addr;
 	u32 len;
+	Timing timing;
 };
 
 // Decodes the stream: a core's parameters and its accesses.
@@ -40,7 +42,7 @@ Params decode(const uint8_t *data, size_t size, std::vector<Access> &out)
 		p.init_window = min<u32>(max<u32>(p.init_window, p.min_window), p.max_window);
 		if (data[3] % 101)
 			p.target_accuracy = Q16::from_ratio(data[3] % 101, 100);
-		(void)data[4];
+		p.late_window = max_w * (1u + data[4] % 16);
 	}
 	u64 addr = 1ull << 40;
 	for (size_t i = 6; i + 10 <= size; i += 10) {
@@ -54,7 +56,7 @@ Params decode(const uint8_t *data, size_t size, std::vector<Access> &out)
 		u32 len = static_cast<u32>(data[i + 6]) | static_cast<u32>(data[i + 7]) << 8;
 		if (data[i + 8] & 1)
 			len %= 64;
-		out.push_back({addr, len});
+		out.push_back({addr, len, data[i + 8] & 2 ? Timing::kLate : Timing::kUnknown});
 	}
 	return p;
 }
@@ -68,7 +70,7 @@ std::vector<Decision> run(const Params &p, const std::vector<Access> &accesses)
 	std::vector<Decision> all;
 	for (const Access &a : accesses) {
 		Decision d[kMaxDecisions + 1];
-		const size_t n = pred.access(s, a.addr, a.len, d, kMaxDecisions);
+		const size_t n = pred.access(s, a.addr, a.len, d, kMaxDecisions, a.timing);
 		if (n > kMaxDecisions)
 			std::abort();
 		for (size_t i = 0; i < n; i++) {

@@ -45,7 +45,7 @@ TEST(UblkPrefetchQueues, EachQueuesReadersKeepTheirTrackers)
 					covered += in;
 				}
 				Decision d[kMaxDecisions];
-				const size_t n = pf[q]->decide(block, 4, d);
+				const size_t n = pf[q]->decide(block, 4, aether::Timing::kUnknown, d);
 				for (size_t i = 0; i < n; i++)
 					for (uint64_t b = d[i].start; b < d[i].start + d[i].length; b++)
 						fetched[q].insert(b);
