@@ -89,7 +89,7 @@ public:
 	// (or @out null) the core learns from the access and decides nothing: what it
 	// would have fetched is left for the next access. With @timing kLate, the
 	// sequential sub-stream the access continues grows its window, at most once per
-	// round trip to the backend, up to late_window.
+	// window read, up to late_window.
 	size_t access(StreamState &s, u64 addr, u32 len, Decision *out, size_t max,
 		      Timing timing = Timing::kUnknown) noexcept;
 
@@ -355,7 +355,7 @@ inline u32 Predictor::window_for(const Tracker &t, u32 len) const noexcept
 	// max_window only by lateness, which set t.window.
 	const u32 want = max<u32>(t.window ? t.window : params_.init_window,
 				  len > params_.max_window / 2 ? params_.max_window : 2 * len);
-	const u32 cap = t.window > params_.max_window ? min<u32>(t.window, window_cap()) : params_.max_window;
+	const u32 cap = min<u32>(max<u32>(t.window, params_.max_window), window_cap());
 	return min<u32>(max<u32>(want, params_.min_window), cap);
 }
 
