@@ -139,8 +139,9 @@ private:
 		const u64 rhs = issued * static_cast<u64>(params_.target_accuracy.raw());
 		return lhs < rhs ? -1 : lhs > rhs ? 1 : 0;
 	}
-	void readahead_forward(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf, Sink &sink) noexcept;
-	void readahead_backward(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf, Sink &sink) noexcept;
+	void readahead_forward(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, u32 size, Q16 conf,
+			       Sink &sink) noexcept;
+	void readahead_backward(StreamState &s, Tracker &t, u8 idx, u64 a, u32 size, Q16 conf, Sink &sink) noexcept;
 	void stride(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf, Sink &sink) noexcept;
 	void correlate(StreamState &s, u64 a, u32 len, Sink &sink) noexcept;
 	void next(StreamState &s, u64 a, u32 len, Sink &sink) noexcept;
@@ -301,6 +302,9 @@ inline size_t Predictor::access(StreamState &s, u64 a, u32 len, Decision *out, s
 		t.pattern = pattern;
 		t.stride = d;
 		t.last = a;
+		// The larger of its last two requests: a stream that mixes sizes (a
+		// small request between large ones) needs a window that fits the large.
+		const u32 size = aether::max<u32>(len, t.len);
 		t.len = len;
 		t.stamp = s.clock;
 		s.hot = static_cast<u8>(&t - s.trackers);
@@ -309,9 +313,9 @@ inline size_t Predictor::access(StreamState &s, u64 a, u32 len, Decision *out, s
 			acted = true;
 			const u8 idx = static_cast<u8>(&t - s.trackers);
 			if (pattern == Pattern::kForward)
-				readahead_forward(s, t, idx, a, len, conf, sink);
+				readahead_forward(s, t, idx, a, len, size, conf, sink);
 			else if (pattern == Pattern::kBackward)
-				readahead_backward(s, t, idx, a, len, conf, sink);
+				readahead_backward(s, t, idx, a, size, conf, sink);
 			else
 				stride(s, t, idx, a, len, conf, sink);
 		}
@@ -359,10 +363,10 @@ inline u32 Predictor::window_for(const Tracker &t, u32 len) const noexcept
 	return min<u32>(max<u32>(want, params_.min_window), cap);
 }
 
-inline void Predictor::readahead_forward(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf,
-					 Sink &sink) noexcept
+inline void Predictor::readahead_forward(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, u32 size,
+					 Q16 conf, Sink &sink) noexcept
 {
-	const u32 w = window_for(t, len);
+	const u32 w = window_for(t, size);
 	t.window = w;
 	const u64 end = a + len;
 	// A frontier behind the reader, or implausibly far ahead, is stale.
@@ -384,10 +388,10 @@ inline void Predictor::readahead_forward(StreamState &s, Tracker &t, u8 idx, u64
 	}
 }
 
-inline void Predictor::readahead_backward(StreamState &s, Tracker &t, u8 idx, u64 a, u32 len, Q16 conf,
+inline void Predictor::readahead_backward(StreamState &s, Tracker &t, u8 idx, u64 a, u32 size, Q16 conf,
 					  Sink &sink) noexcept
 {
-	const u32 w = window_for(t, len);
+	const u32 w = window_for(t, size);
 	t.window = w;
 	if (t.frontier > a || a - t.frontier > 2 * u64{w})
 		t.frontier = a;
