@@ -26,6 +26,7 @@ struct FeedbackEntry {
 	u8 shift = 0;     // granule = 1 << shift blocks
 	u8 owner = kOwnerNone;
 	u8 detector = 0;  // which detector issued it, for its accuracy (the predictor's tag)
+	u8 evidence = 0;  // the confirmations its sub-stream had when it was issued
 };
 
 // What one demand access did to the outstanding ranges.
@@ -38,9 +39,10 @@ struct FeedbackHit {
 class Feedback {
 public:
 	// Records a newly issued range of tracker @owner (or kOwnerNone), tagged with
-	// @detector. If the table is full, the oldest range is returned through @evicted
-	// (len != 0) for the caller to retire.
-	constexpr void issue(u64 start, u32 len, u8 owner, u8 detector, FeedbackEntry *evicted) noexcept
+	// @detector and the @evidence behind it. If the table is full, the oldest range is
+	// returned through @evicted (len != 0) for the caller to retire.
+	constexpr void issue(u64 start, u32 len, u8 owner, u8 detector, FeedbackEntry *evicted,
+			     u8 evidence = 0) noexcept
 	{
 		FeedbackEntry &e = entries_[next_];
 		*evicted = e;
@@ -53,7 +55,7 @@ public:
 		const bool apart = !live_ || start + len <= lo_ || start >= hi_;
 		if (pairs_)
 			pairs_ = static_cast<u8>(pairs_ - overlaps(next_));
-		e = FeedbackEntry{start, len, 0, 0, shift, owner, detector};
+		e = FeedbackEntry{start, len, 0, 0, shift, owner, detector, evidence};
 		if (!apart)
 			pairs_ = static_cast<u8>(pairs_ + overlaps(next_));
 		next_ = (next_ + 1) % kFeedback;

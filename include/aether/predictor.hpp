@@ -124,6 +124,20 @@ private:
 	bool emit(StreamState &s, Sink &sink, Action a, u64 start, u32 len, Q16 conf, u8 owner,
 		  Detector detector) noexcept;
 	bool sure(Detector detector, Q16 conf) const noexcept { return conf >= threshold(detector); }
+	// Whether the sequential detector reads ahead for a sub-stream confirmed
+	// @evidence times: when @conf clears its threshold, or when the windows it issued
+	// at that much evidence have lately been used as often as the target asks. The
+	// threshold follows the accuracy of all its windows, which short runs dominate
+	// on real workloads; once it is above what a run's confirmations can reach, no
+	// run retires a window that could bring it down again. A run confirmed a few
+	// times may still pay, and its own record says so.
+	bool sure_sequential(u32 evidence, Q16 conf) const noexcept
+	{
+		if (sure(Detector::kSequential, conf))
+			return true;
+		const Recent &r = by_evidence_[min(evidence, kEvidenceBuckets - 1)];
+		return r.issued && against_target(r.used, r.issued) >= 0;
+	}
 	// The correlation table's key for address @x of stream @s: @x itself in space 0,
 	// so a host with one space keys as it always has; else @x mixed with a hash of
 	// the space, whose 64 bits keep two spaces' keys apart.
@@ -165,8 +179,17 @@ private:
 		u64 used = 0;
 		u64 issued = 0;
 	};
+	// Adds one retired range of @issued blocks, @used of them used, to @r.
+	static void average(Recent &r, u32 used, u32 issued) noexcept;
 	Q16 threshold_[kDetectors];
 	Recent recent_[kDetectors];
+	// The same average for the sequential detector's windows, apart by the
+	// confirmations their sub-stream had when each was issued: what runs of each
+	// length have been worth. Eight buckets, the last for seven confirmations or
+	// more, so that selftest.hpp's Predictor still fits a kernel stack frame beside a
+	// StreamState; one per confirmation count gave the same replay figures.
+	static constexpr u32 kEvidenceBuckets = 8;
+	Recent by_evidence_[kEvidenceBuckets];
 	// confidence(h) = (2/pi) atan(h / scale), tabulated once so the hot path never
 	// evaluates atan.
 	Q16 conf_table_[kMaxEvidence + 1];
@@ -191,6 +214,8 @@ inline Predictor::Predictor(const Params &params, CorrelationTable &corr) noexce
 		threshold_[i] = clamp(params_.threshold, params_.threshold_min, params_.threshold_max);
 		recent_[i] = Recent{};
 	}
+	for (Recent &r : by_evidence_)
+		r = Recent{};
 }
 
 inline size_t Predictor::access(StreamState &s, u64 a, u32 len, Decision *out, size_t max, Timing timing) noexcept
@@ -309,7 +334,7 @@ inline size_t Predictor::access(StreamState &s, u64 a, u32 len, Decision *out, s
 		t.stamp = s.clock;
 		s.hot = static_cast<u8>(&t - s.trackers);
 		const Q16 conf = confidence(t.hits);
-		if (sure(pattern == Pattern::kStride ? Detector::kStride : Detector::kSequential, conf)) {
+		if (pattern == Pattern::kStride ? sure(Detector::kStride, conf) : sure_sequential(t.hits, conf)) {
 			acted = true;
 			const u8 idx = static_cast<u8>(&t - s.trackers);
 			if (pattern == Pattern::kForward)
@@ -486,7 +511,8 @@ inline bool Predictor::emit(StreamState &s, Sink &sink, Action a, u64 start, u32
 	stats_.decisions++;
 	stats_.issued_blocks += len;
 	FeedbackEntry evicted;
-	s.feedback.issue(start, len, owner, static_cast<u8>(detector), &evicted);
+	const u8 evidence = owner < kTrackers ? s.trackers[owner].hits : 0;
+	s.feedback.issue(start, len, owner, static_cast<u8>(detector), &evicted, evidence);
 	if (evicted.len)
 		retire(s, evicted);
 	return true;
@@ -500,6 +526,8 @@ inline void Predictor::retire(StreamState &s, const FeedbackEntry &e) noexcept
 	if (e.detector != static_cast<u8>(Detector::kNext))
 		adapt(e.detector < kDetectors ? static_cast<Detector>(e.detector) : Detector::kCorrelation, e.used,
 		      e.len);
+	if (e.detector == static_cast<u8>(Detector::kSequential))
+		average(by_evidence_[min<u32>(e.evidence, kEvidenceBuckets - 1)], e.used, e.len);
 	// As in Leap, a window that fell short is halved; short means below the target
 	// accuracy, the same bar the thresholds adapt to, so that windows and thresholds
 	// do not pull in different directions.
@@ -511,14 +539,19 @@ inline void Predictor::retire(StreamState &s, const FeedbackEntry &e) noexcept
 	}
 }
 
+inline void Predictor::average(Recent &r, u32 used, u32 issued) noexcept
+{
+	// In 1/256 blocks, so that the decay of a few blocks does not round to nothing
+	// and leave an accuracy stuck.
+	r.used = r.used - r.used / 32 + (u64{min(used, issued)} << 8);
+	r.issued = r.issued - r.issued / 32 + (u64{issued} << 8);
+}
+
 inline void Predictor::adapt(Detector detector, u32 used, u32 issued) noexcept
 {
 	Recent &r = recent_[static_cast<u8>(detector)];
 	Q16 &threshold = threshold_[static_cast<u8>(detector)];
-	// In 1/256 blocks, so that the decay of a few blocks does not round to nothing
-	// and leave a detector's accuracy stuck.
-	r.used = r.used - r.used / 32 + (u64{min(used, issued)} << 8);
-	r.issued = r.issued - r.issued / 32 + (u64{issued} << 8);
+	average(r, used, issued);
 	const int sign = against_target(r.used, r.issued);
 	if (sign < 0)
 		threshold = threshold + params_.threshold_step;
