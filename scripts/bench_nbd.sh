@@ -16,6 +16,11 @@
 # - 1 ms on every read: nbdkit's delay filter (delay-read=1ms);
 # - 200 us round trip: netem on the loopback, 100 us each way. nbdkit 1.32's delay
 #   filter counts in whole milliseconds, and a network delays both ways anyway.
+# A last table is the bound of the cold path itself: the cached device read cold from
+# the same export with no delay at all, against the kernel's client at 1 ms. Under the
+# virtual clock every byte's way through nbdkit, loopback TCP, libnbd and the cache
+# costs guest instructions, and a delay only adds to them: no prefetcher gets a cold
+# read past that ratio.
 # Each figure is the median of $AETHER_BENCH_ROUNDS (default 3) rounds, with their
 # min-max in a second table; a round runs every way once. make bench runs this on the virtual clock (tests/vm/run --help),
 # where the delays are guest time and the emulator's own cost is counted in
@@ -74,6 +79,7 @@ teardown() {
 }
 
 io=${io_mb}M
+declare -a kernel_1ms=()
 jobs=("read 4k 1 $io" "read 4k 16 $io" "read 128k 1 $io" "read 128k 16 $io" "read:28k 4k 1 $io"
 	"read:28k 4k 16 $io" "randread 4k 16 $((io_mb / 4))M")
 names=("seq 4k QD1" "seq 4k QD16" "seq 128k QD1" "seq 128k QD16" "stride 4k/32k QD1" "stride 4k/32k QD16"
@@ -105,6 +111,10 @@ for delay in 1ms 200us; do
 	tc qdisc del dev lo root 2>/dev/null || true
 
 	if [ "$delay" = 1ms ]; then
+		for j in "${!jobs[@]}"; do
+			# shellcheck disable=SC2086 # one word per round
+			kernel_1ms[j]=$(median ${fig[0,$j]})
+		done
 		echo "== NBD: nbdkit memory export, 1 ms on every read (delay filter), cold, fio direct; median of $rounds rounds"
 	else
 		echo "== NBD: nbdkit memory export, 200 us round trip (netem on lo), cold, fio direct; median of $rounds rounds"
@@ -141,4 +151,27 @@ for delay in 1ms 200us; do
 		done
 		bench_data nbd "${names[j]}, $delay" "${row[@]}"
 	done
+done
+
+# The cold path's bound: no delay anywhere, against the kernel's client at 1 ms.
+serve memory 256M
+declare -A bound=()
+for r in $(seq "$rounds"); do
+	echo "   round $r of $rounds (no delay)" >&2
+	for j in "${!jobs[@]}"; do
+		via_ublk --cache-mb 64 --policy adaptive
+		read -r rw bs qd io_size <<<"${jobs[j]}"
+		bound[$j]+="$(fio_num "$target" "$rw" "$bs" "$qd" 256M "$io_size") "
+		teardown
+	done
+done
+nbdkit_down KILL
+echo "== NBD: the cold path's bound: the 64 MiB cache, adaptive, cold, with no delay at all; median of $rounds rounds"
+echo "   MiB/s (rand: IOPS), its min-max, and the ratio to the kernel's client at 1 ms: what no prefetcher exceeds at 1 ms"
+for j in "${!jobs[@]}"; do
+	# shellcheck disable=SC2086 # one word per round
+	m=$(median ${bound[$j]})
+	# shellcheck disable=SC2086 # one word per round
+	printf '%-20s %10s  %-20s %s\n' "${names[j]}" "$m" "$(printf '%s\n' ${bound[$j]} | sort -g | sed -n '1p;$p' | paste -sd-)" \
+		"$(awk -v a="$m" -v b="${kernel_1ms[j]}" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }')"
 done
