@@ -42,4 +42,15 @@ static inline void aether_compat_redirect(struct ftrace_regs *fregs, void *func,
 #error "aether.ko redirects ftrace calls on x86-64 only"
 #endif
 
+/*
+ * KF_TRUSTED_ARGS: the kfunc flag that made the verifier accept only trusted
+ * pointers as arguments. Later kernels made that the rule for every kfunc and
+ * removed the flag (Debian's 7.2 headers have no KF_TRUSTED_ARGS), so there it
+ * means nothing and is 0. Keyed on the flag itself, which is what changed.
+ */
+#include <linux/btf.h>
+#ifndef KF_TRUSTED_ARGS
+#define KF_TRUSTED_ARGS 0
+#endif
+
 #endif /* AETHER_COMPAT_H */
