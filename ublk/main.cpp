@@ -618,7 +618,7 @@ int main(int argc, char **argv)
 		     "the kernel holds the device's I/O until 'aether-ctl ublk recover N' (or --recover N)\n"
 		     "starts a new server for it. Needs root and the ublk_drv module."};
 	CLI::Option *file = app.add_option("--file", o.file, "Backing file or block device");
-	app.add_option("--nbd", o.nbd,
+	CLI::Option *nbd = app.add_option("--nbd", o.nbd,
 		"NBD export to serve instead of a file, as a URI: nbd://HOST[:PORT]/EXPORT, nbds:// for TLS,\n"
 		"nbd+unix:///EXPORT?socket=PATH. TLS checks the server's certificate against\n"
 		"/etc/pki/libnbd (or ?tls-certificates=DIR), or uses a pre-shared key:\n"
@@ -627,7 +627,7 @@ int main(int argc, char **argv)
 		->excludes(file);
 	app.add_option("--io-timeout", o.io_timeout_s,
 		"With --nbd: seconds that requests wait for a dropped connection to come back, then fail with EIO")
-		->check(CLI::Range(1, 86400))->capture_default_str();
+		->check(CLI::Range(1, 86400))->capture_default_str()->needs(nbd);
 	// The geometry of a recovered device is the kernel's; these set a new one's.
 	std::vector<CLI::Option *> geometry{
 		aether::util::size_option(app, "--size", o.size, "Bytes of the file to expose (default: all of it)"),

@@ -1,5 +1,5 @@
 #!/bin/bash
-# aether-ublk serves an NBD export (nbdkit's memory plugin on a unix socket) with its cache and prefetch: fio crc32c verify at QD 1/32/128, the NBD round trips counted in ublk stats, discard, ext4 and XFS with fsck; a bad URI or a refused export leaves no device. ublk_nbd_reconnect.sh kills the server.
+# aether-ublk serves an NBD export (nbdkit's memory plugin on a unix socket) with its cache and prefetch: fio crc32c verify at QD 1/32/128, the NBD round trips counted in ublk stats, discard, ext4 and XFS with fsck; a bad URI, a refused export or --io-timeout without --nbd leaves no device. ublk_nbd_reconnect.sh kills the server.
 # timeout: 900
 # vm: cost 8
 . "$(dirname "$0")/lib.sh"
@@ -16,7 +16,7 @@ modprobe xfs
 # The devices and stats files that exist now, to tell that a refused add left none.
 devices() { ls /dev/ublkb* /run/aether/ublk*.stats 2>/dev/null | sort | tr '\n' ' '; }
 
-plan 45
+plan 46
 mkdir -p "$work"
 uri="nbd+unix:///?socket=$sock"
 check "nbdkit serves a 256 MiB memory export on a unix socket" nbdkit_up memory 256M
@@ -68,6 +68,14 @@ done
 
 # Bad URIs and a refused export: a clear error, and no device or stats file left.
 before=$(devices)
+out=$(aether-ublk --file "$work/none" --io-timeout 5 2>&1)
+rc=$?
+echo "$out" | sed 's/^/# /'
+case $rc:$out in
+0:*) not_ok "aether-ublk refuses --io-timeout without --nbd" ;;
+*--nbd*) ok "aether-ublk refuses --io-timeout without --nbd (exit $rc), naming --nbd" ;;
+*) not_ok "aether-ublk refuses --io-timeout without --nbd (exit $rc), naming --nbd" ;;
+esac
 expect 1 "an unknown URI scheme is refused" aether-ctl ublk add --nbd "http://example.org/disk"
 out=$(aether-ctl ublk add --nbd "nbd+unix:///?socket=$work/none.sock" 2>&1)
 rc=$?
