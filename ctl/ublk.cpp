@@ -438,7 +438,8 @@ void add_ublk(CLI::App &app, Context &ctx)
 			"nbd+unix:///EXPORT?socket=PATH")
 		->excludes(file);
 	add->add_option("--io-timeout", o->io_timeout,
-			"With --nbd: seconds that requests wait for a dropped connection to come back (default 30)")
+			"With --nbd: seconds that requests wait for a dropped connection to come back, and that the\n"
+			"server may take to answer the first connection (default 30)")
 		->needs("--nbd");
 	util::size_option(*add, "--size", o->size, "Bytes of the file to expose (default: all of it)");
 	add->add_option("--cache-mb", o->cache_mb, "DRAM cache in MiB (default: none)");

@@ -626,7 +626,8 @@ int main(int argc, char **argv)
 		"needs a server that allows that (multi-conn). A dropped connection is opened again with a backoff")
 		->excludes(file);
 	app.add_option("--io-timeout", o.io_timeout_s,
-		"With --nbd: seconds that requests wait for a dropped connection to come back, then fail with EIO")
+		"With --nbd: seconds that requests wait for a dropped connection to come back, then fail with EIO;\n"
+		"also how long the server may take to answer the first connection")
 		->check(CLI::Range(1, 86400))->capture_default_str()->needs(nbd);
 	// The geometry of a recovered device is the kernel's; these set a new one's.
 	std::vector<CLI::Option *> geometry{

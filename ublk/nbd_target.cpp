@@ -15,6 +15,7 @@
 // command until it is back.
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <libnbd.h>
 #include <poll.h>
@@ -198,18 +199,36 @@ nbd_handle *new_handle()
 	return h;
 }
 
-// Opens a connection to @uri into *@h. Returns 0, or -errno with libnbd's reason.
-int connect(const std::string &uri, nbd_handle **h, std::string *why)
+// Opens a connection to @uri into *@h, and gives up when the server has not finished
+// the handshake within @timeout_ns: a server that accepts the connection and then
+// says nothing would otherwise hold the server's start, and `ublk add`, forever.
+// Returns 0, or -errno with the reason (-ETIMEDOUT for the timeout).
+int connect(const std::string &uri, uint64_t timeout_ns, nbd_handle **h, std::string *why)
 {
 	*h = new_handle();
 	if (!*h) {
 		*why = std::string("libnbd: ") + nbd_get_error();
 		return -ENOMEM;
 	}
-	if (nbd_connect_uri(*h, uri.c_str()) < 0) {
+	const uint64_t deadline = now_ns() + timeout_ns;
+	int ret = nbd_aio_connect_uri(*h, uri.c_str()) < 0 ? -1 : 0;
+	while (ret == 0 && nbd_aio_is_connecting(*h)) {
+		const uint64_t now = now_ns();
+		if (now >= deadline) {
+			*why = uri + ": the server did not finish the NBD handshake within " +
+			       std::to_string(timeout_ns / 1000000000) + " s (--io-timeout)";
+			nbd_close(*h);
+			*h = nullptr;
+			return -ETIMEDOUT;
+		}
+		const uint64_t left_ms = (deadline - now + 999999) / 1000000;
+		ret = nbd_poll(*h, static_cast<int>(std::min<uint64_t>(left_ms, INT_MAX))) < 0 ? -1 : 0;
+	}
+	if (ret < 0 || !nbd_aio_is_ready(*h)) {
 		const int e = nbd_get_errno();
 		const int err = e > 0 ? -e : -EIO;
-		*why = uri + ": " + nbd_get_error();
+		const char *reason = nbd_get_error();
+		*why = uri + ": " + (reason ? reason : "the connection failed");
 		nbd_close(*h);
 		*h = nullptr;
 		return err;
@@ -224,7 +243,7 @@ int nbd_init(Target &t, const TargetSetup &s, std::string *why)
 		return -EINVAL;
 	}
 	nbd_handle *h;
-	int ret = connect(s.path, &h, why);
+	int ret = connect(s.path, uint64_t{s.io_timeout_s} * 1000000000, &h, why);
 	if (ret < 0)
 		return ret;
 	auto *d = new NbdDevice{s.path, uint64_t{s.io_timeout_s} * 1000000000};
@@ -290,7 +309,7 @@ int nbd_queue_start(Target &t, QueueCtx &q, std::string *why)
 	auto *nq = new NbdQueue;
 	nq->d = static_cast<NbdDevice *>(t.priv);
 	nq->stats = q.stats;
-	const int ret = connect(nq->d->uri, &nq->h, why);
+	const int ret = connect(nq->d->uri, nq->d->io_timeout_ns, &nq->h, why);
 	if (ret < 0) {
 		delete nq;
 		return ret;

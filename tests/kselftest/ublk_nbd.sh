@@ -1,5 +1,5 @@
 #!/bin/bash
-# aether-ublk serves an NBD export (nbdkit's memory plugin on a unix socket) with its cache and prefetch: fio crc32c verify at QD 1/32/128, the NBD round trips counted in ublk stats, discard, ext4 and XFS with fsck; a bad URI, a refused export or --io-timeout without --nbd leaves no device. ublk_nbd_reconnect.sh kills the server.
+# aether-ublk serves an NBD export (nbdkit's memory plugin on a unix socket) with its cache and prefetch: fio crc32c verify at QD 1/32/128, the NBD round trips counted in ublk stats, discard, ext4 and XFS with fsck; a bad URI, a refused export, a handshake that never ends or --io-timeout without --nbd leaves no device. ublk_nbd_reconnect.sh kills the server.
 # timeout: 900
 # vm: cost 8
 . "$(dirname "$0")/lib.sh"
@@ -16,7 +16,7 @@ modprobe xfs
 # The devices and stats files that exist now, to tell that a refused add left none.
 devices() { ls /dev/ublkb* /run/aether/ublk*.stats 2>/dev/null | sort | tr '\n' ' '; }
 
-plan 46
+plan 48
 mkdir -p "$work"
 uri="nbd+unix:///?socket=$sock"
 check "nbdkit serves a 256 MiB memory export on a unix socket" nbdkit_up memory 256M
@@ -91,6 +91,19 @@ out=$(aether-ctl ublk add --nbd "nbd+unix:///bad?socket=$sock" 2>&1)
 rc=$?
 check "an export the server refuses is refused (exit $rc)" test "$rc" = 1
 echo "$out" | sed 's/^/# /'
+nbdkit_down
+# A server that accepts and then says nothing: nbdkit's delay filter holds the
+# export's open, inside the handshake, for 600 s.
+check "nbdkit serves an export that takes 600 s to open" nbdkit_up --filter=delay memory 64M delay-open=600
+start=$(date +%s)
+out=$(aether-ctl ublk add --nbd "nbd+unix:///?socket=$sock" --io-timeout 2 2>&1)
+rc=$?
+echo "$out" | sed 's/^/# /'
+case $rc:$out in
+1:*handshake*) ok "a handshake not finished within --io-timeout 2 is refused (exit $rc, after $(($(date +%s) - start)) s), saying so" ;;
+*) not_ok "a handshake not finished within --io-timeout 2 is refused (exit $rc), saying so" ;;
+esac
+nbdkit_down KILL
 check "no device or stats file is left behind" test "$(devices)" = "$before"
 
 tap_done
