@@ -214,8 +214,6 @@ inline Predictor::Predictor(const Params &params, CorrelationTable &corr) noexce
 		threshold_[i] = clamp(params_.threshold, params_.threshold_min, params_.threshold_max);
 		recent_[i] = Recent{};
 	}
-	for (Recent &r : by_evidence_)
-		r = Recent{};
 }
 
 inline size_t Predictor::access(StreamState &s, u64 a, u32 len, Decision *out, size_t max, Timing timing) noexcept
