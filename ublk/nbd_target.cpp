@@ -211,29 +211,30 @@ int connect(const std::string &uri, uint64_t timeout_ns, nbd_handle **h, std::st
 		return -ENOMEM;
 	}
 	const uint64_t deadline = now_ns() + timeout_ns;
-	int ret = nbd_aio_connect_uri(*h, uri.c_str()) < 0 ? -1 : 0;
-	while (ret == 0 && nbd_aio_is_connecting(*h)) {
+	int err = nbd_aio_connect_uri(*h, uri.c_str()) < 0 ? -EIO : 0;
+	while (!err && nbd_aio_is_connecting(*h)) {
 		const uint64_t now = now_ns();
 		if (now >= deadline) {
-			*why = uri + ": the server did not finish the NBD handshake within " +
-			       std::to_string(timeout_ns / 1000000000) + " s (--io-timeout)";
-			nbd_close(*h);
-			*h = nullptr;
-			return -ETIMEDOUT;
+			err = -ETIMEDOUT;
+			break;
 		}
 		const uint64_t left_ms = (deadline - now + 999999) / 1000000;
-		ret = nbd_poll(*h, static_cast<int>(std::min<uint64_t>(left_ms, INT_MAX))) < 0 ? -1 : 0;
+		err = nbd_poll(*h, static_cast<int>(std::min<uint64_t>(left_ms, INT_MAX))) < 0 ? -EIO : 0;
 	}
-	if (ret < 0 || !nbd_aio_is_ready(*h)) {
+	if (!err && nbd_aio_is_ready(*h))
+		return 0;
+	if (err == -ETIMEDOUT) {
+		*why = uri + ": the server did not finish the NBD handshake within " +
+		       std::to_string(timeout_ns / 1000000000) + " s (--io-timeout)";
+	} else {
 		const int e = nbd_get_errno();
-		const int err = e > 0 ? -e : -EIO;
+		err = e > 0 ? -e : -EIO;
 		const char *reason = nbd_get_error();
 		*why = uri + ": " + (reason ? reason : "the connection failed");
-		nbd_close(*h);
-		*h = nullptr;
-		return err;
 	}
-	return 0;
+	nbd_close(*h);
+	*h = nullptr;
+	return err;
 }
 
 int nbd_init(Target &t, const TargetSetup &s, std::string *why)
@@ -242,11 +243,12 @@ int nbd_init(Target &t, const TargetSetup &s, std::string *why)
 		*why = "--latency-us delays reads of a file; for an NBD export, put nbdkit's delay filter in front of it";
 		return -EINVAL;
 	}
+	const uint64_t timeout_ns = uint64_t{s.io_timeout_s} * 1000000000;
 	nbd_handle *h;
-	int ret = connect(s.path, uint64_t{s.io_timeout_s} * 1000000000, &h, why);
+	int ret = connect(s.path, timeout_ns, &h, why);
 	if (ret < 0)
 		return ret;
-	auto *d = new NbdDevice{s.path, uint64_t{s.io_timeout_s} * 1000000000};
+	auto *d = new NbdDevice{s.path, timeout_ns};
 	const int64_t size = nbd_get_size(h);
 	const int ro = nbd_is_read_only(h);
 	d->flush = nbd_can_flush(h) == 1;
