@@ -52,6 +52,11 @@ serve() {
 	nbdkit_pid=$(cat /tmp/aether-nbdkit.pid)
 }
 
+# spread FIGURE...: the smallest and largest of the rounds' figures, as "MIN-MAX".
+spread() {
+	printf '%s\n' "$@" | sort -g | sed -n '1p;$p' | paste -sd-
+}
+
 # fio_num DEV RW BS QD SIZE IO: IOPS (randread) or MiB/s (otherwise), one figure.
 fio_num() {
 	fio --name=b --filename="$1" --allow_file_create=0 --rw="$2" --bs="$3" --iodepth="$4" --size="$5" \
@@ -111,10 +116,6 @@ for delay in 1ms 200us; do
 	tc qdisc del dev lo root 2>/dev/null || true
 
 	if [ "$delay" = 1ms ]; then
-		for j in "${!jobs[@]}"; do
-			# shellcheck disable=SC2086 # one word per round
-			kernel_1ms[j]=$(median ${fig[0,$j]})
-		done
 		echo "== NBD: nbdkit memory export, 1 ms on every read (delay filter), cold, fio direct; median of $rounds rounds"
 	else
 		echo "== NBD: nbdkit memory export, 200 us round trip (netem on lo), cold, fio direct; median of $rounds rounds"
@@ -129,6 +130,7 @@ for delay in 1ms 200us; do
 		for j in "${!jobs[@]}"; do
 			# shellcheck disable=SC2086 # one word per round
 			med[$w,$j]=$(median ${fig[$w,$j]})
+			[ "$delay" = 1ms ] && [ "$w" = 0 ] && kernel_1ms[j]=${med[$w,$j]}
 			printf ' %18s' "${med[$w,$j]} $(awk -v a="${med[$w,$j]}" -v b="${med[0,$j]}" \
 				'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }')"
 		done
@@ -139,7 +141,7 @@ for delay in 1ms 200us; do
 		printf '%-38s' "${ways[w]%%|*}"
 		for j in "${!jobs[@]}"; do
 			# shellcheck disable=SC2086 # one word per round
-			printf ' %18s' "$(printf '%s\n' ${fig[$w,$j]} | sort -g | sed -n '1p;$p' | paste -sd-)"
+			printf ' %18s' "$(spread ${fig[$w,$j]})"
 		done
 		echo
 	done
@@ -172,6 +174,6 @@ for j in "${!jobs[@]}"; do
 	# shellcheck disable=SC2086 # one word per round
 	m=$(median ${bound[$j]})
 	# shellcheck disable=SC2086 # one word per round
-	printf '%-20s %10s  %-20s %s\n' "${names[j]}" "$m" "$(printf '%s\n' ${bound[$j]} | sort -g | sed -n '1p;$p' | paste -sd-)" \
+	printf '%-20s %10s  %-20s %s\n' "${names[j]}" "$m" "$(spread ${bound[$j]})" \
 		"$(awk -v a="$m" -v b="${kernel_1ms[j]}" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }')"
 done
