@@ -53,4 +53,17 @@ static inline void aether_compat_redirect(struct ftrace_regs *fregs, void *func,
 #define KF_TRUSTED_ARGS 0
 #endif
 
+/*
+ * AETHER_WQ_PERCPU: the flag that asks alloc_workqueue() for a per-CPU workqueue,
+ * the only kind 6.12 makes without WQ_UNBOUND. Newer kernels (Debian's 7.2) warn
+ * when a workqueue says neither. An enumerator, so the build probes the headers for
+ * it (kmod/probe.mk).
+ */
+#include <linux/workqueue.h>
+#ifdef AETHER_HAVE_WQ_PERCPU
+#define AETHER_WQ_PERCPU WQ_PERCPU
+#else
+#define AETHER_WQ_PERCPU 0
+#endif
+
 #endif /* AETHER_COMPAT_H */

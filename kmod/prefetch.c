@@ -178,7 +178,7 @@ void aether_prefetch_submit(struct aether_prefetch *p)
 
 int aether_prefetch_init(void)
 {
-	aether_prefetch_wq = alloc_workqueue("aether_prefetch", WQ_HIGHPRI, 0);
+	aether_prefetch_wq = alloc_workqueue("aether_prefetch", WQ_HIGHPRI | AETHER_WQ_PERCPU, 0);
 	return aether_prefetch_wq ? 0 : -ENOMEM;
 }
 
