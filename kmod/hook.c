@@ -18,7 +18,7 @@
  *    skipped: the callback points the call at aether_hook_async_skip();
  *  - a miss the core calls random, in a stream it knows, of a file less than a
  *    third cached, reads just what was asked: the callback points page_cache_sync_ra()
- *    at page_cache_ra_unbounded(). Linux does the same for a random miss unless
+ *    at generic_fadvise(WILLNEED) of those pages. Linux does the same for a random miss unless
  *    neighbouring pages happen to be cached, and then reads ahead of a reader that
  *    may not come back for it.
  *
@@ -34,6 +34,7 @@
 
 #include <linux/backing-dev.h>
 #include <linux/blkdev.h>
+#include <linux/fadvise.h>
 #include <linux/fs.h>
 #include <linux/ftrace.h>
 #include <linux/hash.h>
@@ -350,23 +351,33 @@ static unsigned long aether_hook_exact_pages(struct address_space *mapping, pgof
 
 /*
  * page_cache_sync_ra(ractl, req_count). An exact read becomes
- * page_cache_ra_unbounded(ractl, nr, 0): what do_page_cache_ra() does for the
- * kernel's own random misses, called from the reader's context as
- * page_cache_sync_ra() was. Redirecting to it, rather than to a function of this
- * module, keeps module text off a path that sleeps.
+ * generic_fadvise(file, pos, len, POSIX_FADV_WILLNEED) for just those pages: it
+ * reads them as do_page_cache_ra() reads the kernel's own random misses, with no
+ * mark and no change to the file's readahead state, from the reader's context as
+ * page_cache_sync_ra() was, and it takes the mapping's invalidate_lock as every
+ * kernel needs (page_cache_ra_unbounded() stopped taking it in 7.0). generic_ and
+ * not vfs_fadvise(): a filesystem's own ->fadvise may take locks this read path
+ * already holds (XFS's iolock). Redirecting to a kernel function, rather than to
+ * one of this module, keeps module text off a path that sleeps. A read with no
+ * file (a filesystem's internal readahead) is left alone.
  */
 static void notrace aether_hook_sync_cb(unsigned long ip, unsigned long parent_ip,
 					struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
 	struct readahead_control *ractl = (void *)ftrace_regs_get_argument(fregs, 0);
 	unsigned long req = ftrace_regs_get_argument(fregs, 1);
+	pgoff_t index = readahead_index(ractl);
 	unsigned long nr;
 
+	if (!ractl->file)
+		return;
 	if (aether_hook_enter(ip, parent_ip, ractl, req, 0, AETHER_HOOK_SYNC) != AETHER_HOOK_EXACT)
 		return;
-	nr = aether_hook_exact_pages(ractl->mapping, readahead_index(ractl), req);
+	nr = aether_hook_exact_pages(ractl->mapping, index, req);
 	if (nr)
-		aether_compat_redirect(fregs, page_cache_ra_unbounded, nr, 0);
+		aether_compat_redirect(fregs, generic_fadvise, (unsigned long)ractl->file,
+				       (unsigned long)index << PAGE_SHIFT, nr << PAGE_SHIFT,
+				       POSIX_FADV_WILLNEED);
 }
 
 /*
@@ -394,7 +405,7 @@ static void notrace aether_hook_async_cb(unsigned long ip, unsigned long parent_
 		ftrace_regs_set_instruction_pointer(fregs, (unsigned long)aether_hook_async_skip);
 }
 
-/* IPMODIFY: this callback may send the call to page_cache_ra_unbounded() instead. */
+/* IPMODIFY: this callback may send the call to generic_fadvise() instead. */
 static struct ftrace_ops aether_hook_sync_ops = {
 	.func = aether_hook_sync_cb,
 	.flags = FTRACE_OPS_FL_IPMODIFY,

@@ -101,7 +101,7 @@ static void aether_prefetch_work(struct work_struct *work)
 		for (i = p->range[r].index; i < p->range[r].index + nr; i++) {
 			DEFINE_READAHEAD(ractl, p->file, &ra, mapping, i);
 
-			page_cache_ra_unbounded(&ractl, 1, 1);
+			aether_compat_ra_unbounded(&ractl, 1, 1);
 		}
 	}
 	blk_finish_plug(&plug);
