@@ -61,6 +61,12 @@ struct Device {
 	// another (IORING_OP_MSG_RING). -1 until the queue is set up.
 	std::vector<std::atomic<int>> ring_fd;
 	Faults faults; // none unless a test arms them
+	// Set when a queue has ended on its own (a ring that failed for good) and the
+	// server gives the device up: every queue answers what it holds, fails what
+	// arrives, and ends, so that /dev/ublkcN is released and the kernel fails what
+	// the ended queue held. Since Linux 7.0 nothing else does: STOP_DEV waits for
+	// those requests while the server keeps the char device open (abandon_queues()).
+	std::atomic<bool> abandon{false};
 };
 
 } // namespace aether::ublk

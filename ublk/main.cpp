@@ -312,6 +312,7 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs, Attach attach)
 	std::atomic<int> ready{0};
 	std::atomic<bool> failed{false};
 	std::atomic<bool> stopping{false}; // the main thread is stopping the device
+	bool abandoned = false;            // a queue ended on its own: give the device up
 	bool live = false;                  // START_DEV or END_USER_RECOVERY succeeded
 	StatsWriter stats;
 	std::string why_stats;
@@ -364,6 +365,7 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs, Attach attach)
 			if (sig == SIGUSR1) {
 				die("a queue has ended: /dev/ublkb" + std::to_string(id) +
 				    " was stopped or deleted by someone else, or its queue failed");
+				abandoned = true;
 				break;
 			}
 			if (sig == SIGINT || !device_in_use(id, &what))
@@ -378,12 +380,25 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs, Attach attach)
 				die(w);
 		abandon_recovery(id);
 	}
+	stopping = true;
+	if (abandoned) {
+		// A queue that ended holds requests nobody will answer, and since Linux 7.0
+		// STOP_DEV of a device with recovery waits for them while /dev/ublkcN is
+		// open; only its release fails them. So the other queues answer what they
+		// hold and end, and the char device is closed before STOP_DEV.
+		if ((ret = abandon_queues(dev)) < 0)
+			die(std::string("waking the queues to stop: ") + std::strerror(-ret));
+		for (std::thread &th : threads)
+			th.join();
+		close(char_fd);
+		char_fd = -1;
+	}
 	// STOP_DEV removes the disk once its requests are served, then aborts every
 	// queue's commands, which ends the queue threads.
-	stopping = true;
 	ctrl.stop_dev(id);
 	for (std::thread &th : threads)
-		th.join();
+		if (th.joinable())
+			th.join();
 	for (const std::string &w : why)
 		if (!w.empty())
 			status = die(w);

@@ -213,6 +213,7 @@ private:
 	std::vector<TargetDone> done_;  // what the target completed outside the ring
 	std::vector<TargetDone> batch_; // done_'s entries being handled (complete_done)
 	unsigned live_ = 0; // tags whose ublk command is not yet aborted
+	unsigned serving_ = 0; // tags whose request this queue holds, not yet answered
 };
 
 // Whether an error of io_uring_submit_and_wait passes once completions are reaped or
@@ -228,6 +229,12 @@ int Loop::run()
 	// target or parked; a tag whose command comes back aborted is done. Fills in
 	// flight are waited for, since reads parked on other queues need them.
 	while (live_ || fills_) {
+		if (d_.abandon.load(std::memory_order_acquire) && !serving_ && !fills_ && commits_.empty() &&
+		    wakes_.empty()) {
+			// Answers queued by the last pass go out before the ring closes.
+			io_uring_submit(q_.ring);
+			return 0;
+		}
 		pump();
 		// With work deferred, nothing may be in flight to wake the wait: only poll.
 		const unsigned want = retry_deferred() ? 0 : 1;
@@ -255,10 +262,16 @@ void Loop::complete(uint64_t user_data, int res)
 		return;
 	switch (ud.origin) {
 	case Origin::kUblk:
-		if (res != UBLK_IO_RES_OK)
+		if (res != UBLK_IO_RES_OK) {
 			live_--; // UBLK_IO_RES_ABORT: the device is stopping
-		else
+		} else if (d_.abandon.load(std::memory_order_acquire)) {
+			serving_++;
+			d_.stats->add(Stat::kErrors);
+			commit(ud.tag, -EIO);
+		} else {
+			serving_++;
 			start_request(ud.tag);
+		}
 		break;
 	case Origin::kTarget: {
 		const int result = t_.ops->io_done(t_, q_, ud.tag, descs_[ud.tag], ud.op, ud.cookie, res);
@@ -457,6 +470,7 @@ void Loop::finish(uint16_t tag, int result)
 // the ring has no SQE free, before the next wait.
 void Loop::commit(uint16_t tag, int result)
 {
+	serving_--;
 	if (d_.faults.fail(FaultSite::kCommit) || queue_cmd(q_, tag, UBLK_U_IO_COMMIT_AND_FETCH_REQ, result) < 0)
 		commits_.push_back({tag, result});
 }
@@ -470,8 +484,10 @@ bool Loop::retry_deferred()
 	std::vector<Waiter> wakes;
 	commits.swap(commits_);
 	wakes.swap(wakes_);
-	for (const Commit &c : commits)
+	for (const Commit &c : commits) {
+		serving_++; // still served: commit() counts it answered again
 		commit(c.tag, c.result);
+	}
 	for (const Waiter &w : wakes)
 		send_wake(w);
 	return !commits_.empty() || !wakes_.empty();
@@ -581,6 +597,26 @@ int Loop::drain(int err)
 }
 
 } // namespace
+
+int abandon_queues(Device &dev)
+{
+	dev.abandon.store(true, std::memory_order_release);
+	// One SQE per queue: never short of one.
+	io_uring ring;
+	int ret = io_uring_queue_init(static_cast<unsigned>(std::max<size_t>(1, dev.ring_fd.size())), &ring, 0);
+	if (ret < 0)
+		return ret;
+	for (const std::atomic<int> &fd : dev.ring_fd) {
+		const int f = fd.load(std::memory_order_acquire);
+		if (f < 0)
+			continue; // not set up, or ended
+		// Completes on that ring as an op no handler acts on: it only ends the wait.
+		io_uring_prep_msg_ring(io_uring_get_sqe(&ring), f, 0, pack({0, kOpIgnore, Origin::kCache, 0}), 0);
+	}
+	ret = io_uring_submit_and_wait(&ring, 0);
+	io_uring_queue_exit(&ring);
+	return ret < 0 ? ret : 0;
+}
 
 int run_queue(const QueueSetup &s, std::atomic<int> &ready, std::atomic<bool> &failed, std::string *why)
 {

@@ -23,4 +23,12 @@ struct QueueSetup {
 // set. Returns 0 when the device stopped, or -errno with a message in *why.
 int run_queue(const QueueSetup &s, std::atomic<int> &ready, std::atomic<bool> &failed, std::string *why);
 
+// Gives the device up after a queue ended on its own: sets @dev.abandon and wakes
+// every queue still running, which then answers the requests it serves, fails the
+// ones that arrive with -EIO, and returns 0 from run_queue() once it holds none.
+// After those threads are joined, closing /dev/ublkcN makes the kernel fail (or,
+// with recovery, hold for STOP_DEV to fail) what the ended queue held. Returns 0,
+// or -errno if the wake-ups could not be sent (the queues then end as requests come).
+int abandon_queues(Device &dev);
+
 } // namespace aether::ublk
