@@ -27,8 +27,17 @@ expect 0 "bpf load policy_stride" aether-ctl bpf load policy_stride
 read_as policy stride:4
 check "stride:4 under it: the kernel's readahead as in observe (sync_misses ${misses[policy,stride:4]}, observe ${misses[observe,stride:4]})" \
 	test "${misses[policy,stride:4]}" -le $((misses[observe,stride:4] * 2))
-check "and the policy saw no stride to prefetch (prefetch_issued ${issued[policy,stride:4]})" \
-	test "${issued[policy,stride:4]}" = 0
+# Whether the kernel reads stride:4 as sequential is its own doing: 6.12 does (its
+# sync readahead brings large folios, whose marks a stride of 4 meets), 7.2 does not
+# (a sync miss reads order-0 folios, and the reader steps over the page its mark is
+# on), so there every read waits and the reader's misses are a stride for real.
+reads=$((64 * 256 / 4))
+if [ "${misses[observe,stride:4]}" -lt $((reads / 2)) ]; then
+	check "and the policy saw no stride to prefetch (prefetch_issued ${issued[policy,stride:4]})" \
+		test "${issued[policy,stride:4]}" = 0
+else
+	skip "Linux $(uname -r) does not read stride:4 as sequential (observe: ${misses[observe,stride:4]} waits of $reads reads), so its misses are the reader's own stride"
+fi
 expect 0 "bpf unload policy_stride" aether-ctl bpf unload policy_stride
 
 for p in stride:16 reverse; do

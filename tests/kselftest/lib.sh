@@ -22,6 +22,22 @@ not_ok() {
 	echo "not ok $tap_n - $*"
 }
 
+# skip_all WHY: the whole test does not apply to this kernel or machine. A TAP plan
+# of no points with the reason; the harness reports it as a skip, with WHY. Call it
+# before plan.
+skip_all() {
+	echo "TAP version 13"
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+# skip WHY: one TAP point that does not apply here, passed with TAP's SKIP directive
+# and the reason, which the output keeps.
+skip() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - # SKIP $*"
+}
+
 # check DESCRIPTION COMMAND...: one TAP point from a command's exit status.
 check() {
 	local what=$1
