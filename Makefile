@@ -2,18 +2,39 @@
 #
 # User space is built by CMake in $(B)/cmake (binaries land in $(B)/bin), the module
 # by Kbuild in $(B)/kmod. Against the Debian 6.12 kernel that `make deps` unpacks
-# into $(B)/kernel by default; on a real host pass KDIR=/lib/modules/$(uname -r)/build.
+# into $(B)/kernel by default, or with KERNEL=7.2 against Debian's 7.2 in
+# $(B)/kernel-7.2 (built into $(B)/kmod-7.2); on a real host pass
+# KDIR=/lib/modules/$(uname -r)/build.
 
 MAKEFLAGS += --no-print-directory
 
 B        := build
 TOP      := $(CURDIR)
 JOBS     ?= $(shell nproc)
+# KERNEL picks the kernel series to build the module for and boot the VM with: 6.12
+# (the default, our base) or a newer series that `make deps` fetched (KERNELS=).
+# 6.12's tree is $(B)/kernel, any other series S's is $(B)/kernel-S, and what is
+# built for S goes beside 6.12's with the same suffix ($(B)/kmod-S).
+KERNEL   ?= 6.12
+KSUF      = $(if $(filter 6.12,$(KERNEL)),,-$(KERNEL))
+KTREE     = $(B)/kernel$(KSUF)
 # Recursive on purpose: the kernel version is known only after `deps` has run.
-KVER      = $(shell cat $(B)/kernel/version 2>/dev/null)
+KVER      = $(shell cat $(KTREE)/version 2>/dev/null)
+KVER_BASE = $(shell cat $(B)/kernel/version 2>/dev/null)
+# 6.12 builds with the host's gcc 12 and make. A newer series needs the compiler and
+# kbuild tools it was built with, from its own Debian root (scripts/kroot).
+ifeq ($(KERNEL),6.12)
 KDIR     ?= $(TOP)/$(B)/kernel/root/usr/src/linux-headers-$(KVER)
-# The target kernel's BTF, for the CO-RE eBPF programs: the headers' vmlinux, else the running kernel's.
-KBTF      = $(if $(wildcard $(KDIR)/vmlinux),$(KDIR)/vmlinux,/sys/kernel/btf/vmlinux)
+KMAKE     = $(MAKE)
+else
+KDIR     ?= /usr/src/linux-headers-$(KVER)
+KMAKE     = $(TOP)/scripts/kroot $(TOP)/$(KTREE)/root make -j$(JOBS)
+endif
+# The BTF the CO-RE eBPF programs are compiled against: the base kernel's (CO-RE
+# relocates them on any other at load time), else the running kernel's. User space is
+# one build for every kernel series.
+KBTF_DIR  = $(if $(filter 6.12,$(KERNEL)),$(KDIR),$(TOP)/$(B)/kernel/root/usr/src/linux-headers-$(KVER_BASE))
+KBTF      = $(if $(wildcard $(KBTF_DIR)/vmlinux),$(KBTF_DIR)/vmlinux,/sys/kernel/btf/vmlinux)
 PREFIX   ?= /usr/local
 # AETHER_VERSION overrides it where there is no git: make deb's copy of the tree.
 AETHER_VERSION ?= $(shell git -C $(TOP) describe --always --dirty --tags 2>/dev/null || echo unknown)
@@ -30,7 +51,10 @@ help:
 	@echo "make            build aether.ko ($(B)/kmod) and user space ($(B)/bin)"
 	@echo "make test       unit tests, header check, VM harness self-check, VM tests"
 	@echo "make run        the demo in the VM: aether.ko on a slow disk, aether-ublk's cache off and on, XRP lookups"
-	@echo "make deps       install packages and unpack the Debian 6.12 kernel (idempotent)"
+	@echo "make deps       install packages and unpack Debian's newest kernel of each series in KERNELS"
+	@echo "                (default \"6.12 7.2\"; idempotent)"
+	@echo "KERNEL=7.2      (with make, make module, make vm, make run, make bench) build for and boot"
+	@echo "                that series instead of 6.12; make test runs both"
 	@echo "make vm         interactive shell in the test VM"
 	@echo "make bench      benchmarks (print numbers; never part of 'make test')"
 	@echo "make fuzz       the libFuzzer targets, FUZZ_SECONDS (600) each; make test runs 30"
@@ -46,7 +70,7 @@ deps:
 
 # Runs `make deps` only when something is missing, so a built tree stays offline.
 deps-auto:
-	@scripts/deps.sh --check 2>/dev/null || scripts/deps.sh
+	@KERNELS='$(KERNEL)' scripts/deps.sh --check 2>/dev/null || KERNELS='$(KERNEL)' scripts/deps.sh
 
 # The version string is a file that changes only when `git describe` does, so it can
 # be a prerequisite without forcing rebuilds.
@@ -62,18 +86,18 @@ define kbuild
 	@find $(3) -type l ! -exec test -e {} \; -delete
 	@cd $(1) && for f in $(2); do mkdir -p $(TOP)/$(3)/$$(dirname $$f); \
 		ln -sfn $(abspath $(1))/$$f $(TOP)/$(3)/$$f; done
-	$(MAKE) -C $(KDIR) M=$(TOP)/$(3) AETHER_VERSION=$(VERSION) modules
+	$(KMAKE) -C $(KDIR) M=$(TOP)/$(3) AETHER_VERSION=$(VERSION) modules
 endef
 
 # The module's sources: what Kbuild reads, here and in a DKMS tree.
 KMOD_SOURCES := Kbuild include kmod/*.c kmod/*.cpp kmod/*.h kmod/*.mk kmod/symbols.txt
 
 module: deps-auto $(B)/version
-	$(call kbuild,.,$(KMOD_SOURCES),$(B)/kmod)
+	$(call kbuild,.,$(KMOD_SOURCES),$(B)/kmod$(KSUF))
 
 # The WARN_ON module that proves the VM harness catches kernel warnings.
 harness-module: deps-auto
-	$(call kbuild,tests/harness,Kbuild *.c,$(B)/harness)
+	$(call kbuild,tests/harness,Kbuild *.c,$(B)/harness$(KSUF))
 
 user: deps-auto $(B)/version
 	@cmake -S . -B $(B)/cmake -DAETHER_VERSION=$(VERSION) -DAETHER_KERNEL_BTF=$(KBTF) >/dev/null
@@ -102,12 +126,12 @@ check-headers:
 	echo "check-headers: $$pass passed, $$fail failed"; \
 	[ $$fail = 0 ]
 
-$(B)/vm/initramfs.cpio.gz: tests/vm/mkinitramfs tests/vm/init $(B)/kernel/version
-	tests/vm/mkinitramfs $@
+$(B)/vm/initramfs$(KSUF).cpio.gz: tests/vm/mkinitramfs tests/vm/init $(KTREE)/version
+	tests/vm/mkinitramfs $@ $(KTREE)
 
 # Everything a VM boot needs.
 vm-ready: module user
-	@$(MAKE) --no-print-directory $(B)/vm/initramfs.cpio.gz
+	@$(MAKE) --no-print-directory $(B)/vm/initramfs$(KSUF).cpio.gz
 
 # scripts/test.sh builds first (vm-ready, harness-module) so its wall time covers it.
 test: deps-auto
@@ -120,8 +144,11 @@ run: vm-ready
 vm: vm-ready
 	@AETHER_VM_NOBUILD=1 tests/vm/shell
 
+# Every series of KERNELS, side by side (scripts/bench.sh).
+KERNELS ?= 6.12 7.2
 bench: vm-ready
-	@scripts/bench.sh
+	@for k in $(filter-out $(KERNEL),$(KERNELS)); do $(MAKE) KERNEL=$$k vm-ready || exit 1; done
+	@KERNELS='$(KERNELS)' scripts/bench.sh
 
 # Each libFuzzer target for FUZZ_SECONDS (scripts/fuzz.sh --help); make test runs 30.
 FUZZ_SECONDS ?= 600
@@ -157,6 +184,6 @@ deb: module user
 	@scripts/deb.sh '$(B)'
 
 clean:
-	rm -rf $(B)/cmake $(B)/kmod $(B)/bin $(B)/vm $(B)/version
+	rm -rf $(B)/cmake $(B)/kmod $(B)/kmod-* $(B)/harness $(B)/harness-* $(B)/bin $(B)/vm $(B)/version
 
 FORCE:

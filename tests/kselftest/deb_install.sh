@@ -16,6 +16,11 @@ cleanup() {
 	umount "/lib/modules/$kver" 2>/dev/null
 	umount $mods 2>/dev/null
 }
+# DKMS builds with the compiler and kbuild tools of the kernel it builds for. The
+# guest's user space is the host's bookworm, whose gcc 12 and glibc 2.36 only 6.12's
+# suit: a newer series' modpost and objtool need its own release's glibc.
+[ "$AETHER_KERNEL" = 6.12 ] ||
+	skip_all "DKMS in this guest needs Linux $AETHER_KERNEL's own toolchain (a newer gcc and glibc than bookworm's user space has)"
 trap cleanup EXIT
 plan 11
 
@@ -34,10 +39,10 @@ version=$(dpkg-deb -f "$dkms_deb" Version)
 # none of its loadable modules: depmod, which DKMS runs after installing and after
 # removing, would otherwise decompress all of them over 9p, under emulation, for
 # minutes each time. aether.ko depends on no other module.
-for p in "$AETHER_BUILD"/kernel/root/usr/src/* "$AETHER_BUILD"/kernel/root/usr/lib/linux-kbuild-*; do
-	ln -sfn "$p" "${p#"$AETHER_BUILD"/kernel/root}"
+for p in "$AETHER_KTREE"/root/usr/src/* "$AETHER_KTREE"/root/usr/lib/linux-kbuild-*; do
+	ln -sfn "$p" "${p#"$AETHER_KTREE"/root}"
 done
-kmods=$AETHER_BUILD/kernel/root/lib/modules/$kver
+kmods=$AETHER_KTREE/root/lib/modules/$kver
 mkdir -p $mods && mount -t tmpfs tmpfs $mods &&
 	cp -P "$kmods"/build "$kmods"/source "$kmods"/modules.builtin "$kmods"/modules.builtin.modinfo $mods/ &&
 	mount --bind $mods "/lib/modules/$kver"

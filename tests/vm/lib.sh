@@ -2,6 +2,8 @@
 # and the job file the guest runs. Sourced, not run.
 #
 # Environment (all optional):
+#   KERNEL             the kernel series to boot: 6.12 (default) or one that
+#                      `make deps` fetched, e.g. 7.2 (see the Makefile)
 #   AETHER_VM_MEM      guest memory in MiB (default 2048)
 #   AETHER_VM_CPUS     guest vCPUs (default 2)
 #   AETHER_VM_TCG_THREAD  single (default) or multi; see vm_qemu_cmd
@@ -22,6 +24,9 @@
 
 vm_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 vm_build=${AETHER_BUILD:-$vm_top/build}
+vm_series=${KERNEL:-6.12}
+# Where the series' tree and builds live: 6.12's unsuffixed, any other's with -SERIES.
+if [ "$vm_series" = 6.12 ]; then vm_ksuf=; else vm_ksuf=-$vm_series; fi
 
 vm_die() {
 	echo "aether-vm: error: $*" >&2
@@ -31,19 +36,22 @@ vm_die() {
 # Builds what a boot needs, unless the caller (make) already has.
 vm_make_ready() {
 	if [ "${AETHER_VM_NOBUILD:-0}" != 1 ]; then
-		make -s -C "$vm_top" vm-ready >&2 || vm_die "'make vm-ready' failed"
+		make -s -C "$vm_top" KERNEL="$vm_series" vm-ready >&2 || vm_die "'make KERNEL=$vm_series vm-ready' failed"
 	fi
 }
 
 # vm_make_ready, then checks the boot's parts and sets their paths and the job file.
 vm_prepare() {
 	vm_make_ready
-	vm_kver=$(cat "$vm_build/kernel/version" 2>/dev/null) || vm_die "no kernel: run 'make deps'"
-	vm_kroot=$vm_build/kernel/root
+	[[ $vm_series =~ ^[0-9]+\.[0-9]+$ ]] || vm_die "KERNEL is '$vm_series'; name a kernel series, e.g. 6.12 or 7.2"
+	vm_kver=$(cat "$vm_build/kernel$vm_ksuf/version" 2>/dev/null) ||
+		vm_die "no Linux $vm_series tree in $vm_build/kernel$vm_ksuf: run 'make deps KERNELS=\"$vm_series\"'"
+	vm_kroot=$vm_build/kernel$vm_ksuf/root
 	vm_kernel=$vm_kroot/boot/vmlinuz-$vm_kver
-	vm_initrd=$vm_build/vm/initramfs.cpio.gz
+	vm_initrd=$vm_build/vm/initramfs$vm_ksuf.cpio.gz
+	vm_ko=$vm_build/kmod$vm_ksuf/aether.ko
 	local f
-	for f in "$vm_kernel" "$vm_initrd" "$vm_build/kmod/aether.ko" "$vm_build/bin/aether-ctl"; do
+	for f in "$vm_kernel" "$vm_initrd" "$vm_ko" "$vm_build/bin/aether-ctl"; do
 		[ -r "$f" ] || vm_die "$f is missing: run 'make'"
 	done
 	command -v qemu-system-x86_64 >/dev/null || vm_die "qemu-system-x86_64 is missing: run 'make deps'"
@@ -73,6 +81,10 @@ vm_write_job() {
 	{
 		echo "# Written by tests/vm/lib.sh; run by the VM's /init inside the chroot."
 		printf 'export AETHER_ROOT=%q AETHER_BUILD=%q TERM=%q\n' "$vm_top" "$vm_build" "${TERM:-linux}"
+		# The series booted, and what was built for it: the module, the harness's
+		# test module, and the kernel tree (for DKMS).
+		printf 'export AETHER_KERNEL=%q AETHER_KO=%q AETHER_HARNESS_DIR=%q AETHER_KTREE=%q\n' \
+			"$vm_series" "$vm_ko" "$vm_build/harness$vm_ksuf" "$vm_build/kernel$vm_ksuf"
 		printf 'export AETHER_TEST_TIMEOUT=%q\n' "${AETHER_TEST_TIMEOUT:-120}"
 		# Which clock times the guest, for scripts that report timings.
 		printf 'export AETHER_VM_CLOCK=%q\n' "${AETHER_VM_CLOCK:-real}"
