@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: builds everything, the Debian packages too, then runs, in order, the
 # unit tests (GoogleTest under ASan/UBSan), the core header check, 30 s of each fuzzer, the VM harness
-# self-check and the VM tests, in one VM per CPU (AETHER_VM_SHARDS overrides). Every
+# self-check and the VM tests, in one VM per CPU (AETHER_VM_SHARDS overrides), once on
+# each kernel series of KERNELS (default "6.12 7.2"). Every
 # step runs even if an earlier one failed. Ends with the wall time and one
 # "N passed, N failed" line summing all steps; exits non-zero on any failure.
 set -uo pipefail
@@ -53,8 +54,18 @@ unit() {
 	return $rc
 }
 
+# The kernel series the VM tests run on: each gets its module, its harness module
+# and its own run of the whole VM suite (and 6.12, the base, the harness check).
+kernels=${KERNELS:-6.12 7.2}
+
 echo "==> build"
-if ! make -s vm-ready harness-module deb; then
+built=1
+make -s vm-ready harness-module deb || built=0
+for k in $kernels; do
+	[ "$k" = 6.12 ] && continue
+	[ $built = 1 ] && { make -s KERNEL="$k" vm-ready harness-module || built=0; }
+done
+if [ $built = 0 ]; then
 	echo "make test: the build failed"
 	echo "make test: wall time $((SECONDS - start))s"
 	echo "0 passed, 1 failed"
@@ -72,7 +83,9 @@ vms=$(nproc)
 mem_vms=$(($(awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo) / (4 << 20)))
 [ "$mem_vms" -lt "$vms" ] && vms=$mem_vms
 [ "$vms" -ge 1 ] || vms=1
-step vm env AETHER_VM_NOBUILD=1 AETHER_VM_SHARDS="${AETHER_VM_SHARDS:-$vms}" tests/vm/harness
+for k in $kernels; do
+	step "vm $k" env KERNEL="$k" AETHER_VM_NOBUILD=1 AETHER_VM_SHARDS="${AETHER_VM_SHARDS:-$vms}" tests/vm/harness
+done
 
 wall=$((SECONDS - start))
 echo "make test: wall time $((wall / 60))m$((wall % 60))s (${times[*]})"
