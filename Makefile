@@ -139,10 +139,10 @@ test: deps-auto
 
 # The demo compares timings, so it runs on the instruction clock (tests/vm/run --help).
 run: vm-ready
-	@AETHER_VM_NOBUILD=1 AETHER_VM_CLOCK=$${AETHER_VM_CLOCK:-virtual} tests/vm/run scripts/demo.sh
+	@KERNEL='$(KERNEL)' AETHER_VM_NOBUILD=1 AETHER_VM_CLOCK=$${AETHER_VM_CLOCK:-virtual} tests/vm/run scripts/demo.sh
 
 vm: vm-ready
-	@AETHER_VM_NOBUILD=1 tests/vm/shell
+	@KERNEL='$(KERNEL)' AETHER_VM_NOBUILD=1 tests/vm/shell
 
 # Every series of KERNELS, side by side (scripts/bench.sh).
 KERNELS ?= 6.12 7.2
