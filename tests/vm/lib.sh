@@ -27,6 +27,8 @@ vm_build=${AETHER_BUILD:-$vm_top/build}
 vm_series=${KERNEL:-6.12}
 # Where the series' tree and builds live: 6.12's unsuffixed, any other's with -SERIES.
 if [ "$vm_series" = 6.12 ]; then vm_ksuf=; else vm_ksuf=-$vm_series; fi
+# The module built for the series; the job file names it even before a boot is prepared.
+vm_ko=$vm_build/kmod$vm_ksuf/aether.ko
 
 vm_die() {
 	echo "aether-vm: error: $*" >&2
@@ -49,7 +51,6 @@ vm_prepare() {
 	vm_kroot=$vm_build/kernel$vm_ksuf/root
 	vm_kernel=$vm_kroot/boot/vmlinuz-$vm_kver
 	vm_initrd=$vm_build/vm/initramfs$vm_ksuf.cpio.gz
-	vm_ko=$vm_build/kmod$vm_ksuf/aether.ko
 	local f
 	for f in "$vm_kernel" "$vm_initrd" "$vm_ko" "$vm_build/bin/aether-ctl"; do
 		[ -r "$f" ] || vm_die "$f is missing: run 'make'"
