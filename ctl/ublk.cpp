@@ -23,6 +23,7 @@
 
 #include "cli.hpp"
 #include "registry.hpp"
+#include "ublk_new.hpp"
 #include "stats_file.hpp"
 #include "util/errors.hpp"
 #include "util/size_option.hpp"
@@ -107,7 +108,9 @@ nlohmann::json info_json(const ServedDevice &d)
 		{"queues", h.queues},
 		{"depth", h.depth},
 		{"file", fixed_string(h.file, sizeof(h.file))},
-		{"target", backend_target(h)}};
+		{"target", backend_target(h)},
+		// The kernel hands each request's pages to the backend's I/O (UBLK_F_AUTO_BUF_REG).
+		{"zero_copy", (d.flags & UBLK_F_AUTO_BUF_REG) != 0}};
 }
 
 std::string whole_mib(uint64_t bytes)

@@ -61,6 +61,10 @@ struct Device {
 	// another (IORING_OP_MSG_RING). -1 until the queue is set up.
 	std::vector<std::atomic<int>> ring_fd;
 	Faults faults; // none unless a test arms them
+	// The kernel registers each request's pages as its tag's fixed buffer
+	// (UBLK_F_AUTO_BUF_REG): the target's reads and writes land in them, with no copy
+	// through the queue's own buffers, which then do not exist. Never with a cache.
+	bool zero_copy = false;
 	// Set when a queue has ended on its own (a ring that failed for good) and the
 	// server gives the device up: every queue answers what it holds, fails what
 	// arrives, and ends, so that /dev/ublkcN is released and the kernel fails what

@@ -166,7 +166,9 @@ int file_rw(Target &t, QueueCtx &q, uint16_t tag, const ublksrv_io_desc &iod, Fi
 	const uint32_t done = q.progress[tag];
 	const uint32_t len = (iod.nr_sectors << 9) - done;
 	const uint64_t off = (iod.start_sector << 9) + done;
-	char *buf = static_cast<char *>(q.bufs[tag]) + done;
+	// An address within fixed buffer <tag>: the queue's own buffer, or under zero
+	// copy the request's pages, whose addresses start at 0.
+	void *buf = reinterpret_cast<void *>(reinterpret_cast<uintptr_t>(q.bufs[tag]) + done);
 	if (op == kRead) {
 		io_uring_prep_read_fixed(sqe, kBackingIndex, buf, len, off, tag);
 	} else {
@@ -284,6 +286,7 @@ const TargetOps kFileTarget = {
 	.io_done = file_io_done,
 	.read_into = file_read_into,
 	.sync = file_sync,
+	.fixed_buffer_io = true,
 	.queue_start = nullptr,
 	.queue_stop = nullptr,
 	.pump = nullptr,

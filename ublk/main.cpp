@@ -24,6 +24,7 @@
 #include "registry.hpp"
 #include "stats_file.hpp"
 #include "target.hpp"
+#include "ublk_new.hpp"
 #include "util/size_option.hpp"
 
 namespace {
@@ -47,6 +48,7 @@ struct Options {
 	std::string policy; // empty: adaptive with a cache, off without
 	int recover_id = -1; // --recover N: serve device N again, whose server died
 	bool no_recovery = false;
+	bool no_zero_copy = false; // copy through the server's buffers even where the kernel offers zero copy
 	bool restart = false; // a supervisor restarts a server that dies, to recover its device
 };
 
@@ -230,6 +232,11 @@ int64_t add_device(Ctrl &ctrl, const Options &o, const Target &t, std::string *w
 	// device's sectors are idempotent.
 	if (!o.no_recovery)
 		info.flags = UBLK_F_USER_RECOVERY | UBLK_F_USER_RECOVERY_REISSUE;
+	// Zero copy where the kernel has it (it clears the flag where it does not): the
+	// request's pages are the target's I/O buffer. Not with a cache, which reads and
+	// fills the queue's own buffers.
+	if (!o.no_zero_copy && !o.cache_mb && t.ops->fixed_buffer_io)
+		info.flags |= UBLK_F_AUTO_BUF_REG;
 	int ret = ctrl.add_dev(&info);
 	if (ret < 0) {
 		*why = std::string("ADD_DEV: ") + std::strerror(-ret) + (ret == -EEXIST ? " (that device id is taken)" : "");
@@ -303,6 +310,15 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs, Attach attach)
 	const uint32_t id = static_cast<uint32_t>(added);
 	if (attach == Attach::kRecover && start_recovery(ctrl, id, &why_ctrl) < 0)
 		return die(why_ctrl);
+	// What the kernel agreed to: for a new device, the flags ADD_DEV kept; for a
+	// recovered one, the flags it was added with.
+	if (ublksrv_ctrl_dev_info info{}; (ret = ctrl.get_dev_info(id, &info)) < 0)
+		return die(std::string("GET_DEV_INFO: ") + std::strerror(-ret));
+	else
+		dev.zero_copy = info.flags & UBLK_F_AUTO_BUF_REG;
+	if (dev.zero_copy && (o.cache_mb || !dev.target->ops->fixed_buffer_io))
+		return die("ublk device " + std::to_string(id) + " was added with zero copy, which a cache tier or an NBD "
+			   "backend cannot serve; recover it without --cache-mb and with --file", 2);
 	const std::string char_path = "/dev/ublkc" + std::to_string(id);
 
 	int status = 0;
@@ -662,6 +678,10 @@ int main(int argc, char **argv)
 			->check(CLI::Range(0, 1 << 20)),
 		app.add_flag("--no-recovery", o.no_recovery,
 			     "Fail the device's I/O when this server dies, instead of holding it until 'aether-ctl ublk recover N'"),
+		app.add_flag("--no-zero-copy", o.no_zero_copy,
+			     "Copy each request's data through the server's own buffers, even where the kernel can hand the\n"
+			     "request's pages to the backend's reads and writes (UBLK_F_AUTO_BUF_REG, e.g. Linux 7.2; only\n"
+			     "without --cache-mb, with --file)"),
 	};
 	CLI::Option *recover = app.add_option("--recover", o.recover_id,
 		"Serve device N again, whose server died: the kernel held its I/O, and this server takes it over with the\n"

@@ -570,6 +570,7 @@ const TargetOps kNbdTarget = {
 	.io_done = nbd_io_done,
 	.read_into = nbd_read_into,
 	.sync = nbd_sync,
+	.fixed_buffer_io = false,
 	.queue_start = nbd_queue_start,
 	.queue_stop = nbd_queue_stop,
 	.pump = nbd_pump,

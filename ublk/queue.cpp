@@ -11,6 +11,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "ublk_new.hpp"
 #include "user_data.hpp"
 
 namespace aether::ublk {
@@ -47,7 +48,13 @@ int queue_cmd(QueueCtx &q, uint16_t tag, uint32_t cmd_op, int32_t result)
 	cmd->q_id = q.qid;
 	cmd->tag = tag;
 	cmd->result = result;
-	cmd->addr = reinterpret_cast<uintptr_t>(q.bufs[tag]);
+	if (q.bufs[tag]) {
+		cmd->addr = reinterpret_cast<uintptr_t>(q.bufs[tag]);
+	} else {
+		// Zero copy: the command's own addr stays 0 (the kernel refuses any other),
+		// and the SQE's addr names the fixed buffer the request's pages go to.
+		sqe->addr = auto_buf_reg_addr(tag);
+	}
 	return 0;
 }
 
@@ -102,8 +109,15 @@ int setup(const QueueSetup &s, Resources &r, std::string *what)
 		*what = "io_uring_register_files";
 		return ret;
 	}
-	std::vector<iovec> iov(s.depth);
 	r.bufs.assign(s.depth, nullptr);
+	if (s.dev->zero_copy) {
+		// The kernel fills the table with each request's pages as it delivers it.
+		ret = io_uring_register_buffers_sparse(&r.ring, s.depth);
+		if (ret < 0)
+			*what = "io_uring_register_buffers_sparse";
+		return ret;
+	}
+	std::vector<iovec> iov(s.depth);
 	for (uint16_t tag = 0; tag < s.depth; tag++) {
 		if (posix_memalign(&r.bufs[tag], page_size(), s.max_io_bytes)) {
 			*what = "buffers";

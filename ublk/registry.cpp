@@ -55,14 +55,16 @@ int32_t recovery_claim(uint32_t id)
 }
 
 // Where device @id, whose stats file names server @pid, stands; *@by is set to the
-// process that serves it or takes it over.
-ServerState state_of(uint32_t id, int32_t pid, int32_t *by)
+// process that serves it or takes it over, *@flags to the device's UBLK_F_* flags.
+ServerState state_of(uint32_t id, int32_t pid, int32_t *by, uint64_t *flags)
 {
 	*by = pid;
+	*flags = 0;
 	Ctrl ctrl;
 	ublksrv_ctrl_dev_info info{};
 	if (ctrl.open() < 0 || ctrl.get_dev_info(id, &info) < 0)
 		return ServerState::kDead;
+	*flags = info.flags;
 	const bool alive = server_alive(pid);
 	if (info.state == UBLK_S_DEV_QUIESCED) {
 		if (alive)
@@ -113,7 +115,7 @@ int open_device(uint32_t id, ServedDevice &d, std::string *why)
 	const int ret = d.view.open(stats_path(id), why);
 	if (ret < 0)
 		return ret;
-	d.state = state_of(id, d.view.file().h.pid, &d.pid);
+	d.state = state_of(id, d.view.file().h.pid, &d.pid, &d.flags);
 	return 0;
 }
 

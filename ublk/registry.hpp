@@ -39,6 +39,9 @@ struct ServedDevice {
 	// The server that serves the device, or that is taking it over (kRecovering):
 	// the stats file's, unless a recovery has claimed the device (claim_recovery()).
 	int32_t pid = 0;
+	// The kernel's UBLK_F_* flags for the device (ADD_DEV's, as the kernel kept
+	// them); 0 when it has no such device.
+	uint64_t flags = 0;
 	bool live() const { return state == ServerState::kLive; }
 };
 

@@ -18,7 +18,9 @@ namespace aether::ublk {
 struct QueueCtx {
 	io_uring *ring;
 	uint16_t qid;
-	void *const *bufs;               // per tag, registered as fixed buffer <tag>
+	// Per tag, registered as fixed buffer <tag>. Under zero copy all null: fixed
+	// buffer <tag> is then the request's own pages, addressed from 0.
+	void *const *bufs;
 	std::vector<uint32_t> progress;  // per tag, the target's own bookkeeping
 	void *priv = nullptr;            // the target's own state for this queue
 	Counters *stats = nullptr;       // the device's counters
@@ -95,6 +97,10 @@ struct TargetOps {
 			 ReadFor why);
 	// Makes every completed write durable (at shutdown). Returns 0 or -errno.
 	int (*sync)(Target &t);
+	// Whether queue_io() reaches a request's data only through fixed buffer <tag>
+	// (READ_FIXED, WRITE_FIXED), so the kernel may register the request's own pages
+	// there for zero copy (Device::zero_copy).
+	bool fixed_buffer_io;
 
 	// Optional, for a target whose I/O completes outside the ring (a network
 	// library's callbacks, as nbd's). Each is called on the queue's own thread.
