@@ -3,9 +3,12 @@
 # passes or fails.
 #
 # 1. Overhead: fio 4 KiB randread at QD 1/16/128 and 128 KiB seqread (QD 1), direct,
-#    on one RAM-backed null_blk disk reached four ways: directly, through a loop
-#    device with direct I/O, through aether-ublk without a cache, and through
-#    aether-ublk with a cache and adaptive prefetch. Each run moves a fixed
+#    on one RAM-backed null_blk disk reached five ways: directly, through a loop
+#    device with direct I/O, through aether-ublk without a cache (zero copy where
+#    the kernel's ublk offers it, e.g. 7.2), through aether-ublk with a cache and
+#    adaptive prefetch, and through aether-ublk without a cache, copying each
+#    request through its own buffers (--no-zero-copy): the last against the third
+#    is what zero copy gains. Each run moves a fixed
 #    $AETHER_BENCH_IO_MB MiB (default 64), not a fixed time: under the virtual clock
 #    (make bench's) guest seconds cost many host seconds. Each figure is the median of
 #    $AETHER_BENCH_ROUNDS (default 3) rounds; a round runs every way once, so a slow
@@ -55,10 +58,11 @@ fio_num() {
 }
 
 
-# The four ways to the disk, as "name|setup": setup points $target at the way in,
+# The five ways to the disk, as "name|setup": setup points $target at the way in,
 # and teardown undoes it.
 ways=("null_blk directly|via_disk" "loop, direct-io|via_loop" "aether-ublk, no cache|via_ublk"
-	"aether-ublk, 64 MiB cache, adaptive|via_ublk --cache-mb 64 --policy adaptive")
+	"aether-ublk, 64 MiB cache, adaptive|via_ublk --cache-mb 64 --policy adaptive"
+	"aether-ublk, no cache, --no-zero-copy|via_ublk --no-zero-copy")
 via_disk() { target=$disk; }
 via_loop() {
 	loopdev=$(losetup --find --show --direct-io=on "$disk")
@@ -67,7 +71,10 @@ via_loop() {
 via_ublk() {
 	up "$@"
 	target=$ublk_dev
+	# What the kernel granted the no-cache way: zero copy or copying.
+	[ $# -gt 0 ] || zero_copy=$(aether-ctl ublk list --json | jq -r --arg d "$ublk_dev" '.[] | select(.device == $d) | .zero_copy')
 }
+zero_copy=unknown
 teardown() {
 	ublk_down
 	if [ -n "$loopdev" ]; then
@@ -104,11 +111,17 @@ for w in "${!ways[@]}"; do
 	done
 	printf '%-38s %10s %10s %10s %12s\n' "${ways[w]%%|*}" "${cells[@]}"
 done
-cells=()
-for j in "${!jobs[@]}"; do
-	cells+=("$(awk -v a="${med[2,$j]}" -v b="${med[1,$j]}" 'BEGIN { printf "%d%%", (b > 0 ? 100 * a / b : 0) }')")
-done
-printf '%-38s %10s %10s %10s %12s\n' "aether-ublk, no cache, share of loop" "${cells[@]}"
+# share_of_loop WAY LABEL: the way's medians as a share of the loop device's.
+share_of_loop() {
+	local j cells=()
+	for j in "${!jobs[@]}"; do
+		cells+=("$(awk -v a="${med[$1,$j]}" -v b="${med[1,$j]}" 'BEGIN { printf "%d%%", (b > 0 ? 100 * a / b : 0) }')")
+	done
+	printf '%-38s %10s %10s %10s %12s\n' "$2" "${cells[@]}"
+}
+share_of_loop 2 "aether-ublk, no cache, share of loop"
+share_of_loop 4 "--no-zero-copy, share of loop"
+echo "(aether-ublk, no cache: zero copy $zero_copy on $(uname -r))"
 echo
 bench_data ublk way "4k QD1" "4k QD16" "4k QD128" "128k seq MiB/s"
 for w in "${!ways[@]}"; do
