@@ -326,7 +326,7 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs, Attach attach)
 	std::vector<std::thread> threads;
 	std::vector<std::string> why(o.queues);
 	std::atomic<int> ready{0};
-	std::atomic<bool> failed{false};
+	std::atomic<int> failed{0};            // queues that could not start, and have ended
 	std::atomic<bool> stopping{false}; // the main thread is stopping the device
 	bool abandoned = false;            // a queue ended on its own: give the device up
 	bool live = false;                  // START_DEV or END_USER_RECOVERY succeeded
@@ -360,7 +360,10 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs, Attach attach)
 			if (!failed && !stopping)
 				kill(getpid(), SIGUSR1);
 		});
-	while (ready < static_cast<int>(o.queues) && !failed)
+	// Every queue either starts or fails and ends. Not only until the first fails:
+	// STOP_DEV below cancels only the FETCH_REQs the kernel holds, so a queue that
+	// submitted its own after that would wait for requests for ever.
+	while (ready + failed < static_cast<int>(o.queues))
 		usleep(1000);
 	if (failed) {
 		status = 1;

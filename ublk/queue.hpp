@@ -18,10 +18,11 @@ struct QueueSetup {
 	Device *dev;
 };
 
-// Sets up and runs queue @s until the device stops. @ready is incremented once the
-// queue's FETCH_REQs are submitted (START_DEV waits for all of them), or @failed is
-// set. Returns 0 when the device stopped, or -errno with a message in *why.
-int run_queue(const QueueSetup &s, std::atomic<int> &ready, std::atomic<bool> &failed, std::string *why);
+// Sets up and runs queue @s until the device stops. Either @ready is incremented
+// once the kernel took the queue's FETCH_REQs (START_DEV waits for all of them), or
+// @failed is, and the queue has ended. Returns 0 when the device stopped, or -errno
+// with a message in *why.
+int run_queue(const QueueSetup &s, std::atomic<int> &ready, std::atomic<int> &failed, std::string *why);
 
 // Gives the device up after a queue ended on its own: sets @dev.abandon and wakes
 // every queue still running, which then answers the requests it serves, fails the
