@@ -236,10 +236,11 @@ std::string server_path()
 
 // What `ublk add` hands to aether-ublk: empty (size: 0) is left to its default.
 struct AddOptions {
-	std::string file, nbd, io_timeout, cache_mb, latency_us, policy, queues, depth;
+	std::string file, nbd, io_timeout, cache_mb, latency_us, policy, queues, depth, io_scheduler;
 	uint64_t size = 0; // bytes; parse_size() never gives 0
 	bool read_only = false;
 	bool no_recovery = false;
+	bool no_zero_copy = false;
 	bool restart = false;
 };
 
@@ -308,13 +309,16 @@ int run_add(Context &ctx, const AddOptions &o)
 	std::vector<std::string> args{o.nbd.empty() ? "--file" : "--nbd", o.nbd.empty() ? o.file : o.nbd};
 	for (auto [flag, value] : {std::pair{"--size", &size}, {"--cache-mb", &o.cache_mb},
 				  {"--latency-us", &o.latency_us}, {"--policy", &o.policy},
-				  {"--queues", &o.queues}, {"--depth", &o.depth}, {"--io-timeout", &o.io_timeout}})
+				  {"--queues", &o.queues}, {"--depth", &o.depth}, {"--io-timeout", &o.io_timeout},
+				  {"--io-scheduler", &o.io_scheduler}})
 		if (!value->empty())
 			args.insert(args.end(), {flag, *value});
 	if (o.read_only)
 		args.push_back("--read-only");
 	if (o.no_recovery)
 		args.push_back("--no-recovery");
+	if (o.no_zero_copy)
+		args.push_back("--no-zero-copy");
 	if (o.restart)
 		args.push_back("--restart");
 	return spawn_server(ctx, std::move(args));
@@ -455,6 +459,10 @@ void add_ublk(CLI::App &app, Context &ctx)
 		      "Expose the device read-only; read-only servers of one file may run side by side");
 	add->add_flag("--no-recovery", o->no_recovery,
 		      "Fail the device's I/O if its server dies, instead of holding it for 'ublk recover'");
+	add->add_flag("--no-zero-copy", o->no_zero_copy,
+		      "Copy each request's data through the server's buffers even where the kernel offers zero copy");
+	add->add_option("--io-scheduler", o->io_scheduler,
+			"The device's I/O scheduler (default none; aether-ublk --help says why)");
 	add->add_flag("--restart", o->restart,
 		      "Recover the device automatically: a supervisor starts a new server whenever the server dies of a signal")
 		->excludes("--no-recovery");

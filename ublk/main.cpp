@@ -50,6 +50,8 @@ struct Options {
 	bool no_recovery = false;
 	bool no_zero_copy = false; // copy through the server's buffers even where the kernel offers zero copy
 	bool restart = false; // a supervisor restarts a server that dies, to recover its device
+	std::string scheduler = "none"; // the device's I/O scheduler, set once it is live
+	bool scheduler_given = false;   // --io-scheduler was given (a recovery then sets it too)
 };
 
 // Where the device's blocks live, as the stats file and messages name it: the file,
@@ -74,6 +76,19 @@ std::optional<aether::Preset> parse_policy(const std::string &name)
 int die(const std::string &msg, int ret = 1)
 {
 	std::fprintf(stderr, "aether-ublk: %s\n", msg.c_str());
+	return ret;
+}
+
+// Sets the I/O scheduler of /dev/ublkb@id to @name, as an administrator would in
+// sysfs. Returns 0, or -errno (-EINVAL: the kernel has no scheduler of that name).
+int set_scheduler(uint32_t id, const std::string &name)
+{
+	const std::string path = "/sys/block/ublkb" + std::to_string(id) + "/queue/scheduler";
+	const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	const int ret = write(fd, name.data(), name.size()) < 0 ? -errno : 0;
+	close(fd);
 	return ret;
 }
 
@@ -373,6 +388,12 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs, Attach attach)
 		live = true;
 		if (attach == Attach::kRecover)
 			release_recovery(id);
+		// Before the device is announced, so that its first user meets the scheduler
+		// asked for. A failure leaves the kernel's choice, and the device serves on.
+		if ((attach == Attach::kAdd || o.scheduler_given) && (ret = set_scheduler(id, o.scheduler)) < 0)
+			die("the I/O scheduler of /dev/ublkb" + std::to_string(id) + " stays the kernel's: setting '" +
+			    o.scheduler + "' failed: " + std::strerror(-ret) +
+			    (ret == -EINVAL ? " (see /sys/block/ublkbN/queue/scheduler for those it has)" : ""));
 		std::printf("/dev/ublkb%u\n", id);
 		std::fflush(stdout);
 		// SIGINT stops at once; the others not while the device is in use, since its
@@ -696,6 +717,16 @@ int main(int argc, char **argv)
 		     "Run the server under a supervisor that starts a new one, to recover the device, whenever it dies of\n"
 		     "a signal (kill -9, the OOM killer, a crash); at most 5 times a minute")
 		->excludes("--no-recovery");
+	CLI::Option *scheduler = app.add_option("--io-scheduler", o.scheduler,
+		"The device's I/O scheduler, as in /sys/block/ublkbN/queue/scheduler: none, or one the kernel has\n"
+		"(mq-deadline, kyber, bfq). none, like loop's, since the backend orders its own I/O: the kernel's\n"
+		"default for one queue, mq-deadline, cost up to 40 % of 4 KiB random IOPS (7.2 under QEMU)")
+		->check([](const std::string &v) {
+			return !v.empty() && v.size() < 32 && v.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") == std::string::npos
+				       ? std::string()
+				       : std::string("a scheduler's name: lower-case letters, digits, '-' and '_'");
+		})
+		->capture_default_str();
 	app.add_option("--cache-mb", o.cache_mb, "DRAM cache tier in MiB, write-through (0: none)")
 		->check(CLI::Range(0, 1 << 20))->capture_default_str();
 	app.add_option("--latency-us", o.latency_us, "Latency added to every backend read, to emulate a disk or remote tier")
@@ -727,6 +758,7 @@ int main(int argc, char **argv)
 
 	if (o.file.empty() && o.nbd.empty())
 		return die("give the backing store: --file PATH or --nbd URI", 2);
+	o.scheduler_given = scheduler->count() > 0;
 	const Attach attach = o.recover_id < 0 ? Attach::kAdd : Attach::kRecover;
 	return o.restart ? supervise(o, attach) : run(o, attach);
 }
