@@ -232,6 +232,14 @@ int recovered_geometry(Options &o, std::string *why)
 
 // Adds device @o.dev_id (or the first free id) to the kernel with @t's geometry, as
 // this process's. Returns its id, or -errno with a message in *why.
+// Whether a device served as @o says, over @t, can take the kernel's zero copy: the
+// target's I/O goes through fixed buffer <tag> only, and no cache tier reads and
+// fills the queue's own buffers.
+bool zero_copy_fits(const Options &o, const Target &t)
+{
+	return !o.cache_mb && t.ops->fixed_buffer_io;
+}
+
 int64_t add_device(Ctrl &ctrl, const Options &o, const Target &t, std::string *why)
 {
 	ublksrv_ctrl_dev_info info{};
@@ -248,9 +256,8 @@ int64_t add_device(Ctrl &ctrl, const Options &o, const Target &t, std::string *w
 	if (!o.no_recovery)
 		info.flags = UBLK_F_USER_RECOVERY | UBLK_F_USER_RECOVERY_REISSUE;
 	// Zero copy where the kernel has it (it clears the flag where it does not): the
-	// request's pages are the target's I/O buffer. Not with a cache, which reads and
-	// fills the queue's own buffers.
-	if (!o.no_zero_copy && !o.cache_mb && t.ops->fixed_buffer_io)
+	// request's pages are the target's I/O buffer.
+	if (!o.no_zero_copy && zero_copy_fits(o, t))
 		info.flags |= UBLK_F_AUTO_BUF_REG;
 	int ret = ctrl.add_dev(&info);
 	if (ret < 0) {
@@ -331,7 +338,7 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs, Attach attach)
 		return die(std::string("GET_DEV_INFO: ") + std::strerror(-ret));
 	else
 		dev.zero_copy = info.flags & UBLK_F_AUTO_BUF_REG;
-	if (dev.zero_copy && (o.cache_mb || !dev.target->ops->fixed_buffer_io))
+	if (dev.zero_copy && !zero_copy_fits(o, *dev.target))
 		return die("ublk device " + std::to_string(id) + " was added with zero copy, which a cache tier or an NBD "
 			   "backend cannot serve; recover it without --cache-mb and with --file", 2);
 	const std::string char_path = "/dev/ublkc" + std::to_string(id);

@@ -32,13 +32,13 @@ size_t desc_bytes(size_t depth)
 	return (depth * sizeof(ublksrv_io_desc) + page - 1) / page * page;
 }
 
-// Queues FETCH_REQ (first time) or COMMIT_AND_FETCH_REQ with @result for @tag of
-// queue @qid (q.qid, but for a test's injected fault).
-int queue_cmd(QueueCtx &q, uint16_t qid, uint16_t tag, uint32_t cmd_op, int32_t result)
+// Queues FETCH_REQ (first time) or COMMIT_AND_FETCH_REQ with @result for @tag.
+// Returns the SQE, or nullptr when the ring has none free.
+io_uring_sqe *queue_cmd(QueueCtx &q, uint16_t tag, uint32_t cmd_op, int32_t result)
 {
 	io_uring_sqe *sqe = next_sqe(q.ring);
 	if (!sqe)
-		return -EBUSY;
+		return nullptr;
 	std::memset(sqe, 0, sizeof(*sqe));
 	sqe->opcode = IORING_OP_URING_CMD;
 	sqe->fd = kCharIndex;
@@ -46,7 +46,7 @@ int queue_cmd(QueueCtx &q, uint16_t qid, uint16_t tag, uint32_t cmd_op, int32_t 
 	sqe->cmd_op = cmd_op;
 	sqe->user_data = pack({tag, static_cast<uint8_t>(_IOC_NR(cmd_op)), Origin::kUblk, 0});
 	auto *cmd = reinterpret_cast<ublksrv_io_cmd *>(&sqe->addr3);
-	cmd->q_id = qid;
+	cmd->q_id = q.qid;
 	cmd->tag = tag;
 	cmd->result = result;
 	if (q.bufs[tag]) {
@@ -56,7 +56,7 @@ int queue_cmd(QueueCtx &q, uint16_t qid, uint16_t tag, uint32_t cmd_op, int32_t 
 		// and the SQE's addr names the fixed buffer the request's pages go to.
 		sqe->addr = auto_buf_reg_addr(tag);
 	}
-	return 0;
+	return sqe;
 }
 
 struct Resources {
@@ -179,22 +179,21 @@ public:
 		// it reads otherwise) refuses the first, and a queue it took no command
 		// of leaves nothing to cancel (6.12 warns when a queue it took only part
 		// of closes).
-		for (uint16_t first = 0, end = 1; first < s_.depth; first = end, end = s_.depth) {
-			for (uint16_t tag = first; tag < end; tag++)
-				queue_cmd(q_, d_.faults.fail(FaultSite::kFetch) ? UINT16_MAX : q_.qid, tag,
-					  UBLK_U_IO_FETCH_REQ, 0);
-			if (const int ret = fetch_refused(); ret < 0)
-				return ret;
-		}
-		return 0;
+		const int ret = fetch(0, 1);
+		return ret < 0 ? ret : fetch(1, s_.depth);
 	}
 
-	// Submits the queued FETCH_REQs. The kernel checks each as it takes it and
-	// answers a refusal at once: a tag it refused is never ready, and START_DEV
-	// would wait for it for ever. Returns the first refusal's -errno, or 0 (the
-	// completions the run handles stay in the ring).
-	int fetch_refused()
+	// Submits FETCH_REQ for tags [@first, @end). The kernel checks each as it takes
+	// it and answers a refusal at once: a tag it refused is never ready, and
+	// START_DEV would wait for it for ever. Returns the first refusal's -errno, or 0
+	// (the completions the run handles stay in the ring).
+	int fetch(uint16_t first, uint16_t end)
 	{
+		for (uint16_t tag = first; tag < end; tag++) {
+			io_uring_sqe *sqe = queue_cmd(q_, tag, UBLK_U_IO_FETCH_REQ, 0);
+			if (sqe && d_.faults.fail(FaultSite::kFetch))
+				reinterpret_cast<ublksrv_io_cmd *>(&sqe->addr3)->q_id = UINT16_MAX;
+		}
 		int ret = io_uring_submit(q_.ring);
 		if (ret < 0)
 			return ret;
@@ -516,7 +515,7 @@ void Loop::finish(uint16_t tag, int result)
 void Loop::commit(uint16_t tag, int result)
 {
 	serving_--;
-	if (d_.faults.fail(FaultSite::kCommit) || queue_cmd(q_, q_.qid, tag, UBLK_U_IO_COMMIT_AND_FETCH_REQ, result) < 0)
+	if (d_.faults.fail(FaultSite::kCommit) || !queue_cmd(q_, tag, UBLK_U_IO_COMMIT_AND_FETCH_REQ, result))
 		commits_.push_back({tag, result});
 }
 
