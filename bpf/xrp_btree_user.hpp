@@ -76,6 +76,8 @@ public:
 	// B+tree; -EOPNOTSUPP: kPoll on anything but a block device with poll queues).
 	int open(const std::string &path, std::string *why, BtreeRead read = BtreeRead::kDirect);
 	const aether_btree_super &super() const { return *super_; }
+	int fd() const { return fd_; }
+	uint64_t size() const { return size_; } // bytes of the file or device
 
 	// Looks @key up with one read per node, as open() was told. Returns 0, -ELOOP if the walk is
 	// longer than the tree's depth (a cycle), -EUCLEAN for a block that is not a

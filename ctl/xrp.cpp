@@ -1,6 +1,7 @@
 // aether-ctl xrp: the XRP demo's on-disk B+tree. mkbtree builds one on a device;
-// get looks keys up in the kernel, one AETHER_IOC_XRP_LOOKUP each, and get --user
-// with one pread per hop, the baseline (bpf/xrp_btree.h has the format).
+// get looks keys up in the kernel, one AETHER_IOC_XRP_LOOKUP each, get --uring with
+// one io_uring_enter each (a BPF loop_step submits the hops), and get --user with
+// one pread per hop, the baseline (bpf/xrp_btree.h has the format).
 #include <cerrno>
 #include <chrono>
 #include <fcntl.h>
@@ -12,7 +13,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bpf/loader.hpp"
 #include "xrp_btree_user.hpp"
+#include "xrp_uring_user.hpp"
 #include "cli.hpp"
 #include "util/errors.hpp"
 #include <uapi/aether.h>
@@ -60,6 +63,7 @@ struct GetOptions {
 	uint64_t sample = 0;
 	uint64_t sample_seed = 1;
 	bool user = false;
+	bool uring = false;
 	bool poll = false;
 	bool cached = false;
 	bool json = false;
@@ -134,6 +138,8 @@ const char *walk_name(const GetOptions &o)
 	case BtreeRead::kDirect:
 		break;
 	}
+	if (o.uring)
+		return "io_uring, a BPF loop_step per hop";
 	return o.user ? "user space, pread per hop" : "in the kernel";
 }
 
@@ -145,11 +151,19 @@ int run_get(Context &ctx, const GetOptions &o)
 	std::string why;
 	if (tree.open(o.dev, &why, read_of(o)) < 0)
 		return fail(ctx, "xrp get: " + why);
-	if (!o.user && !require_loaded(ctx))
+	// The module walks by default; --user and --uring walk without it.
+	const bool module = !o.user && !o.uring;
+	if (module && !require_loaded(ctx))
 		return kExitFailure;
 	int xrp_fd = -1;
-	if (!o.user && (check_xrp_ops(ctx.sysfs, &why) < 0 || (xrp_fd = open_aether(ctx.sysfs, &why)) < 0))
+	if (module && (check_xrp_ops(ctx.sysfs, &why) < 0 || (xrp_fd = open_aether(ctx.sysfs, &why)) < 0))
 		return fail(ctx, "xrp get: " + why);
+	UringWalker uring;
+	if (o.uring) {
+		const LibbpfLog log(ctx.err, LibbpfMessages::kWarnings);
+		if (uring.open(tree, &why) < 0)
+			return fail(ctx, "xrp get --uring: " + why);
+	}
 	const std::vector<uint64_t> keys = o.sample ? sample_keys(tree.super(), o.sample, o.sample_seed) : o.keys;
 	nlohmann::json a = nlohmann::json::array();
 	int rc = kExitOk;
@@ -158,7 +172,9 @@ int run_get(Context &ctx, const GetOptions &o)
 	const auto t0 = std::chrono::steady_clock::now();
 	for (uint64_t key : keys) {
 		BtreeResult r;
-		const int ret = o.user ? tree.lookup(key, &r, &why) : tree.lookup_kernel(xrp_fd, key, &r, &why);
+		const int ret = o.user	  ? tree.lookup(key, &r, &why)
+				: o.uring ? uring.lookup(key, &r, &why)
+					  : tree.lookup_kernel(xrp_fd, key, &r, &why);
 		if (ret < 0) {
 			rc = fail(ctx, "xrp get: key " + std::to_string(key) + ": " + why);
 			break;
@@ -204,6 +220,7 @@ void add_xrp(CLI::App &app, Context &ctx)
 		"  aether-ctl xrp mkbtree /dev/loop0 --keys 10000 --fanout 8   a deeper tree (depth 5)\n"
 		"  aether-ctl bpf load xrp_btree && aether-ctl xrp get /dev/loop0 123456789\n"
 		"  aether-ctl xrp get --user /dev/loop0 123456789 987654321   one pread per hop\n"
+		"  aether-ctl xrp get --uring /dev/loop0 --sample 10000   an io_uring BPF loop (Linux 7.x)\n"
 		"  aether-ctl xrp get /dev/loop0 --sample 10000   half its own keys, half absent ones\n"
 		"  aether-ctl xrp get --poll /dev/nvme0n1 --sample 10000 --timing   polled hops, no interrupts\n"
 		"  aether-ctl xrp get --cached /dev/nvme0n1 --sample 10000   cached nodes without I/O\n"
@@ -238,6 +255,11 @@ void add_xrp(CLI::App &app, Context &ctx)
 	g->add_flag("--user", get->user,
 		    "Walk the tree from user space, one O_DIRECT pread per hop, instead of in the kernel "
 		    "(AETHER_IOC_XRP_LOOKUP with xrp_btree attached)");
+	g->add_flag("--uring", get->uring,
+		    "Walk the tree without aether.ko: one io_uring_enter per lookup, on a ring whose BPF "
+		    "loop_step (io_uring_bpf_ops, Linux 7.x) submits each hop's O_DIRECT read from the previous "
+		    "one's completion. Kernels without io_uring_bpf_ops refuse it")
+		->excludes("--user");
 	g->add_flag("--poll", get->poll,
 		    "Poll for each hop's read instead of sleeping until its interrupt: in the kernel a "
 		    "REQ_POLLED bio reaped with bio_poll(), with --user an IORING_SETUP_IOPOLL io_uring. The "
@@ -247,6 +269,7 @@ void add_xrp(CLI::App &app, Context &ctx)
 		    "place with no I/O and the rest are read from the device, leaving the cache as it was; with "
 		    "--user a buffered pread per hop")
 		->excludes("--poll");
+	g->get_option("--uring")->excludes("--poll")->excludes("--cached");
 	g->add_flag("--json", get->json, "JSON: key, found, value and hops for each");
 	g->add_flag("--timing", get->timing,
 		    "Also print, on stderr, how long the lookups took and lookups per second (output and key "
