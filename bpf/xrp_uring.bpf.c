@@ -69,9 +69,15 @@ static __always_inline int read_node(struct iou_ctx *ring, struct aether_xrp_uri
 		l->bad_off = off;
 		return finish(l, -EUCLEAN);
 	}
+	/*
+	 * The device is the ring's file 0 and the node its buffer 0: no file lookup and
+	 * no page pinning per hop.
+	 */
 	__builtin_memset(sqe, 0, sizeof(*sqe));
-	sqe->opcode = IORING_OP_READ;
-	sqe->fd = l->fd;
+	sqe->opcode = IORING_OP_READ_FIXED;
+	sqe->flags = IOSQE_FIXED_FILE;
+	sqe->fd = 0;
+	sqe->buf_index = 0;
 	sqe->off = off;
 	sqe->addr = l->node_addr;
 	sqe->len = AETHER_BTREE_BLOCK;

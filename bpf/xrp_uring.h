@@ -10,7 +10,8 @@
  *     NO_SQARRAY (so an SQE's index is the SQ tail);
  *   - the ring's parameter region (IORING_REGISTER_MEM_REGION, user memory): one
  *     AETHER_BTREE_BLOCK, where every hop's read lands and the program reads the
- *     node;
+ *     node; the same block is the ring's fixed buffer 0, and the tree its fixed
+ *     file 0, so a hop is one READ_FIXED;
  *   - struct aether_xrp_uring_lookup, the program's global `lookup`: the walk in,
  *     the answer out.
  */
@@ -34,8 +35,8 @@ struct aether_xrp_uring_lookup {
 	__u64 root;      /* byte offset of the root node */
 	__u64 dev_size;  /* bytes: a child must lie wholly below it */
 	__u64 node_addr; /* user address of the parameter region, where reads land */
-	__s32 fd;        /* the tree, opened O_DIRECT where it allows */
 	__u32 max_hops;  /* the tree's depth: more hops mean a cycle */
+	__u32 pad;
 	/* out, once io_uring_enter() returns 0 and state is IDLE */
 	__u64 value;     /* if found */
 	__u64 bad_off;   /* the offset -EUCLEAN or a failed read was about */

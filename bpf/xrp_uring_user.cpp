@@ -6,6 +6,7 @@
 #include <cstring>
 #include <linux/io_uring.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <bpf/btf.h>
@@ -118,6 +119,17 @@ int UringWalker::open(const BtreeReader &tree, std::string *why)
 		return ret;
 	}
 
+	// The tree (opened O_DIRECT where it allows) as fixed file 0 and the node as fixed
+	// buffer 0, so that no hop looks the file up or pins the page again.
+	const int fd = tree.fd();
+	const iovec iov{node_, AETHER_BTREE_BLOCK};
+	if (syscall(__NR_io_uring_register, ring_fd_, IORING_REGISTER_FILES, &fd, 1) < 0 ||
+	    syscall(__NR_io_uring_register, ring_fd_, IORING_REGISTER_BUFFERS, &iov, 1) < 0) {
+		ret = -errno;
+		*why = "registering the device and the node buffer with the ring: " + errstr(-ret);
+		return ret;
+	}
+
 	skel_ = xrp_uring__open();
 	if (!skel_) {
 		ret = -errno;
@@ -144,7 +156,6 @@ int UringWalker::open(const BtreeReader &tree, std::string *why)
 	l.root = tree.super().root;
 	l.dev_size = tree.size();
 	l.node_addr = reinterpret_cast<uintptr_t>(node_);
-	l.fd = tree.fd();
 	l.max_hops = tree.super().depth;
 	l.state = AETHER_XRP_URING_IDLE;
 	return 0;

@@ -10,7 +10,9 @@
 # each, xrp_btree attached) and from user space, interleaved, $AETHER_BENCH_ROUNDS
 # times (default 3), in three ways, each against its user-space equivalent:
 # - direct: a bio per hop, sleeping until it completes, against one O_DIRECT pread
-#   per hop;
+#   per hop; and, where the kernel has io_uring_bpf_ops (Linux 7.x), a third walk
+#   in the same rounds: one io_uring_enter per lookup, its BPF loop_step submitting
+#   each hop's O_DIRECT read (`xrp get --uring`, no aether.ko);
 # - polled (the RAM disk only: null_blk completes a poll queue's requests at once,
 #   ignoring the added latency): a REQ_POLLED bio reaped with bio_poll(), against one
 #   read per hop on an IORING_SETUP_IOPOLL io_uring;
@@ -60,43 +62,58 @@ rate() {
 	{ aether-ctl xrp get "$@" --sample "$lookups" --timing >/dev/null || [ $? = 1 ]; } 2>&1 |
 		sed -n 's/.* \([0-9]*\) lookups\/s$/\1/p'
 }
-# pair DEV ARGS...: "KERNEL USER RATIO", the medians of $rounds interleaved runs each.
+# ratio A B: A / B to two places.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# pair DEV ARGS...: "KERNEL USER RATIO", the medians of $rounds interleaved runs each;
+# with no ARGS and $uring set, also "URING URING/USER" from the same rounds.
 pair() {
-	local dev=$1 k=() u=() km um
+	local dev=$1 k=() u=() r=() km um rm
 	shift
 	for _ in $(seq "$rounds"); do
 		k+=("$(rate "$dev" "$@")")
 		u+=("$(rate "$dev" --user "$@")")
+		if [ $# = 0 ] && [ -n "$uring" ]; then r+=("$(rate "$dev" --uring)"); fi
 	done
 	km=$(median "${k[@]}")
 	um=$(median "${u[@]}")
-	echo "$km $um $(awk -v a="$km" -v b="$um" 'BEGIN { printf "%.2f", a / b }')"
+	echo -n "$km $um $(ratio "$km" "$um")"
+	if [ ${#r[@]} -gt 0 ]; then
+		rm=$(median "${r[@]}")
+		echo " $rm $(ratio "$rm" "$um")"
+	else
+		echo " - NaN"
+	fi
 }
+# The io_uring walk needs io_uring_bpf_ops, whose kfunc is its probe.
+uring=
+grep -qw bpf_io_uring_submit_sqes /proc/kallsyms && uring=1
 
 echo "== XRP: $lookups lookups per figure, median of $rounds rounds, ${AETHER_VM_CLOCK:-real} clock"
 echo "   kernel/s against user/s for each way a hop reads its node (see scripts/bench_xrp.sh)"
-printf '%-18s %5s  %-24s  %-24s  %-24s\n' "" "" "direct: bio / pread" "polled: bio / IOPOLL" "cached: in place / pread"
-printf '%-18s %5s  %9s %8s %5s  %9s %8s %5s  %9s %8s %5s\n' device depth \
-	kernel user ratio kernel user ratio kernel user ratio
-bench_data xrp device depth direct polled cached
+[ -n "$uring" ] || echo "   (no io_uring_bpf_ops in Linux $(uname -r): the io_uring walk is not measured)"
+printf '%-18s %5s  %-24s  %-15s  %-24s  %-24s\n' "" "" "direct: bio / pread" "io_uring BPF" "polled: bio / IOPOLL" \
+	"cached: in place / pread"
+printf '%-18s %5s  %9s %8s %5s  %9s %5s  %9s %8s %5s  %9s %8s %5s\n' device depth \
+	kernel user ratio uring ratio kernel user ratio kernel user ratio
+bench_data xrp device depth direct polled cached uring
 for dev in /dev/nullb0 /dev/nullb1; do
 	[ $dev = /dev/nullb0 ] && name="RAM (null_blk)" || name="null_blk +${lat_us} us"
 	for fanout in 64 24 10 7; do
 		depth=$(aether-ctl xrp mkbtree "$dev" --keys 100000 --fanout "$fanout" --force --json |
 			sed -n 's/.*"depth": \([0-9]*\).*/\1/p')
-		read -r dk du dr <<<"$(pair "$dev")"
+		read -r dk du dr rk rr <<<"$(pair "$dev")"
 		pk=- pu=- pr=NaN ck=- cu=- cr=NaN
 		if [ $dev = /dev/nullb0 ]; then
-			read -r pk pu pr <<<"$(pair "$dev" --poll)"
+			read -r pk pu pr _ _ <<<"$(pair "$dev" --poll)"
 			# A block device's page cache lasts while it is open: hold it for the cached runs.
 			exec 9<"$dev"
 			dd if="$dev" of=/dev/null bs=1M count=128 status=none
-			read -r ck cu cr <<<"$(pair "$dev" --cached)"
+			read -r ck cu cr _ _ <<<"$(pair "$dev" --cached)"
 			exec 9<&-
 		fi
-		printf '%-18s %5s  %9s %8s %4s×  %9s %8s %4s×  %9s %8s %4s×\n' "$name" "$depth" \
-			"$dk" "$du" "$dr" "$pk" "$pu" "$pr" "$ck" "$cu" "$cr" | sed 's/NaN×/  - /g'
-		bench_data xrp "$name" "$depth" "$dr" "$pr" "$cr"
+		printf '%-18s %5s  %9s %8s %4s×  %9s %4s×  %9s %8s %4s×  %9s %8s %4s×\n' "$name" "$depth" \
+			"$dk" "$du" "$dr" "$rk" "$rr" "$pk" "$pu" "$pr" "$ck" "$cu" "$cr" | sed 's/NaN×/  - /g'
+		bench_data xrp "$name" "$depth" "$dr" "$pr" "$cr" "$rr"
 	done
 done
 for i in 0 1; do
