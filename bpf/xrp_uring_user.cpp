@@ -142,6 +142,10 @@ int UringWalker::open(const BtreeReader &tree, std::string *why)
 	skel_->rodata->cqes_off = p.cq_off.cqes;
 	skel_->struct_ops.xrp_uring->ring_fd = static_cast<uint32_t>(ring_fd_);
 	ret = xrp_uring__load(skel_);
+	if (ret == -EPERM) {
+		*why = "loading the xrp_uring program needs root (CAP_BPF and CAP_SYS_ADMIN)";
+		return ret;
+	}
 	if (ret < 0) {
 		*why = "loading the xrp_uring program: " + errstr(-ret) + " (libbpf's messages above say why)";
 		return ret;
