@@ -525,6 +525,27 @@ xrp_loop_down() {
 	rm -rf "$xrp_work"
 }
 
+# xrp_slow_up MS: dm-delay over $xrp_dev, every read MS ms late, as $xrp_slow.
+xrp_slow=/dev/mapper/aether-xrp-slow
+xrp_slow_up() {
+	modprobe dm-delay &&
+		echo "0 $(blockdev --getsz "$xrp_dev") delay $xrp_dev 0 $1" | dmsetup create aether-xrp-slow &&
+		dmsetup mknodes aether-xrp-slow
+}
+
+# xrp_slow_down: removes it. A process killed mid-read may leave the device held for a
+# moment after it is gone (io_uring tears a ring down in a work item), so it retries
+# for up to 5 s. Returns 0 once removed, 1 if it is still there.
+xrp_slow_down() {
+	local _
+	[ -e /dev/mapper/aether-xrp-slow ] || return 0
+	for _ in $(seq 50); do
+		dmsetup remove aether-xrp-slow 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # xrp_cleanup: for the EXIT trap of a test that used xrp_loop_up and loaded programs.
 xrp_cleanup() {
 	bpf_unload_all

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 cleanup() {
 	[ -n "${chain:-}" ] && kill -9 "$chain" 2>/dev/null && wait "$chain"
-	dmsetup remove aether-xrp-slow 2>/dev/null
+	xrp_slow_down
 	xrp_cleanup
 }
 trap cleanup EXIT
@@ -15,10 +15,8 @@ check "a loop device holds a 3-level tree" xrp_loop_up 16M 5000 24
 check "make the root of the tree its own child: a chain runs to its hop limit" \
 	xrp-ioctl point-root "$xrp_dev" cycle
 # Every read 200 ms late: a chain of 256 hops takes 51 s.
-check "dm-delay over it, 200 ms a read" sh -c "modprobe dm-delay &&
-	echo '0 $(blockdev --getsz "$xrp_dev") delay $xrp_dev 0 200' | dmsetup create aether-xrp-slow &&
-	dmsetup mknodes aether-xrp-slow"
-slow=/dev/mapper/aether-xrp-slow
+check "dm-delay over it, 200 ms a read" xrp_slow_up 200
+slow=$xrp_slow
 expect 0 "aether-ctl bpf load xrp_btree" aether-ctl bpf load xrp_btree
 
 hops0=$(cat /sys/kernel/aether/xrp/hops)

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 cleanup() {
 	[ -n "${walk:-}" ] && kill -9 "$walk" 2>/dev/null && wait "$walk"
-	dmsetup remove aether-xrp-slow 2>/dev/null
+	xrp_slow_down
 	xrp_loop_down
 }
 trap cleanup EXIT
@@ -36,9 +36,8 @@ expect 0 "--timing names the walk" aether-ctl xrp get --uring --timing --sample 
 check "on stderr, as 'io_uring, a BPF loop_step per hop'" grep -q "lookups (io_uring, a BPF loop_step per hop)" /tmp/ctl.err
 
 # A slow copy of the device: a walk is mid-read when it is killed.
-modprobe dm-delay
-echo "0 $(blockdev --getsz "$xrp_dev") delay $xrp_dev 0 50" | dmsetup create aether-xrp-slow && dmsetup mknodes aether-xrp-slow
-aether-ctl xrp get --uring --sample 100000 /dev/mapper/aether-xrp-slow >/dev/null 2>&1 &
+xrp_slow_up 50
+aether-ctl xrp get --uring --sample 100000 "$xrp_slow" >/dev/null 2>&1 &
 walk=$!
 sleep 2
 kill -TERM "$walk"
@@ -47,14 +46,7 @@ rc=$?
 walk=
 check "SIGTERM ends a walk whose read is in flight (exit $rc)" test "$rc" = 143
 # The kernel tears a ring down in a work item, so the device is let go soon after, not at once.
-remove_slow() {
-	for _ in $(seq 50); do
-		dmsetup remove aether-xrp-slow 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-check "and the device is let go within 5 s" remove_slow
+check "and the device is let go within 5 s" xrp_slow_down
 
 xrp-ioctl point-root "$xrp_dev" cycle >/dev/null
 expect 1 "a cyclic tree" aether-ctl xrp get --uring "$xrp_dev" 18446744073709551615
