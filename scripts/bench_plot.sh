@@ -64,7 +64,19 @@ set yrange [0.1:*]
 plot for [i=2:*] data using i:xtic(1) title columnhead(i)"
 
 # One line per way a hop reads and device: the ratio of kernel to user lookups/s,
-# the device being the first column's text.
+# the device being the first column's text. The io_uring walk needs a newer series
+# than the base (io_uring_bpf_ops, Linux 7.x): its lines come from the newest
+# series' table that has it, and are left out when none has.
+uring_lines=
+for t in $(ls "$dir"/xrp-*.tsv 2>/dev/null | sort -rV); do
+	s=${t##*/xrp-}
+	s=${s%.tsv}
+	awk -F'\t' 'NR > 1 && $6 != "NaN" && $6 != "" { found = 1 } END { exit !found }' "$t" || continue
+	uring_lines=", \\
+     '$t' using (strcol(1) eq ram ? \$2 : NaN):6 every ::1 with linespoints lw 2 title 'io_uring BPF loop / O_DIRECT pread (RAM, Linux $s)', \\
+     '$t' using (strcol(1) ne ram ? \$2 : NaN):6 every ::1 with linespoints lw 2 dt 2 title 'io_uring BPF loop / O_DIRECT pread (+20 us, Linux $s)'"
+	break
+done
 draw xrp "XRP: lookups/s in the kernel (and in an io_uring BPF loop) over the same walk from user space, by tree depth" \
 	"kernel / user" "set xlabel 'tree depth'
 set xtics 1
@@ -74,6 +86,4 @@ set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 3
 plot data using (strcol(1) eq ram ? \$2 : NaN):5 every ::1 with linespoints lw 2 title 'cached: in place / buffered pread', \\
      data using (strcol(1) eq ram ? \$2 : NaN):4 every ::1 with linespoints lw 2 title 'polled: bio_poll / IOPOLL io_uring', \\
      data using (strcol(1) eq ram ? \$2 : NaN):3 every ::1 with linespoints lw 2 title 'direct: bio / O_DIRECT pread (RAM)', \\
-     data using (strcol(1) ne ram ? \$2 : NaN):3 every ::1 with linespoints lw 2 dt 2 title 'direct: bio / O_DIRECT pread (+20 us)', \\
-     data using (strcol(1) eq ram ? \$2 : NaN):6 every ::1 with linespoints lw 2 title 'io_uring BPF loop / O_DIRECT pread (RAM)', \\
-     data using (strcol(1) ne ram ? \$2 : NaN):6 every ::1 with linespoints lw 2 dt 2 title 'io_uring BPF loop / O_DIRECT pread (+20 us)'"
+     data using (strcol(1) ne ram ? \$2 : NaN):3 every ::1 with linespoints lw 2 dt 2 title 'direct: bio / O_DIRECT pread (+20 us)'$uring_lines"
