@@ -188,6 +188,7 @@ kernel_bookworm() {
 	# The arch headers include the common tree by absolute path; point it at our copy.
 	sed -i "s|/usr/src/|$kd/root/usr/src/|g" "$kd/root.tmp/usr/src/linux-headers-$kver/Makefile"
 	kernel_install_tree "$kd" "$kver"
+	echo "$root_rev" >"$kd/root-rev"
 }
 
 # kernel_install_tree DIR VERSION: moves DIR/root.tmp to DIR/root, generates
@@ -230,15 +231,20 @@ apt_new_update() {
 # newer glibc than bookworm's, so the tree is a minimal Debian root of the release
 # that built it (mmdebstrap), with that gcc, make, pahole and the headers installed,
 # and the image unpacked into it. The Makefile builds the module inside it
-# (scripts/kroot). The newest build is taken from trixie-backports, else from sid.
-# The root is cached as a tarball, so a rebuild of build/ needs no network.
+# (scripts/kroot), and the VM's DKMS test installs aether-dkms into a copy of it,
+# as on a machine of that release, so it has dkms too. The newest build is taken
+# from trixie-backports, else from sid. The root is cached as a tarball, so a
+# rebuild of build/ needs no network. root_rev goes up whenever what the root holds
+# changes: the tarball's name and DIR/root-rev carry it, so an older root is neither
+# reused from the cache nor kept in the build directory.
+root_rev=3
 kernel_new() {
 	local kd=$1 s=$2 kver='' suite tar re
 	[ -r "$kd/version" ] && kver=$(cat "$kd/version")
-	[ -n "$kver" ] && kernel_ok "$kd" "$kver" && [ -x "$kd/root/usr/bin/make" ] && return 0
+	[ -n "$kver" ] && kernel_ok "$kd" "$kver" && [ "$(cat "$kd/root-rev" 2>/dev/null)" = "$root_rev" ] && return 0
 	need "Debian $s kernel and its build root in $kd/root"
 	re=${s//./\\.}
-	tar=$(ls "$cache" 2>/dev/null | grep -E "^kernel-root-$re\.[0-9]+[^_]*-amd64\.tar\.zst$" | sort -V | tail -n1 || true)
+	tar=$(ls "$cache" 2>/dev/null | grep -E "^kernel-root$root_rev-$re\.[0-9]+[^_]*-amd64\.tar\.zst$" | sort -V | tail -n1 || true)
 	if [ -z "$tar" ] || [ -n "${AETHER_KERNEL_REFRESH:-}" ]; then
 		for p in mmdebstrap bubblewrap; do installed $p || die "$p is not installed (make deps installs it)"; done
 		apt_new_update
@@ -261,7 +267,7 @@ kernel_new() {
 		gcc=$(apt_new apt-cache depends "linux-kbuild-${kver%-amd64}" "linux-headers-$kver" 2>/dev/null |
 			sed -n 's/.*Depends: \(gcc-[0-9]\+\)$/\1/p' | head -n1)
 		gcc=${gcc:-gcc-14}
-		tar=kernel-root-$kver.tar.zst
+		tar=kernel-root$root_rev-$kver.tar.zst
 		local sources=() x
 		for x in $suite; do sources+=("deb http://deb.debian.org/debian $x main"); done
 		mkdir -p "$cache"
@@ -269,14 +275,14 @@ kernel_new() {
 		# and linux-modules-V) is unpacked, not installed: installing it would pull an
 		# initramfs generator and run it for nothing.
 		mmdebstrap --variant=minbase --mode=auto --quiet \
-			--include="$gcc,g++-${gcc#gcc-},make,pahole,libelf-dev,bc,linux-headers-$kver" \
+			--include="$gcc,g++-${gcc#gcc-},g++,make,pahole,libelf-dev,bc,dkms,linux-headers-$kver" \
 			--customize-hook="chroot \"\$1\" sh -c 'cd /tmp && apt-get download -q -o APT::Sandbox::User=root linux-binary-$kver linux-modules-$kver && for d in *.deb; do dpkg-deb -x \$d /; done && rm *.deb'" \
 			--customize-hook='rm -rf "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/*' \
 			"${suite%% *}" "$cache/partial-$tar" "${sources[@]}" >&2 ||
 			die "mmdebstrap of the $s build root failed"
 		mv "$cache/partial-$tar" "$cache/$tar"
 	else
-		kver=${tar#kernel-root-}
+		kver=${tar#kernel-root$root_rev-}
 		kver=${kver%.tar.zst}
 		log "using cached build root for $kver"
 	fi
@@ -288,6 +294,7 @@ kernel_new() {
 	[ -e "$kd/root.tmp/boot/vmlinuz-$kver" ] ||
 		ln -s "../lib/modules/$kver/vmlinuz" "$kd/root.tmp/boot/vmlinuz-$kver"
 	kernel_install_tree "$kd" "$kver"
+	echo "$root_rev" >"$kd/root-rev"
 }
 
 versions=()
