@@ -287,6 +287,27 @@ int btree_build(const BtreeBuild &b, aether_btree_super *super, std::string *why
 	return ret;
 }
 
+std::string btree_why_cycle(uint32_t hops, uint32_t depth)
+{
+	return "still no leaf after " + std::to_string(hops) + " hops in a tree of depth " + std::to_string(depth) +
+	       ": the tree has a cycle";
+}
+
+std::string btree_why_outside(uint64_t off)
+{
+	return "a node points at offset " + std::to_string(off) + ", outside the tree";
+}
+
+std::string btree_why_not_node(uint64_t off)
+{
+	return "the block at offset " + std::to_string(off) + " is not a B+tree node";
+}
+
+std::string btree_why_read(uint64_t off, int err)
+{
+	return "reading the node at offset " + std::to_string(off) + ": " + errstr(err);
+}
+
 BtreeReader::~BtreeReader()
 {
 	if (ring_up_)
@@ -383,13 +404,13 @@ int BtreeReader::lookup(uint64_t key, BtreeResult *out, std::string *why)
 	uint64_t off = super_->root;
 	// A sound tree is walked in exactly depth hops; more means a cycle.
 	while (out->hops < super_->depth) {
-		if (off == 0 || off % AETHER_BTREE_BLOCK || off > size_ - AETHER_BTREE_BLOCK) {
-			*why = "a node points at offset " + std::to_string(off) + ", outside the tree";
+		if (!holds_node(off)) {
+			*why = btree_why_outside(off);
 			return -EUCLEAN;
 		}
 		const int ret = read_node(off);
 		if (ret < 0) {
-			*why = "reading the node at offset " + std::to_string(off) + ": " + errstr(-ret);
+			*why = btree_why_read(off, -ret);
 			return ret;
 		}
 		out->hops++;
@@ -405,12 +426,11 @@ int BtreeReader::lookup(uint64_t key, BtreeResult *out, std::string *why)
 			off = next;
 			break;
 		default:
-			*why = "the block at offset " + std::to_string(off) + " is not a B+tree node";
+			*why = btree_why_not_node(off);
 			return -EUCLEAN;
 		}
 	}
-	*why = "still no leaf after " + std::to_string(out->hops) + " hops in a tree of depth " +
-	       std::to_string(super_->depth) + ": the tree has a cycle";
+	*why = btree_why_cycle(out->hops, super_->depth);
 	return -ELOOP;
 }
 
@@ -436,8 +456,7 @@ int BtreeReader::lookup_kernel(int xrp_fd, uint64_t key, BtreeResult *out, std::
 			*why = "no aether_xrp_ops program is attached; 'aether-ctl bpf load xrp_btree' attaches one";
 			break;
 		case ELOOP:
-			*why = "still no leaf after " + std::to_string(a.hops) + " hops in a tree of depth " +
-			       std::to_string(super_->depth) + ": the tree has a cycle";
+			*why = btree_why_cycle(a.hops, super_->depth);
 			break;
 		case EOPNOTSUPP:
 			*why = "the kernel cannot poll this device's reads: it has no poll queues";
@@ -447,12 +466,12 @@ int BtreeReader::lookup_kernel(int xrp_fd, uint64_t key, BtreeResult *out, std::
 			return -EUCLEAN;
 		case EIO:
 			if (a.status == -EUCLEAN) {
-				*why = "the block at offset " + std::to_string(a.last_offset) + " is not a B+tree node";
+				*why = btree_why_not_node(a.last_offset);
 				return -EUCLEAN;
 			}
 			*why = a.hops ? "the step program failed at offset " + std::to_string(a.last_offset) +
 						" with " + std::to_string(a.status)
-				      : "reading the node at offset " + std::to_string(a.offset) + ": " + errstr(e);
+				      : btree_why_read(a.offset, e);
 			break;
 		default:
 			*why = std::string("AETHER_IOC_XRP_LOOKUP: ") + errstr(e);

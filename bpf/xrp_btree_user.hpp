@@ -55,6 +55,13 @@ struct BtreeResult {
 	uint32_t hops = 0;
 };
 
+// Why a walk stopped, in the same words for every walk (--user, the module's
+// ioctl, --uring), so that its user and the tests read one sentence for each.
+std::string btree_why_cycle(uint32_t hops, uint32_t depth); // -ELOOP
+std::string btree_why_outside(uint64_t off);                // -EUCLEAN: a child off the tree
+std::string btree_why_not_node(uint64_t off);               // -EUCLEAN: a block that is no node
+std::string btree_why_read(uint64_t off, int err);          // the read of @off failed with -@err
+
 // How each hop of a lookup reads its node, from user space and in the kernel.
 enum class BtreeRead {
 	kDirect, // an O_DIRECT pread; the kernel's submit_bio_wait()
@@ -78,6 +85,11 @@ public:
 	const aether_btree_super &super() const { return *super_; }
 	int fd() const { return fd_; }
 	uint64_t size() const { return size_; } // bytes of the file or device
+	// Whether a node may lie at byte @off: a whole aligned block past the superblock.
+	bool holds_node(uint64_t off) const
+	{
+		return off != 0 && off % AETHER_BTREE_BLOCK == 0 && off <= size_ - AETHER_BTREE_BLOCK;
+	}
 
 	// Looks @key up with one read per node, as open() was told. Returns 0, -ELOOP if the walk is
 	// longer than the tree's depth (a cycle), -EUCLEAN for a block that is not a

@@ -182,7 +182,6 @@ int UringWalker::lookup(uint64_t key, BtreeResult *out, std::string *why)
 		return -e;
 	}
 	out->hops = l.hops;
-	const uint64_t off = l.bad_off, size = tree_->size();
 	switch (l.error) {
 	case 0:
 		if (l.found) {
@@ -191,17 +190,14 @@ int UringWalker::lookup(uint64_t key, BtreeResult *out, std::string *why)
 		}
 		return 0;
 	case -ELOOP:
-		*why = "still no leaf after " + std::to_string(l.hops) + " hops in a tree of depth " +
-		       std::to_string(tree_->super().depth) + ": the tree has a cycle";
+		*why = btree_why_cycle(l.hops, tree_->super().depth);
 		return -ELOOP;
 	case -EUCLEAN:
-		if (off == 0 || off % AETHER_BTREE_BLOCK || off > size - AETHER_BTREE_BLOCK)
-			*why = "a node points at offset " + std::to_string(off) + ", outside the tree";
-		else
-			*why = "the block at offset " + std::to_string(off) + " is not a B+tree node";
+		// The program stops at a child it may not read, or at a block it read that is no node.
+		*why = tree_->holds_node(l.bad_off) ? btree_why_not_node(l.bad_off) : btree_why_outside(l.bad_off);
 		return -EUCLEAN;
 	default:
-		*why = "reading the node at offset " + std::to_string(off) + ": " + errstr(-l.error);
+		*why = btree_why_read(l.bad_off, -l.error);
 		return l.error;
 	}
 }
