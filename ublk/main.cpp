@@ -230,8 +230,6 @@ int recovered_geometry(Options &o, std::string *why)
 	return 0;
 }
 
-// Adds device @o.dev_id (or the first free id) to the kernel with @t's geometry, as
-// this process's. Returns its id, or -errno with a message in *why.
 // Whether a device served as @o says, over @t, can take the kernel's zero copy: the
 // target's I/O goes through fixed buffer <tag> only, and no cache tier reads and
 // fills the queue's own buffers.
@@ -240,6 +238,8 @@ bool zero_copy_fits(const Options &o, const Target &t)
 	return !o.cache_mb && t.ops->fixed_buffer_io;
 }
 
+// Adds device @o.dev_id (or the first free id) to the kernel with @t's geometry, as
+// this process's. Returns its id, or -errno with a message in *why.
 int64_t add_device(Ctrl &ctrl, const Options &o, const Target &t, std::string *why)
 {
 	ublksrv_ctrl_dev_info info{};
