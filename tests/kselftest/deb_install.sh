@@ -21,6 +21,20 @@ dkms_deb=$(ls "$debs"/aether-dkms_*_all.deb 2>/dev/null)
 version=
 [ -n "$dkms_deb" ] && version=$(dpkg-deb -f "$dkms_deb" Version)
 
+# lists_only FROM TO: a writable TO for DKMS's install and depmod that holds FROM's
+# build link and the kernel's lists of built-in modules, but none of its loadable
+# modules: depmod, which DKMS runs after installing and after removing, would
+# otherwise decompress all of them over 9p, under emulation, for minutes each time.
+# aether.ko depends on no other module.
+lists_only() {
+	local f
+	mkdir -p $mods && mount -t tmpfs tmpfs $mods || return 1
+	for f in build source modules.builtin modules.builtin.modinfo; do
+		if [ -e "$1/$f" ] || [ -L "$1/$f" ]; then cp -P "$1/$f" $mods/ || return 1; fi
+	done
+	mount --bind $mods "$2"
+}
+
 # DKMS builds with the compiler and kbuild tools of the kernel it builds for. The
 # guest's user space is the host's bookworm, whose gcc 12 and glibc 2.36 suit only
 # 6.12: a newer series' modpost and objtool need its own release's glibc. So on a
@@ -45,10 +59,7 @@ new_series() {
 	fi
 	for m in /proc /sys /dev; do mount --bind $m "$root$m"; done
 	cp "$dkms_deb" "$root$deb"
-	# As on 6.12: depmod sees the kernel's lists of built-in modules, not its modules.
-	mkdir -p $mods && mount -t tmpfs tmpfs $mods &&
-		cp -P "$root/lib/modules/$kver"/{build,modules.builtin,modules.builtin.modinfo} $mods/ &&
-		mount --bind $mods "$root/lib/modules/$kver"
+	lists_only "$root/lib/modules/$kver" "$root/lib/modules/$kver"
 	check "Debian's root for $kver has dkms, g++ and the kernel's headers" \
 		test -x "$root/usr/sbin/dkms" -a -x "$root/usr/bin/g++" -a -r "$root/lib/modules/$kver/build/Module.symvers"
 	t0=$SECONDS
@@ -86,18 +97,11 @@ fi
 
 # What a machine with this kernel's headers installed has: /usr/src/linux-headers-*
 # and linux-kbuild (symlinks into the unpacked packages; the overlay is thrown away
-# with the VM), and a writable /lib/modules/$kver for DKMS's install and depmod.
-# That one holds the kernel's lists of built-in modules and its build links, but
-# none of its loadable modules: depmod, which DKMS runs after installing and after
-# removing, would otherwise decompress all of them over 9p, under emulation, for
-# minutes each time. aether.ko depends on no other module.
+# with the VM), and a writable /lib/modules/$kver (lists_only).
 for p in "$AETHER_KTREE"/root/usr/src/* "$AETHER_KTREE"/root/usr/lib/linux-kbuild-*; do
 	ln -sfn "$p" "${p#"$AETHER_KTREE"/root}"
 done
-kmods=$AETHER_KTREE/root/lib/modules/$kver
-mkdir -p $mods && mount -t tmpfs tmpfs $mods &&
-	cp -P "$kmods"/build "$kmods"/source "$kmods"/modules.builtin "$kmods"/modules.builtin.modinfo $mods/ &&
-	mount --bind $mods "/lib/modules/$kver"
+lists_only "$AETHER_KTREE/root/lib/modules/$kver" "/lib/modules/$kver"
 check "the headers of $kver at /lib/modules/$kver/build" test -r "/lib/modules/$kver/build/Module.symvers"
 
 # man-db's trigger would index every man page on the machine, over 9p, under
