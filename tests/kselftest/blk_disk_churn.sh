@@ -1,6 +1,7 @@
 #!/bin/bash
 # A deleted disk gives its devices/ slot back: after 200 loop disks come and go, a new disk is tracked, and a reused dev_t counts from zero.
 # timeout: 600
+# vm: cost 3
 . "$(dirname "$0")/lib.sh"
 work=/tmp/aether-churn
 cleanup() {

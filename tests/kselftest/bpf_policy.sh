@@ -1,6 +1,7 @@
 #!/bin/bash
 # While an eBPF aether_policy_ops program is attached, the readahead hook's decisions and prefetches are the program's; unloading it gives them back to the built-in core at once.
 # timeout: 600
+# vm: cost 4
 . "$(dirname "$0")/lib.sh"
 cleanup() {
 	bpf_unload_all

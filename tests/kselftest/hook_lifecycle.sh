@@ -2,6 +2,7 @@
 # aether.ko loads and unloads 20 times while fio reads through its hooks, half the times with an eBPF policy attached and detached, and every read completes.
 # timeout: 300
 # vm: first
+# vm: cost 14
 . "$(dirname "$0")/lib.sh"
 cleanup() {
 	[ -n "${fio_pid:-}" ] && kill "$fio_pid" 2>/dev/null

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The module's prefetches are the reader's: a strided reader in a cgroup v2 group has the disk bytes its prefetches read counted in the group's io.stat and their pages charged to the group's memory, and the group's io.max throttles them.
 # timeout: 600
+# vm: cost 3
 . "$(dirname "$0")/lib.sh"
 cg=/sys/fs/cgroup/aether-test
 cleanup() {

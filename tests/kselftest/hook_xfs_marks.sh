@@ -1,6 +1,7 @@
 #!/bin/bash
 # On XFS, whose large folios move the kernel's readahead mark to the folio's start, the hook still knows the kernel's own marks: a policy that calls a sequential stream random leaves the kernel's readahead alone, and adaptive still halves the waits of strided and reverse reads; every read gets the same bytes.
 # timeout: 600
+# vm: cost 5
 . "$(dirname "$0")/lib.sh"
 trap hook_disk_down EXIT
 plan 11

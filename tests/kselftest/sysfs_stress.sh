@@ -1,6 +1,7 @@
 #!/bin/bash
 # 10,000 random writes to each tunable while readers run: each is refused with EINVAL and changes nothing, or takes exactly the value written, and every value stays in its range with min_window_kb <= max_window_kb.
 # timeout: 900
+# vm: cost 5
 . "$(dirname "$0")/lib.sh"
 stop=/tmp/aether-stress.stop
 cleanup() {

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Concurrent writers and sequential readers on a cached aether-ublk device over an NBD export with 1 ms reads (nbdkit's delay filter) and aggressive prefetch: no read is older than its block's last acknowledged write.
 # timeout: 300
+# vm: cost 5
 . "$(dirname "$0")/lib.sh"
 cleanup() {
 	ublk_cleanup

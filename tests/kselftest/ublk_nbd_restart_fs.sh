@@ -1,6 +1,7 @@
 #!/bin/bash
 # A mounted ext4 on aether-ublk over NBD survives nbdkit's restart: killed while fio writes and fsyncs files, started again within --io-timeout; fio verifies, every file synced before the kill is intact after a remount, and fsck finds the filesystem clean.
 # timeout: 900
+# vm: cost 6
 . "$(dirname "$0")/lib.sh"
 cleanup() {
 	ublk_cleanup

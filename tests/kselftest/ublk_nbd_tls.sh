@@ -1,6 +1,7 @@
 #!/bin/bash
 # aether-ublk over NBD with TLS (nbds+unix://, a pre-shared key, nbdkit --tls=require): fio crc32c verify through the cache, the encrypted connection opened again after nbdkit's restart; a plain URI or a wrong key is refused and leaves no device.
 # timeout: 600
+# vm: cost 15
 . "$(dirname "$0")/lib.sh"
 cleanup() {
 	ublk_cleanup

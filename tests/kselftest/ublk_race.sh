@@ -1,6 +1,7 @@
 #!/bin/bash
 # Concurrent writers and sequential readers on a cached aether-ublk device with aggressive prefetch and slow backend reads: no read is older than its block's last acknowledged write.
 # timeout: 300
+# vm: cost 5
 . "$(dirname "$0")/lib.sh"
 trap ublk_cleanup EXIT
 plan 5

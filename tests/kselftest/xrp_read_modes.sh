@@ -1,6 +1,7 @@
 #!/bin/bash
 # Polled (--poll) and page-cache (--cached) lookups answer what plain ones answer, on a null_blk disk with poll queues; --cached reads cached nodes in place and no others, and --poll is refused on a device without poll queues.
 # timeout: 600
+# vm: cost 5
 . "$(dirname "$0")/lib.sh"
 cleanup() {
 	exec 9<&-
