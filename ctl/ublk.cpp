@@ -110,7 +110,9 @@ nlohmann::json info_json(const ServedDevice &d)
 		{"file", fixed_string(h.file, sizeof(h.file))},
 		{"target", backend_target(h)},
 		// The kernel hands each request's pages to the backend's I/O (UBLK_F_AUTO_BUF_REG).
-		{"zero_copy", (d.flags & UBLK_F_AUTO_BUF_REG) != 0}};
+		{"zero_copy", (d.flags & UBLK_F_AUTO_BUF_REG) != 0},
+		// Requests are handed over and answered in batches (UBLK_F_BATCH_IO).
+		{"batch", (d.flags & UBLK_F_BATCH_IO) != 0}};
 }
 
 std::string whole_mib(uint64_t bytes)
@@ -241,6 +243,7 @@ struct AddOptions {
 	bool read_only = false;
 	bool no_recovery = false;
 	bool no_zero_copy = false;
+	bool no_batch = false;
 	bool restart = false;
 };
 
@@ -319,6 +322,8 @@ int run_add(Context &ctx, const AddOptions &o)
 		args.push_back("--no-recovery");
 	if (o.no_zero_copy)
 		args.push_back("--no-zero-copy");
+	if (o.no_batch)
+		args.push_back("--no-batch");
 	if (o.restart)
 		args.push_back("--restart");
 	return spawn_server(ctx, std::move(args));
@@ -461,6 +466,8 @@ void add_ublk(CLI::App &app, Context &ctx)
 		      "Fail the device's I/O if its server dies, instead of holding it for 'ublk recover'");
 	add->add_flag("--no-zero-copy", o->no_zero_copy,
 		      "Copy each request's data through the server's buffers even where the kernel offers zero copy");
+	add->add_flag("--no-batch", o->no_batch,
+		      "One command per request even where the kernel hands requests over in batches (UBLK_F_BATCH_IO)");
 	add->add_option("--io-scheduler", o->io_scheduler,
 			"The device's I/O scheduler (default none; aether-ublk --help says why)");
 	add->add_flag("--restart", o->restart,

@@ -65,6 +65,10 @@ struct Device {
 	// (UBLK_F_AUTO_BUF_REG): the target's reads and writes land in them, with no copy
 	// through the queue's own buffers, which then do not exist. Never with a cache.
 	bool zero_copy = false;
+	// The kernel hands requests over and takes answers in batches (UBLK_F_BATCH_IO):
+	// one FETCH_IO_CMDS per queue delivers the tags of many requests per completion,
+	// and one COMMIT_IO_CMDS per pass of the queue's loop answers what it finished.
+	bool batch = false;
 	// Set when a queue has ended on its own (a ring that failed for good) and the
 	// server gives the device up: every queue answers what it holds, fails what
 	// arrives, and ends, so that /dev/ublkcN is released and the kernel fails what

@@ -49,6 +49,7 @@ struct Options {
 	int recover_id = -1; // --recover N: serve device N again, whose server died
 	bool no_recovery = false;
 	bool no_zero_copy = false; // copy through the server's buffers even where the kernel offers zero copy
+	bool no_batch = false;     // one command per request even where the kernel batches them
 	bool restart = false; // a supervisor restarts a server that dies, to recover its device
 	std::string scheduler = "none"; // the device's I/O scheduler, set once it is live
 	bool scheduler_given = false;   // --io-scheduler was given (a recovery then sets it too)
@@ -259,6 +260,10 @@ int64_t add_device(Ctrl &ctrl, const Options &o, const Target &t, std::string *w
 	// request's pages are the target's I/O buffer.
 	if (!o.no_zero_copy && zero_copy_fits(o, t))
 		info.flags |= UBLK_F_AUTO_BUF_REG;
+	// Requests handed over and answered in batches where the kernel can (it clears
+	// the flag where it cannot): one command per batch, not one per request.
+	if (!o.no_batch)
+		info.flags |= UBLK_F_BATCH_IO;
 	int ret = ctrl.add_dev(&info);
 	if (ret < 0) {
 		*why = std::string("ADD_DEV: ") + std::strerror(-ret) + (ret == -EEXIST ? " (that device id is taken)" : "");
@@ -334,10 +339,11 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs, Attach attach)
 		return die(why_ctrl);
 	// What the kernel agreed to: for a new device, the flags ADD_DEV kept; for a
 	// recovered one, the flags it was added with.
-	if (ublksrv_ctrl_dev_info info{}; (ret = ctrl.get_dev_info(id, &info)) < 0)
+	ublksrv_ctrl_dev_info info{};
+	if ((ret = ctrl.get_dev_info(id, &info)) < 0)
 		return die(std::string("GET_DEV_INFO: ") + std::strerror(-ret));
-	else
-		dev.zero_copy = info.flags & UBLK_F_AUTO_BUF_REG;
+	dev.zero_copy = info.flags & UBLK_F_AUTO_BUF_REG;
+	dev.batch = info.flags & UBLK_F_BATCH_IO;
 	if (dev.zero_copy && !zero_copy_fits(o, *dev.target))
 		return die("ublk device " + std::to_string(id) + " was added with zero copy, which a cache tier or an NBD "
 			   "backend cannot serve; recover it without --cache-mb and with --file", 2);
@@ -713,6 +719,9 @@ int main(int argc, char **argv)
 			     "Copy each request's data through the server's own buffers, even where the kernel can hand the\n"
 			     "request's pages to the backend's reads and writes (UBLK_F_AUTO_BUF_REG, e.g. Linux 7.2; only\n"
 			     "without --cache-mb, with --file)"),
+		app.add_flag("--no-batch", o.no_batch,
+			     "Take each request and answer it with a command of its own (FETCH_REQ, COMMIT_AND_FETCH_REQ), even\n"
+			     "where the kernel hands requests over and takes answers in batches (UBLK_F_BATCH_IO, e.g. Linux 7.2)"),
 	};
 	CLI::Option *recover = app.add_option("--recover", o.recover_id,
 		"Serve device N again, whose server died: the kernel held its I/O, and this server takes it over with the\n"

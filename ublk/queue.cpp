@@ -32,6 +32,66 @@ size_t desc_bytes(size_t depth)
 	return (depth * sizeof(ublksrv_io_desc) + page - 1) / page * page;
 }
 
+// UBLK_F_BATCH_IO: the provided-buffer group FETCH_IO_CMDS delivers tags into.
+constexpr uint16_t kTagGroup = 0;
+
+// The most tags one FETCH_IO_CMDS completion carries (the kernel's batch).
+constexpr size_t kTagsPerFetch = 128;
+
+// A batch command's element: the request's header, then under copying (no zero copy)
+// the address of the tag's buffer, which the kernel copies to and from.
+size_t elem_bytes(const Device &dev)
+{
+	return sizeof(ublk_elem_header) + (dev.zero_copy ? 0 : sizeof(uint64_t));
+}
+
+// Queues batch command @cmd_op for queue @q.qid over @nr elements at @elems, which
+// must stay as they are until its completion. Returns the SQE, or nullptr when the
+// ring has none free.
+io_uring_sqe *queue_batch_cmd(QueueCtx &q, const Device &dev, uint32_t cmd_op, const void *elems, uint16_t nr,
+			      uint32_t cookie)
+{
+	io_uring_sqe *sqe = next_sqe(q.ring);
+	if (!sqe)
+		return nullptr;
+	std::memset(sqe, 0, sizeof(*sqe));
+	sqe->opcode = IORING_OP_URING_CMD;
+	sqe->fd = kCharIndex;
+	sqe->flags = IOSQE_FIXED_FILE;
+	sqe->cmd_op = cmd_op;
+	sqe->addr = reinterpret_cast<uintptr_t>(elems);
+	sqe->user_data = pack({0, static_cast<uint8_t>(_IOC_NR(cmd_op)), Origin::kUblk, cookie});
+	auto *cmd = reinterpret_cast<ublk_batch_io *>(&sqe->addr3);
+	cmd->q_id = q.qid;
+	cmd->nr_elem = nr;
+	if (cmd_op == UBLK_U_IO_FETCH_IO_CMDS) {
+		// Each completion is a buffer of the group, holding u16 tags.
+		cmd->elem_bytes = sizeof(uint16_t);
+		sqe->flags |= IOSQE_BUFFER_SELECT;
+		sqe->buf_group = kTagGroup;
+		sqe->uring_cmd_flags = IORING_URING_CMD_MULTISHOT;
+	} else {
+		cmd->elem_bytes = static_cast<uint8_t>(elem_bytes(dev));
+		cmd->flags = dev.zero_copy ? 0 : UBLK_BATCH_F_HAS_BUF_ADDR;
+	}
+	return sqe;
+}
+
+// Appends to @out the element of @tag with @result: the fixed buffer the tag's next
+// request goes to under zero copy (the tag's own index, as in queue_cmd()), or the
+// tag's buffer under copying.
+void add_elem(std::vector<uint8_t> &out, const Device &dev, const QueueCtx &q, uint16_t tag, int32_t result)
+{
+	const size_t at = out.size();
+	out.resize(at + elem_bytes(dev));
+	const ublk_elem_header h{tag, tag, result};
+	std::memcpy(out.data() + at, &h, sizeof(h));
+	if (!dev.zero_copy) {
+		const uint64_t addr = reinterpret_cast<uintptr_t>(q.bufs[tag]);
+		std::memcpy(out.data() + at + sizeof(h), &addr, sizeof(addr));
+	}
+}
+
 // Queues FETCH_REQ (first time) or COMMIT_AND_FETCH_REQ with @result for @tag.
 // Returns the SQE, or nullptr when the ring has none free.
 io_uring_sqe *queue_cmd(QueueCtx &q, uint16_t tag, uint32_t cmd_op, int32_t result)
@@ -65,6 +125,12 @@ struct Resources {
 	void *descs = MAP_FAILED;
 	size_t descs_len = 0;
 	std::vector<void *> bufs;
+	// UBLK_F_BATCH_IO: the provided-buffer ring FETCH_IO_CMDS puts tags in, followed
+	// by its buffers, tag_buf_bytes each.
+	void *tag_ring = MAP_FAILED;
+	size_t tag_ring_len = 0;
+	unsigned tag_bufs = 0;
+	size_t tag_buf_bytes = 0;
 
 	~Resources()
 	{
@@ -72,10 +138,59 @@ struct Resources {
 			io_uring_queue_exit(&ring);
 		if (descs != MAP_FAILED)
 			munmap(descs, descs_len);
+		if (tag_ring != MAP_FAILED)
+			munmap(tag_ring, tag_ring_len);
 		for (void *b : bufs)
 			std::free(b);
 	}
 };
+
+// The tag buffer @bid of @r's tag ring.
+uint16_t *tag_buf(const Resources &r, unsigned bid)
+{
+	return reinterpret_cast<uint16_t *>(static_cast<char *>(r.tag_ring) + r.tag_bufs * sizeof(io_uring_buf) +
+					    bid * r.tag_buf_bytes);
+}
+
+// Gives tag buffer @bid of @r back to the kernel's use.
+void give_tag_buf(Resources &r, unsigned bid)
+{
+	auto *br = static_cast<io_uring_buf_ring *>(r.tag_ring);
+	io_uring_buf_ring_add(br, tag_buf(r, bid), static_cast<unsigned>(r.tag_buf_bytes), static_cast<unsigned short>(bid),
+			      io_uring_buf_ring_mask(r.tag_bufs), 0);
+	io_uring_buf_ring_advance(br, 1);
+}
+
+// UBLK_F_BATCH_IO: registers the provided-buffer ring FETCH_IO_CMDS delivers tags
+// into, with every buffer in it. A completion takes one buffer, which the queue gives
+// back once it has taken the tags; as many buffers as tags, so that the kernel never
+// runs out while every request is with the server. Returns 0, or -errno with what
+// failed in *what.
+int setup_tag_ring(const QueueSetup &s, Resources &r, std::string *what)
+{
+	r.tag_bufs = 1;
+	while (r.tag_bufs < s.depth)
+		r.tag_bufs <<= 1;
+	r.tag_buf_bytes = std::min<size_t>(s.depth, kTagsPerFetch) * sizeof(uint16_t);
+	r.tag_ring_len = r.tag_bufs * (sizeof(io_uring_buf) + r.tag_buf_bytes);
+	r.tag_ring = mmap(nullptr, r.tag_ring_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (r.tag_ring == MAP_FAILED) {
+		*what = "mmap of the tag buffers";
+		return -errno;
+	}
+	io_uring_buf_reg reg{};
+	reg.ring_addr = reinterpret_cast<uintptr_t>(r.tag_ring);
+	reg.ring_entries = r.tag_bufs;
+	reg.bgid = kTagGroup;
+	if (int ret = io_uring_register_buf_ring(&r.ring, &reg, 0); ret < 0) {
+		*what = "io_uring_register_buf_ring";
+		return ret;
+	}
+	io_uring_buf_ring_init(static_cast<io_uring_buf_ring *>(r.tag_ring));
+	for (unsigned bid = 0; bid < r.tag_bufs; bid++)
+		give_tag_buf(r, bid);
+	return 0;
+}
 
 // Maps the queue's descriptors and builds its ring, registered files and buffers
 // into @r. Returns 0, or -errno with what failed in *what.
@@ -110,6 +225,8 @@ int setup(const QueueSetup &s, Resources &r, std::string *what)
 		*what = "io_uring_register_files";
 		return ret;
 	}
+	if (s.dev->batch && (ret = setup_tag_ring(s, r, what)) < 0)
+		return ret;
 	r.bufs.assign(s.depth, nullptr);
 	if (s.dev->zero_copy) {
 		// The kernel fills the table with each request's pages as it delivers it.
@@ -166,14 +283,17 @@ class Loop {
 public:
 	Loop(const QueueSetup &s, Resources &r)
 		: s_(s), d_(*s.dev), t_(*s.dev->target), q_{&r.ring, s.qid, r.bufs.data(), std::vector<uint32_t>(s.depth, 0), nullptr, s.dev->stats},
-		  descs_(static_cast<const ublksrv_io_desc *>(r.descs)), tags_(s.depth)
+		  r_(r), descs_(static_cast<const ublksrv_io_desc *>(r.descs)), tags_(s.depth)
 	{
 	}
 
-	// Queues every tag's FETCH_REQ. Returns 0, or -errno from the ring or from the
-	// kernel's refusal of a FETCH_REQ.
+	// Queues every tag's FETCH_REQ, or under UBLK_F_BATCH_IO prepares every tag and
+	// arms the queue's FETCH_IO_CMDS. Returns 0, or -errno from the ring or from the
+	// kernel's refusal.
 	int start()
 	{
+		if (d_.batch)
+			return start_batch();
 		live_ = s_.depth;
 		// Tag 0 alone first: a kernel that refuses this server's FETCH_REQ (a flag
 		// it reads otherwise) refuses the first, and a queue it took no command
@@ -213,6 +333,12 @@ public:
 	int run();
 
 private:
+	int start_batch();
+	bool arm_fetch();
+	void fetched(int res, uint32_t flags);
+	void take(uint16_t tag);
+	bool send_answers();
+	void answered(uint32_t buf, int res);
 	void start_request(uint16_t tag);
 	int read_request(uint16_t tag, const ublksrv_io_desc &iod);
 	void resume_read(uint16_t tag);
@@ -223,7 +349,7 @@ private:
 	void prefetch(const ublksrv_io_desc &iod, Timing timing);
 	void fill_landed(uint32_t id, int res);
 	void send_wake(const Waiter &w);
-	void complete(uint64_t user_data, int res);
+	void complete(uint64_t user_data, int res, uint32_t flags = 0);
 	void pump();
 	void complete_done();
 	bool retry_deferred();
@@ -242,6 +368,7 @@ private:
 	Device &d_;
 	Target &t_;
 	QueueCtx q_;
+	Resources &r_;
 	const ublksrv_io_desc *descs_;
 	std::vector<TagState> tags_;
 	std::vector<Waiter> wake_;
@@ -256,9 +383,138 @@ private:
 	std::vector<Waiter> wakes_; // reads parked on other queues, to wake
 	std::vector<TargetDone> done_;  // what the target completed outside the ring
 	std::vector<TargetDone> batch_; // done_'s entries being handled (complete_done)
-	unsigned live_ = 0; // tags whose ublk command is not yet aborted
+	unsigned live_ = 0; // tags whose ublk command is not yet aborted; batch: FETCH_IO_CMDS armed
 	unsigned serving_ = 0; // tags whose request this queue holds, not yet answered
+	// UBLK_F_BATCH_IO: answers go out in COMMIT_IO_CMDS, one per pass of the loop.
+	// answers_ is the element buffer being filled; a sent one stays in sent_ (the
+	// kernel may read it until the command completes), then goes back to spare_.
+	std::vector<uint8_t> answers_;
+	std::vector<std::vector<uint8_t>> sent_;
+	std::vector<uint32_t> spare_; // indices into sent_ free for reuse
+	unsigned answering_ = 0;      // COMMIT_IO_CMDS in flight
+	bool rearm_ = false;          // FETCH_IO_CMDS ended for want of a tag buffer: arm it again
+	// Whether the loop must go on for UBLK_F_BATCH_IO's sake: requests held, answers
+	// not yet sent, or sent and not yet taken. (One command per request keeps each
+	// such tag live instead.)
+	bool batch_busy() const { return d_.batch && (serving_ || !answers_.empty() || answering_ || rearm_); }
 };
+
+// UBLK_F_BATCH_IO: gives the kernel every tag of the queue in one PREP_IO_CMDS and
+// arms the queue's FETCH_IO_CMDS. The kernel takes all the tags or none. Returns 0,
+// or -errno from the ring or the kernel's refusal.
+int Loop::start_batch()
+{
+	std::vector<uint8_t> elems;
+	for (uint16_t tag = 0; tag < s_.depth; tag++)
+		add_elem(elems, d_, q_, tag, 0);
+	io_uring_sqe *sqe = queue_batch_cmd(q_, d_, UBLK_U_IO_PREP_IO_CMDS, elems.data(), s_.depth, 0);
+	if (!sqe)
+		return -EBUSY;
+	if (d_.faults.fail(FaultSite::kFetch))
+		reinterpret_cast<ublk_batch_io *>(&sqe->addr3)->q_id = UINT16_MAX;
+	int ret = io_uring_submit_and_wait(q_.ring, 1);
+	if (ret < 0)
+		return ret;
+	// PREP_IO_CMDS completes before the submission returns; its answer stays in the
+	// ring for run(), which ignores it.
+	io_uring_cqe *cqe;
+	unsigned head;
+	io_uring_for_each_cqe(q_.ring, head, cqe) {
+		const UserData ud = unpack(cqe->user_data);
+		if (ud.origin == Origin::kUblk && ud.op == _IOC_NR(UBLK_U_IO_PREP_IO_CMDS) && cqe->res < 0)
+			return cqe->res;
+	}
+	return arm_fetch() ? 0 : -EBUSY;
+}
+
+// Queues the queue's FETCH_IO_CMDS. Returns false if the ring had no SQE free.
+bool Loop::arm_fetch()
+{
+	if (!queue_batch_cmd(q_, d_, UBLK_U_IO_FETCH_IO_CMDS, nullptr, s_.depth, 0))
+		return false;
+	live_ = 1;
+	return true;
+}
+
+// A FETCH_IO_CMDS completion: @res bytes of tags in the buffer @flags names, each a
+// request to serve. Without IORING_CQE_F_MORE the command has ended: -ENOBUFS when
+// no tag buffer was free (the kernel kept the tags for the next FETCH_IO_CMDS, which
+// is armed again), UBLK_IO_RES_ABORT when the device stops.
+void Loop::fetched(int res, uint32_t flags)
+{
+	if (flags & IORING_CQE_F_BUFFER) {
+		const unsigned bid = flags >> IORING_CQE_BUFFER_SHIFT;
+		const uint16_t *tags = tag_buf(r_, bid);
+		for (int i = 0; i < res / static_cast<int>(sizeof(uint16_t)); i++) {
+			if (tags[i] < s_.depth)
+				take(tags[i]);
+		}
+		give_tag_buf(r_, bid);
+	}
+	if (flags & IORING_CQE_F_MORE)
+		return;
+	live_ = 0;
+	// Armed again by the pass's retry_deferred(), which retries until an SQE is free.
+	rearm_ = res == -ENOBUFS && !d_.abandon.load(std::memory_order_acquire);
+}
+
+// Request @tag has arrived: served, or failed at once when the device is given up.
+void Loop::take(uint16_t tag)
+{
+	serving_++;
+	if (d_.abandon.load(std::memory_order_acquire)) {
+		d_.stats->add(Stat::kErrors);
+		commit(tag, -EIO);
+	} else {
+		start_request(tag);
+	}
+}
+
+// Sends the answers gathered since the last pass in one COMMIT_IO_CMDS. Returns
+// whether answers are left unsent (no SQE free).
+bool Loop::send_answers()
+{
+	if (answers_.empty())
+		return false;
+	if (d_.faults.fail(FaultSite::kCommit))
+		return true;
+	uint32_t buf;
+	if (!spare_.empty()) {
+		buf = spare_.back();
+		spare_.pop_back();
+	} else {
+		buf = static_cast<uint32_t>(sent_.size());
+		sent_.emplace_back();
+	}
+	const auto nr = static_cast<uint16_t>(answers_.size() / elem_bytes(d_));
+	if (!queue_batch_cmd(q_, d_, UBLK_U_IO_COMMIT_IO_CMDS, answers_.data(), nr, buf)) {
+		spare_.push_back(buf);
+		return true;
+	}
+	sent_[buf].swap(answers_);
+	answers_.clear();
+	answering_++;
+	return false;
+}
+
+// COMMIT_IO_CMDS of answer buffer @buf completed with @res: the bytes of answers the
+// kernel took, or -errno. The kernel stops at the first answer it refuses, which
+// happens only when it no longer holds that request for this server (the device is
+// being torn down, and the kernel failed or requeued the request itself): that answer
+// is dropped, and the ones after it are sent again.
+void Loop::answered(uint32_t buf, int res)
+{
+	answering_--;
+	std::vector<uint8_t> &b = sent_[buf];
+	const size_t one = elem_bytes(d_);
+	const size_t took = res > 0 ? static_cast<size_t>(res) : 0;
+	if (took < b.size()) {
+		d_.stats->add(Stat::kErrors);
+		answers_.insert(answers_.end(), b.begin() + static_cast<std::ptrdiff_t>(std::min(b.size(), took + one)), b.end());
+	}
+	b.clear();
+	spare_.push_back(buf);
+}
 
 // Whether an error of io_uring_submit_and_wait passes once completions are reaped or
 // memory is freed, so that the queue goes on.
@@ -272,9 +528,9 @@ int Loop::run()
 	// Each tag has one ublk command outstanding unless its request is with the
 	// target or parked; a tag whose command comes back aborted is done. Fills in
 	// flight are waited for, since reads parked on other queues need them.
-	while (live_ || fills_) {
+	while (live_ || fills_ || batch_busy()) {
 		if (d_.abandon.load(std::memory_order_acquire) && !serving_ && !fills_ && commits_.empty() &&
-		    wakes_.empty()) {
+		    wakes_.empty() && answers_.empty()) {
 			// Answers queued by the last pass go out before the ring closes.
 			io_uring_submit(q_.ring);
 			return 0;
@@ -291,31 +547,31 @@ int Loop::run()
 		unsigned head, seen = 0;
 		io_uring_for_each_cqe(q_.ring, head, cqe) {
 			seen++;
-			complete(cqe->user_data, cqe->res);
+			complete(cqe->user_data, cqe->res, cqe->flags);
 		}
 		io_uring_cq_advance(q_.ring, seen);
 	}
 	return 0;
 }
 
-// One completion: a CQE, or what a target completed outside the ring.
-void Loop::complete(uint64_t user_data, int res)
+// One completion: a CQE with its @flags, or what a target completed outside the ring.
+void Loop::complete(uint64_t user_data, int res, uint32_t flags)
 {
 	const UserData ud = unpack(user_data);
 	if (ud.op == kOpIgnore)
 		return;
 	switch (ud.origin) {
 	case Origin::kUblk:
-		if (res != UBLK_IO_RES_OK) {
+		if (ud.op == _IOC_NR(UBLK_U_IO_FETCH_IO_CMDS))
+			fetched(res, flags);
+		else if (ud.op == _IOC_NR(UBLK_U_IO_COMMIT_IO_CMDS))
+			answered(ud.cookie, res);
+		else if (ud.op == _IOC_NR(UBLK_U_IO_PREP_IO_CMDS))
+			; // start_batch() checked it
+		else if (res != UBLK_IO_RES_OK)
 			live_--; // UBLK_IO_RES_ABORT: the device is stopping
-		} else if (d_.abandon.load(std::memory_order_acquire)) {
-			serving_++;
-			d_.stats->add(Stat::kErrors);
-			commit(ud.tag, -EIO);
-		} else {
-			serving_++;
-			start_request(ud.tag);
-		}
+		else
+			take(ud.tag);
 		break;
 	case Origin::kTarget: {
 		const int result = t_.ops->io_done(t_, q_, ud.tag, descs_[ud.tag], ud.op, ud.cookie, res);
@@ -515,15 +771,23 @@ void Loop::finish(uint16_t tag, int result)
 void Loop::commit(uint16_t tag, int result)
 {
 	serving_--;
+	if (d_.batch) {
+		add_elem(answers_, d_, q_, tag, result); // sent by the pass's send_answers()
+		return;
+	}
 	if (d_.faults.fail(FaultSite::kCommit) || !queue_cmd(q_, tag, UBLK_U_IO_COMMIT_AND_FETCH_REQ, result))
 		commits_.push_back({tag, result});
 }
 
-// Queues again what found no SQE. Returns whether anything is still deferred.
+// Queues again what found no SQE, and sends the pass's batch of answers. Returns
+// whether anything is still deferred.
 bool Loop::retry_deferred()
 {
+	if (rearm_ && arm_fetch())
+		rearm_ = false;
+	const bool unsent = send_answers() || rearm_;
 	if (commits_.empty() && wakes_.empty())
-		return false;
+		return unsent;
 	std::vector<Commit> commits;
 	std::vector<Waiter> wakes;
 	commits.swap(commits_);
@@ -534,7 +798,7 @@ bool Loop::retry_deferred()
 	}
 	for (const Waiter &w : wakes)
 		send_wake(w);
-	return !commits_.empty() || !wakes_.empty();
+	return unsent || !commits_.empty() || !wakes_.empty();
 }
 
 // Feeds a demand read to the core and starts fills for what it decides, within this
