@@ -3,12 +3,13 @@
 # passes or fails.
 #
 # 1. Overhead: fio 4 KiB randread at QD 1/16/128 and 128 KiB seqread (QD 1), direct,
-#    on one RAM-backed null_blk disk reached five ways: directly, through a loop
-#    device with direct I/O, through aether-ublk without a cache (zero copy where
-#    the kernel's ublk offers it, e.g. 7.2), through aether-ublk with a cache and
-#    adaptive prefetch, and through aether-ublk without a cache, copying each
-#    request through its own buffers (--no-zero-copy): the last against the third
-#    is what zero copy gains. Each run moves a fixed
+#    on one RAM-backed null_blk disk reached six ways: directly, through a loop
+#    device with direct I/O, through aether-ublk without a cache (zero copy and
+#    batches where the kernel's ublk offers them, e.g. 7.2), through aether-ublk with
+#    a cache and adaptive prefetch, and through aether-ublk without a cache, first
+#    copying each request through its own buffers (--no-zero-copy), then taking and
+#    answering each request with a command of its own (--no-batch): those two against
+#    the third are what zero copy and batches gain. Each run moves a fixed
 #    $AETHER_BENCH_IO_MB MiB (default 64), not a fixed time: under the virtual clock
 #    (make bench's) guest seconds cost many host seconds. Each figure is the median of
 #    $AETHER_BENCH_ROUNDS (default 3) rounds; a round runs every way once, so a slow
@@ -62,7 +63,8 @@ fio_num() {
 # and teardown undoes it.
 ways=("null_blk directly|via_disk" "loop, direct-io|via_loop" "aether-ublk, no cache|via_ublk"
 	"aether-ublk, 64 MiB cache, adaptive|via_ublk --cache-mb 64 --policy adaptive"
-	"aether-ublk, no cache, --no-zero-copy|via_ublk --no-zero-copy")
+	"aether-ublk, no cache, --no-zero-copy|via_ublk --no-zero-copy"
+	"aether-ublk, no cache, --no-batch|via_ublk --no-batch")
 via_disk() { target=$disk; }
 via_loop() {
 	loopdev=$(losetup --find --show --direct-io=on "$disk")
@@ -71,10 +73,11 @@ via_loop() {
 via_ublk() {
 	up "$@"
 	target=$ublk_dev
-	# What the kernel granted the no-cache way: zero copy or copying.
-	[ $# -gt 0 ] || zero_copy=$(aether-ctl ublk list --json | jq -r --arg d "$ublk_dev" '.[] | select(.device == $d) | .zero_copy')
+	# What the kernel granted the no-cache way: zero copy or copying, batches or not.
+	[ $# -gt 0 ] || granted=$(aether-ctl ublk list --json |
+		jq -r --arg d "$ublk_dev" '.[] | select(.device == $d) | "zero copy \(.zero_copy), batch \(.batch)"')
 }
-zero_copy=unknown
+granted=unknown
 teardown() {
 	ublk_down
 	if [ -n "$loopdev" ]; then
@@ -121,7 +124,8 @@ share_of_loop() {
 }
 share_of_loop 2 "aether-ublk, no cache, share of loop"
 share_of_loop 4 "--no-zero-copy, share of loop"
-echo "(aether-ublk, no cache: zero copy $zero_copy on $(uname -r))"
+share_of_loop 5 "--no-batch, share of loop"
+echo "(aether-ublk, no cache: $granted on $(uname -r))"
 echo
 bench_data ublk way "4k QD1" "4k QD16" "4k QD128" "128k seq MiB/s"
 for w in "${!ways[@]}"; do
