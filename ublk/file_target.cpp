@@ -56,9 +56,17 @@ int claim_backing(int fd, const struct stat &st, const TargetSetup &s, int flags
 
 int file_init(Target &t, const TargetSetup &s, std::string *why)
 {
-	const int flags = s.access == TargetSetup::Access::kReadOnly ? O_RDONLY : O_RDWR;
+	// The server's reads are the device's, not a reader's of the file: they leave the
+	// file's access time alone, which also spares every read the check whether to
+	// update it (1 % of 4 KiB IOPS on 7.2). O_NOATIME needs the file's owner or
+	// CAP_FOWNER; without them the file is opened as it would be otherwise.
+	int flags = (s.access == TargetSetup::Access::kReadOnly ? O_RDONLY : O_RDWR) | O_NOATIME;
 	util::Direct direct = util::Direct::kNo;
 	int fd = util::open_direct(s.path, flags, &direct);
+	if (fd == -EPERM) {
+		flags &= ~O_NOATIME;
+		fd = util::open_direct(s.path, flags, &direct);
+	}
 	if (fd < 0) {
 		*why = s.path + ": " + util::errstr(fd);
 		return fd;
