@@ -537,7 +537,14 @@ int Loop::run()
 		}
 		pump();
 		// With work deferred, nothing may be in flight to wake the wait: only poll.
-		const unsigned want = retry_deferred() ? 0 : 1;
+		// A COMMIT_IO_CMDS sent now completes as it is submitted: waking for it alone
+		// would cost every request at QD1 a second io_uring_enter(), so the wait is
+		// for one completion besides it (one command per request has no such
+		// completion: COMMIT_AND_FETCH_REQ completes with the tag's next request).
+		const unsigned answering = answering_;
+		unsigned want = retry_deferred() ? 0 : 1;
+		if (want)
+			want += answering_ - answering;
 		int ret = d_.faults.fail(FaultSite::kRing)   ? -EBUSY
 			  : d_.faults.fail(FaultSite::kDead) ? -EBADR
 							     : io_uring_submit_and_wait(q_.ring, want);
