@@ -1,5 +1,5 @@
 // One ublk queue: a thread with its own io_uring, serving the queue's tags with
-// FETCH_REQ and then COMMIT_AND_FETCH_REQ.
+// FETCH_REQ and then COMMIT_AND_FETCH_REQ, or in batches (Device::batch).
 #pragma once
 
 #include <atomic>
@@ -19,9 +19,9 @@ struct QueueSetup {
 };
 
 // Sets up and runs queue @s until the device stops. Either @ready is incremented
-// once the kernel took the queue's FETCH_REQs (START_DEV waits for all of them), or
-// @failed is, and the queue has ended. Returns 0 when the device stopped, or -errno
-// with a message in *why.
+// once the kernel took the queue's FETCH_REQs or PREP_IO_CMDS (START_DEV waits for
+// all of them), or @failed is, and the queue has ended. Returns 0 when the device
+// stopped, or -errno with a message in *why.
 int run_queue(const QueueSetup &s, std::atomic<int> &ready, std::atomic<int> &failed, std::string *why);
 
 // Gives the device up after a queue ended on its own: sets @dev.abandon and wakes
