@@ -32,6 +32,23 @@ size_t desc_bytes(size_t depth)
 	return (depth * sizeof(ublksrv_io_desc) + page - 1) / page * page;
 }
 
+// Takes a free SQE and makes it ublk command @cmd_op on /dev/ublkcN, whose
+// completion carries @tag and @cookie; the command's own fields are the caller's.
+// Returns the SQE, or nullptr when the ring has none free.
+io_uring_sqe *ublk_cmd_sqe(QueueCtx &q, uint32_t cmd_op, uint16_t tag, uint32_t cookie)
+{
+	io_uring_sqe *sqe = next_sqe(q.ring);
+	if (!sqe)
+		return nullptr;
+	std::memset(sqe, 0, sizeof(*sqe));
+	sqe->opcode = IORING_OP_URING_CMD;
+	sqe->fd = kCharIndex;
+	sqe->flags = IOSQE_FIXED_FILE;
+	sqe->cmd_op = cmd_op;
+	sqe->user_data = pack({tag, static_cast<uint8_t>(_IOC_NR(cmd_op)), Origin::kUblk, cookie});
+	return sqe;
+}
+
 // UBLK_F_BATCH_IO: the provided-buffer group FETCH_IO_CMDS delivers tags into.
 constexpr uint16_t kTagGroup = 0;
 
@@ -51,16 +68,10 @@ size_t elem_bytes(const Device &dev)
 io_uring_sqe *queue_batch_cmd(QueueCtx &q, const Device &dev, uint32_t cmd_op, const void *elems, uint16_t nr,
 			      uint32_t cookie)
 {
-	io_uring_sqe *sqe = next_sqe(q.ring);
+	io_uring_sqe *sqe = ublk_cmd_sqe(q, cmd_op, 0, cookie);
 	if (!sqe)
 		return nullptr;
-	std::memset(sqe, 0, sizeof(*sqe));
-	sqe->opcode = IORING_OP_URING_CMD;
-	sqe->fd = kCharIndex;
-	sqe->flags = IOSQE_FIXED_FILE;
-	sqe->cmd_op = cmd_op;
 	sqe->addr = reinterpret_cast<uintptr_t>(elems);
-	sqe->user_data = pack({0, static_cast<uint8_t>(_IOC_NR(cmd_op)), Origin::kUblk, cookie});
 	auto *cmd = reinterpret_cast<ublk_batch_io *>(&sqe->addr3);
 	cmd->q_id = q.qid;
 	cmd->nr_elem = nr;
@@ -96,15 +107,9 @@ void add_elem(std::vector<uint8_t> &out, const Device &dev, const QueueCtx &q, u
 // Returns the SQE, or nullptr when the ring has none free.
 io_uring_sqe *queue_cmd(QueueCtx &q, uint16_t tag, uint32_t cmd_op, int32_t result)
 {
-	io_uring_sqe *sqe = next_sqe(q.ring);
+	io_uring_sqe *sqe = ublk_cmd_sqe(q, cmd_op, tag, 0);
 	if (!sqe)
 		return nullptr;
-	std::memset(sqe, 0, sizeof(*sqe));
-	sqe->opcode = IORING_OP_URING_CMD;
-	sqe->fd = kCharIndex;
-	sqe->flags = IOSQE_FIXED_FILE;
-	sqe->cmd_op = cmd_op;
-	sqe->user_data = pack({tag, static_cast<uint8_t>(_IOC_NR(cmd_op)), Origin::kUblk, 0});
 	auto *cmd = reinterpret_cast<ublksrv_io_cmd *>(&sqe->addr3);
 	cmd->q_id = q.qid;
 	cmd->tag = tag;

@@ -9,13 +9,9 @@ mkdir -p "$ublk_work"
 truncate -s 64M "$ublk_work/backing"
 
 # The running kernel's own uapi says whether its ublk batches.
-hdr=$(ls "$AETHER_KTREE"/root/usr/src/linux-headers-*-common/include/uapi/linux/ublk_cmd.h 2>/dev/null | head -n1)
-if [ -z "$hdr" ]; then
-	not_ok "the headers of $(uname -r) in $AETHER_KTREE"
-	exit 1
-fi
+ublk_uapi_header || exit 1
 want=false
-grep -q 'define UBLK_F_BATCH_IO' "$hdr" && want=true
+grep -q 'define UBLK_F_BATCH_IO' "$ublk_uapi" && want=true
 echo "# $(uname -r): UBLK_F_BATCH_IO in its uapi: $want"
 
 # field NAME: what aether-ctl ublk list --json says of the device's NAME.

@@ -10,13 +10,9 @@ truncate -s 64M "$ublk_work/backing"
 head -c 8M /dev/urandom | dd of="$ublk_work/backing" bs=1M seek=48 conv=notrunc status=none
 
 # The running kernel's own uapi says whether its ublk has auto buffer registration.
-hdr=$(ls "$AETHER_KTREE"/root/usr/src/linux-headers-*-common/include/uapi/linux/ublk_cmd.h 2>/dev/null | head -n1)
-if [ -z "$hdr" ]; then
-	not_ok "the headers of $(uname -r) in $AETHER_KTREE"
-	exit 1
-fi
+ublk_uapi_header || exit 1
 want=false
-grep -q 'define UBLK_F_AUTO_BUF_REG' "$hdr" && want=true
+grep -q 'define UBLK_F_AUTO_BUF_REG' "$ublk_uapi" && want=true
 echo "# $(uname -r): UBLK_F_AUTO_BUF_REG in its uapi: $want"
 
 # zero_copy: what aether-ctl ublk list --json says of the device.
