@@ -21,7 +21,7 @@ enum class FaultSite : uint8_t {
 	kMsg,    // that message fails (sent to a ring fd that is not one)
 	kRing,   // io_uring_submit_and_wait fails with -EBUSY
 	kDead,   // io_uring_submit_and_wait fails for good (-EBADR), once, at the Nth call
-	kFetch,  // a FETCH_REQ names a queue the device lacks, which the kernel refuses
+	kFetch,  // a FETCH_REQ (or PREP_IO_CMDS) names a queue the device lacks, which the kernel refuses
 	kCount
 };
 

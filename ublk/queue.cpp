@@ -948,7 +948,7 @@ int run_queue(const QueueSetup &s, std::atomic<int> &ready, std::atomic<int> &fa
 	if (ret == 0) {
 		s.dev->ring_fd[s.qid].store(r.ring.ring_fd, std::memory_order_release);
 		loop.emplace(s, r);
-		what = "FETCH_REQ";
+		what = s.dev->batch ? "PREP_IO_CMDS" : "FETCH_REQ";
 		ret = loop->start_target(&target_why);
 		if (ret == 0)
 			ret = loop->start();
