@@ -112,7 +112,9 @@ nlohmann::json info_json(const ServedDevice &d)
 		// The kernel hands each request's pages to the backend's I/O (UBLK_F_AUTO_BUF_REG).
 		{"zero_copy", (d.flags & UBLK_F_AUTO_BUF_REG) != 0},
 		// Requests are handed over and answered in batches (UBLK_F_BATCH_IO).
-		{"batch", (d.flags & UBLK_F_BATCH_IO) != 0}};
+		{"batch", (d.flags & UBLK_F_BATCH_IO) != 0},
+		// The server copies each request's data itself (UBLK_F_USER_COPY).
+		{"user_copy", (d.flags & UBLK_F_USER_COPY) != 0}};
 }
 
 std::string whole_mib(uint64_t bytes)
@@ -244,6 +246,7 @@ struct AddOptions {
 	bool no_recovery = false;
 	bool no_zero_copy = false;
 	bool no_batch = false;
+	bool user_copy = false;
 	bool restart = false;
 };
 
@@ -324,6 +327,8 @@ int run_add(Context &ctx, const AddOptions &o)
 		args.push_back("--no-zero-copy");
 	if (o.no_batch)
 		args.push_back("--no-batch");
+	if (o.user_copy)
+		args.push_back("--user-copy");
 	if (o.restart)
 		args.push_back("--restart");
 	return spawn_server(ctx, std::move(args));
@@ -468,6 +473,8 @@ void add_ublk(CLI::App &app, Context &ctx)
 		      "Copy each request's data through the server's buffers even where the kernel offers zero copy");
 	add->add_flag("--no-batch", o->no_batch,
 		      "One command per request even where the kernel hands requests over in batches (UBLK_F_BATCH_IO)");
+	add->add_flag("--user-copy", o->user_copy,
+		      "With --cache-mb: copy each request's data in the server, so that a hit is one copy (UBLK_F_USER_COPY)");
 	add->add_option("--io-scheduler", o->io_scheduler,
 			"The device's I/O scheduler (default none; aether-ublk --help says why)");
 	add->add_flag("--restart", o->restart,

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <sys/mman.h>
+#include <sys/uio.h>
 
 namespace aether::ublk {
 
@@ -82,7 +83,25 @@ Cache::Slot *Cache::claim(uint64_t block)
 	return nullptr;
 }
 
-Cache::ReadResult Cache::read(uint64_t off, uint32_t len, char *dst, Waiter w)
+// Writes the device's bytes [off, off + len), whose blocks in order are @slots[0..count),
+// to @dst's file at its position with one pwritev(). Returns 0, or -errno (-EIO for a
+// short write).
+int Cache::write_out(const Dest &dst, uint64_t off, uint32_t len, Slot *const *slots, uint32_t count)
+{
+	iovec iov[kMaxPinned];
+	const uint64_t block = off >> kCacheBlockShift;
+	for (uint32_t i = 0; i < count; i++) {
+		const uint64_t b0 = (block + i) << kCacheBlockShift;
+		const uint64_t from = std::max(off, b0), to = std::min(off + len, b0 + kCacheBlock);
+		iov[i] = {data(*slots[i]) + (from - b0), static_cast<size_t>(to - from)};
+	}
+	const ssize_t n = pwritev(dst.fd, iov, static_cast<int>(count), static_cast<off_t>(dst.pos));
+	if (n < 0)
+		return -errno;
+	return static_cast<uint32_t>(n) == len ? 0 : -EIO;
+}
+
+Cache::ReadResult Cache::read(uint64_t off, uint32_t len, const Dest &dst, Waiter w)
 {
 	const uint64_t block = off >> kCacheBlockShift;
 	const uint64_t end = off + len;
@@ -110,19 +129,21 @@ Cache::ReadResult Cache::read(uint64_t off, uint32_t len, char *dst, Waiter w)
 	}
 	if (!absent && filling) {
 		fills_[filling->fill].waiters.push_back(w);
-		return {Lookup::kWait, filling->fill, 0, 0, 0};
+		return {Lookup::kWait, filling->fill, 0, 0, 0, 0};
 	}
 	// Everything outside [lo, hi) is valid: copy out its part of the request now. A
 	// miss is read from the backend whether or not a fill covers part of it, so
 	// nothing waits. Small reads copy under the lock; larger ones pin their slots,
-	// copy without it, and unpin.
-	const bool unlocked = count > kCopyLocked && count <= kMaxPinned;
+	// copy without it, and unpin. A hit into a file is written with the slots
+	// pinned, since the write is a system call.
+	const bool to_file = dst.fd >= 0 && !absent;
+	const bool unlocked = to_file || (count > kCopyLocked && count <= kMaxPinned);
 	Slot *pinned[kMaxPinned];
 	uint32_t npinned = 0;
 	const auto copy = [&](uint32_t i, const Slot &s) {
 		const uint64_t b0 = (block + i) << kCacheBlockShift;
 		const uint64_t from = std::max(off, b0), to = std::min(end, b0 + kCacheBlock);
-		std::memcpy(dst + (from - off), data(s) + (from - b0), to - from);
+		std::memcpy(dst.buf + (from - off), data(s) + (from - b0), to - from);
 	};
 	const auto serve = [&](uint32_t first, uint32_t last) {
 		for (uint32_t i = first; i < last; i++) {
@@ -147,21 +168,25 @@ Cache::ReadResult Cache::read(uint64_t off, uint32_t len, char *dst, Waiter w)
 	serve(lo2, count);
 	ctr_->add(Stat::kHitBlocks, count - (hi > lo ? hi - lo : 0));
 	const uint64_t epoch = epoch_;
+	int err = 0;
 	if (npinned) {
 		lock.unlock();
-		for (uint32_t i = 0; i < count; i++)
-			if (i < lo || i >= lo2)
-				copy(i, *pinned[i]);
+		if (to_file)
+			err = write_out(dst, off, len, pinned, count);
+		else
+			for (uint32_t i = 0; i < count; i++)
+				if (i < lo || i >= lo2)
+					copy(i, *pinned[i]);
 		lock.lock();
 		for (uint32_t i = 0; i < count; i++)
 			if (i < lo || i >= lo2)
 				pinned[i]->pins--;
 	}
 	if (!absent)
-		return {Lookup::kHit, 0, 0, 0, 0};
+		return {Lookup::kHit, 0, 0, 0, 0, err};
 	const uint64_t from = std::max(off, (block + lo) << kCacheBlockShift);
 	const uint64_t to = std::min(end, (block + hi) << kCacheBlockShift);
-	return {Lookup::kMiss, 0, epoch, from, static_cast<uint32_t>(to - from)};
+	return {Lookup::kMiss, 0, epoch, from, static_cast<uint32_t>(to - from), 0};
 }
 
 unsigned Cache::reserve(uint64_t block, uint32_t count, Fill *out, unsigned max_new)

@@ -54,6 +54,18 @@ public:
 		// rest.
 		uint64_t part_off;
 		uint32_t part_len;
+		// kHit into a file (Dest::fd): 0, or -errno if writing it failed.
+		int32_t err;
+	};
+
+	// Where read() puts the bytes it serves: @buf; or, for a hit (every block valid),
+	// the file @fd at @pos, written straight from the cache's blocks with one
+	// pwritev(): /dev/ublkcN under UBLK_F_USER_COPY, whose position names a
+	// request, so the blocks go into its pages with one copy instead of two.
+	struct Dest {
+		char *buf;
+		int fd = -1;
+		uint64_t pos = 0;
 	};
 
 	// One prefetch fill the caller is to issue: read the device range [block,
@@ -82,7 +94,8 @@ public:
 	// blocks, 512-byte direct I/O). On kWait, @w is parked on the fill reported;
 	// fill_done() hands it back. On kMiss, the bytes outside the part reported are
 	// in @dst already and their blocks count as hits.
-	ReadResult read(uint64_t off, uint32_t len, char *dst, Waiter w);
+	ReadResult read(uint64_t off, uint32_t len, char *dst, Waiter w) { return read(off, len, Dest{dst}, w); }
+	ReadResult read(uint64_t off, uint32_t len, const Dest &dst, Waiter w);
 
 	// Reserves slots for the absent blocks of [block, block + count), as fills of at
 	// most kMaxFill blocks and at most @max_new fills, written to @out. Blocks valid
@@ -149,6 +162,7 @@ private:
 	Slot *claim(uint64_t block);
 	void drop(Slot &s);
 	char *data(const Slot &s) { return arena_ + (&s - slots_.data()) * size_t{kCacheBlock}; }
+	int write_out(const Dest &dst, uint64_t off, uint32_t len, Slot *const *slots, uint32_t count);
 
 	std::mutex mu_;
 	std::vector<Slot> slots_;

@@ -69,6 +69,10 @@ struct Device {
 	// one FETCH_IO_CMDS per queue delivers the tags of many requests per completion,
 	// and one COMMIT_IO_CMDS per pass of the queue's loop answers what it finished.
 	bool batch = false;
+	// The kernel copies no request's data (UBLK_F_USER_COPY): the queue reads a write's
+	// bytes from /dev/ublkcN into the tag's buffer and writes a read's back there,
+	// and a cache hit goes from the cache's blocks into the request with one copy.
+	bool user_copy = false;
 	// Set when a queue has ended on its own (a ring that failed for good) and the
 	// server gives the device up: every queue answers what it holds, fails what
 	// arrives, and ends, so that /dev/ublkcN is released and the kernel fails what

@@ -50,6 +50,7 @@ struct Options {
 	bool no_recovery = false;
 	bool no_zero_copy = false; // copy through the server's buffers even where the kernel offers zero copy
 	bool no_batch = false;     // one command per request even where the kernel batches them
+	bool user_copy = false;    // the server copies each request's data itself (UBLK_F_USER_COPY)
 	bool restart = false; // a supervisor restarts a server that dies, to recover its device
 	std::string scheduler = "none"; // the device's I/O scheduler, set once it is live
 	bool scheduler_given = false;   // --io-scheduler was given (a recovery then sets it too)
@@ -264,6 +265,8 @@ int64_t add_device(Ctrl &ctrl, const Options &o, const Target &t, std::string *w
 	// the flag where it cannot): one command per batch, not one per request.
 	if (!o.no_batch)
 		info.flags |= UBLK_F_BATCH_IO;
+	if (o.user_copy)
+		info.flags |= UBLK_F_USER_COPY;
 	int ret = ctrl.add_dev(&info);
 	if (ret < 0) {
 		*why = std::string("ADD_DEV: ") + std::strerror(-ret) + (ret == -EEXIST ? " (that device id is taken)" : "");
@@ -344,6 +347,7 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs, Attach attach)
 		return die(std::string("GET_DEV_INFO: ") + std::strerror(-ret));
 	dev.zero_copy = info.flags & UBLK_F_AUTO_BUF_REG;
 	dev.batch = info.flags & UBLK_F_BATCH_IO;
+	dev.user_copy = info.flags & UBLK_F_USER_COPY;
 	if (dev.zero_copy && !zero_copy_fits(o, *dev.target))
 		return die("ublk device " + std::to_string(id) + " was added with zero copy, which a cache tier or an NBD "
 			   "backend cannot serve; recover it without --cache-mb and with --file", 2);
@@ -745,6 +749,11 @@ int main(int argc, char **argv)
 		->capture_default_str();
 	app.add_option("--cache-mb", o.cache_mb, "DRAM cache tier in MiB, write-through (0: none)")
 		->check(CLI::Range(0, 1 << 20))->capture_default_str();
+	app.add_flag("--user-copy", o.user_copy,
+		     "With --cache-mb: the server copies each request's data itself (UBLK_F_USER_COPY), so that a cache hit\n"
+		     "goes from the cache into the request with one copy instead of two; each miss and write then costs a\n"
+		     "pread or pwrite of /dev/ublkcN")
+		->needs(app.get_option("--cache-mb"));
 	app.add_option("--latency-us", o.latency_us, "Latency added to every backend read, to emulate a disk or remote tier")
 		->check(CLI::Range(0, 10000000))->capture_default_str();
 	app.add_option("--policy", o.policy, "Prefetch into the cache: off, hft, gaming or adaptive (default: adaptive with --cache-mb, else off)")

@@ -55,11 +55,24 @@ constexpr uint16_t kTagGroup = 0;
 // The most tags one FETCH_IO_CMDS completion carries (the kernel's batch).
 constexpr size_t kTagsPerFetch = 128;
 
-// A batch command's element: the request's header, then under copying (no zero copy)
-// the address of the tag's buffer, which the kernel copies to and from.
+// Whether the kernel copies each request's data to and from the tag's buffer, whose
+// address the server then gives it: neither under zero copy nor under user copy.
+bool kernel_copies(const Device &dev)
+{
+	return !dev.zero_copy && !dev.user_copy;
+}
+
+// Where request @tag of queue @qid is in /dev/ublkcN under UBLK_F_USER_COPY.
+uint64_t user_copy_pos(uint16_t qid, uint16_t tag)
+{
+	return UBLKSRV_IO_BUF_OFFSET + (uint64_t{qid} << UBLK_QID_OFF) + (uint64_t{tag} << UBLK_TAG_OFF);
+}
+
+// A batch command's element: the request's header, then where the kernel copies
+// the address of the tag's buffer.
 size_t elem_bytes(const Device &dev)
 {
-	return sizeof(ublk_elem_header) + (dev.zero_copy ? 0 : sizeof(uint64_t));
+	return sizeof(ublk_elem_header) + (kernel_copies(dev) ? sizeof(uint64_t) : 0);
 }
 
 // Queues batch command @cmd_op for queue @q.qid over @nr elements at @elems, which
@@ -83,21 +96,21 @@ io_uring_sqe *queue_batch_cmd(QueueCtx &q, const Device &dev, uint32_t cmd_op, c
 		sqe->uring_cmd_flags = IORING_URING_CMD_MULTISHOT;
 	} else {
 		cmd->elem_bytes = static_cast<uint8_t>(elem_bytes(dev));
-		cmd->flags = dev.zero_copy ? 0 : UBLK_BATCH_F_HAS_BUF_ADDR;
+		cmd->flags = kernel_copies(dev) ? UBLK_BATCH_F_HAS_BUF_ADDR : 0;
 	}
 	return sqe;
 }
 
 // Appends to @out the element of @tag with @result: the fixed buffer the tag's next
-// request goes to under zero copy (the tag's own index, as in queue_cmd()), or the
-// tag's buffer under copying.
+// request goes to under zero copy (the tag's own index, as in queue_cmd()), and the
+// tag's buffer where the kernel copies.
 void add_elem(std::vector<uint8_t> &out, const Device &dev, const QueueCtx &q, uint16_t tag, int32_t result)
 {
 	const size_t at = out.size();
 	out.resize(at + elem_bytes(dev));
 	const ublk_elem_header h{tag, tag, result};
 	std::memcpy(out.data() + at, &h, sizeof(h));
-	if (!dev.zero_copy) {
+	if (kernel_copies(dev)) {
 		const uint64_t addr = reinterpret_cast<uintptr_t>(q.bufs[tag]);
 		std::memcpy(out.data() + at + sizeof(h), &addr, sizeof(addr));
 	}
@@ -105,7 +118,7 @@ void add_elem(std::vector<uint8_t> &out, const Device &dev, const QueueCtx &q, u
 
 // Queues FETCH_REQ (first time) or COMMIT_AND_FETCH_REQ with @result for @tag.
 // Returns the SQE, or nullptr when the ring has none free.
-io_uring_sqe *queue_cmd(QueueCtx &q, uint16_t tag, uint32_t cmd_op, int32_t result)
+io_uring_sqe *queue_cmd(QueueCtx &q, const Device &dev, uint16_t tag, uint32_t cmd_op, int32_t result)
 {
 	io_uring_sqe *sqe = ublk_cmd_sqe(q, cmd_op, tag, 0);
 	if (!sqe)
@@ -114,7 +127,9 @@ io_uring_sqe *queue_cmd(QueueCtx &q, uint16_t tag, uint32_t cmd_op, int32_t resu
 	cmd->q_id = q.qid;
 	cmd->tag = tag;
 	cmd->result = result;
-	if (q.bufs[tag]) {
+	if (dev.user_copy) {
+		// The kernel copies nothing, and refuses a command that names a buffer.
+	} else if (q.bufs[tag]) {
 		cmd->addr = reinterpret_cast<uintptr_t>(q.bufs[tag]);
 	} else {
 		// Zero copy: the command's own addr stays 0 (the kernel refuses any other),
@@ -263,6 +278,7 @@ struct TagState {
 	bool backend;      // a read sent to the target
 	bool waited;       // a read that found its blocks filling, and was parked on the fill
 	iovec part;        // a read the cache held in part: where the rest is read to
+	bool in_request;   // user copy: a read's data is in the request already (a hit)
 };
 
 // Whether @op changes the device's blocks, and so registers with the cache.
@@ -315,7 +331,7 @@ public:
 	int fetch(uint16_t first, uint16_t end)
 	{
 		for (uint16_t tag = first; tag < end; tag++) {
-			io_uring_sqe *sqe = queue_cmd(q_, tag, UBLK_U_IO_FETCH_REQ, 0);
+			io_uring_sqe *sqe = queue_cmd(q_, d_, tag, UBLK_U_IO_FETCH_REQ, 0);
 			if (sqe && d_.faults.fail(FaultSite::kFetch))
 				reinterpret_cast<ublksrv_io_cmd *>(&sqe->addr3)->q_id = UINT16_MAX;
 		}
@@ -350,6 +366,8 @@ private:
 	int read_part(uint16_t tag, const ublksrv_io_desc &iod, uint32_t skip, uint32_t len);
 	void part_landed(uint16_t tag, int res);
 	void finish(uint16_t tag, int result);
+	int copy_in(uint16_t tag, uint64_t bytes);
+	int copy_out(uint16_t tag, uint32_t bytes);
 	void commit(uint16_t tag, int result);
 	void prefetch(const ublksrv_io_desc &iod, Timing timing);
 	void fill_landed(uint32_t id, int res);
@@ -665,6 +683,13 @@ void Loop::start_request(uint16_t tag)
 		} else {
 			d_.stats->add(Stat::kDiscards);
 		}
+		// Under user copy the write's bytes come from the request first; a write
+		// whose bytes could not be read fails before the cache or the backend sees it.
+		if (op == UBLK_IO_OP_WRITE && d_.user_copy && copy_in(tag, bytes) < 0) {
+			d_.stats->add(Stat::kErrors);
+			commit(tag, -EIO);
+			return;
+		}
 		// Registered before it is submitted, retired before it is acknowledged: see
 		// cache.hpp.
 		if (d_.cache.enabled())
@@ -690,11 +715,15 @@ int Loop::read_request(uint16_t tag, const ublksrv_io_desc &iod)
 	if (d_.cache.enabled()) {
 		const uint64_t off = iod.start_sector << 9;
 		const uint32_t len = iod.nr_sectors << 9;
-		const Cache::ReadResult r = d_.cache.read(off, len, static_cast<char *>(q_.bufs[tag]), {s_.qid, tag});
+		// Under user copy a hit goes from the cache into the request itself.
+		const Cache::Dest dst{static_cast<char *>(q_.bufs[tag]), d_.user_copy ? s_.char_fd : -1,
+				      user_copy_pos(s_.qid, tag)};
+		const Cache::ReadResult r = d_.cache.read(off, len, dst, {s_.qid, tag});
 		switch (r.how) {
 		case Cache::Lookup::kHit:
 			d_.stats->add(Stat::kCacheHits);
-			return static_cast<int>(len);
+			ts.in_request = d_.user_copy;
+			return r.err ? r.err : static_cast<int>(len);
 		case Cache::Lookup::kWait:
 			d_.stats->add(Stat::kCacheWaits);
 			ts.waited = true;
@@ -755,6 +784,22 @@ void Loop::resume_read(uint16_t tag)
 		finish(tag, result);
 }
 
+// Under user copy: reads the @bytes of write request @tag from /dev/ublkcN into the
+// tag's buffer. Returns 0, or -EIO.
+int Loop::copy_in(uint16_t tag, uint64_t bytes)
+{
+	const ssize_t n = pread(s_.char_fd, q_.bufs[tag], bytes, static_cast<off_t>(user_copy_pos(s_.qid, tag)));
+	return n == static_cast<ssize_t>(bytes) ? 0 : -EIO;
+}
+
+// Under user copy: writes the first @bytes of the tag's buffer, the data of read
+// request @tag, into the request. Returns @bytes, or -EIO.
+int Loop::copy_out(uint16_t tag, uint32_t bytes)
+{
+	const ssize_t n = pwrite(s_.char_fd, q_.bufs[tag], bytes, static_cast<off_t>(user_copy_pos(s_.qid, tag)));
+	return n == static_cast<ssize_t>(bytes) ? static_cast<int>(bytes) : -EIO;
+}
+
 // Request @tag is done with @result: the cache learns of it, then ublk does.
 void Loop::finish(uint16_t tag, int result)
 {
@@ -763,6 +808,10 @@ void Loop::finish(uint16_t tag, int result)
 	const char *buf = static_cast<const char *>(q_.bufs[tag]);
 	const uint8_t op = ublksrv_get_op(&iod);
 	if (op == UBLK_IO_OP_READ) {
+		// Under user copy the bytes go from the tag's buffer to the request, unless a
+		// hit put them there.
+		if (d_.user_copy && !ts.in_request && result > 0)
+			result = copy_out(tag, static_cast<uint32_t>(result));
 		if (ts.backend && result > 0)
 			d_.stats->add(Stat::kBackendReadBytes, static_cast<uint64_t>(result));
 		if (ts.populate && result > 0)
@@ -787,7 +836,7 @@ void Loop::commit(uint16_t tag, int result)
 		add_elem(answers_, d_, q_, tag, result); // sent by the pass's send_answers()
 		return;
 	}
-	if (d_.faults.fail(FaultSite::kCommit) || !queue_cmd(q_, tag, UBLK_U_IO_COMMIT_AND_FETCH_REQ, result))
+	if (d_.faults.fail(FaultSite::kCommit) || !queue_cmd(q_, d_, tag, UBLK_U_IO_COMMIT_AND_FETCH_REQ, result))
 		commits_.push_back({tag, result});
 }
 
