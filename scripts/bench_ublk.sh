@@ -134,24 +134,36 @@ done
 
 # 3. Hits under load: the cache's own cost and what serialises it. A 32 MiB working
 #    set is read once into a 64 MiB cache, then two fio jobs read it at random, 4 KiB
-#    at QD128 each, all hits, through 1 and then 2 queues. Under the virtual clock the
-#    vCPUs share one instruction clock, so this weighs instructions per hit, not
+#    at QD128 each, all hits, through 1 and then 2 queues; then one job reads it
+#    sequentially, 128 KiB at QD1, through 1 queue. Each twice: with the kernel
+#    copying between the server's buffers and the requests, and with --user-copy
+#    (UBLK_F_USER_COPY), where a hit goes from the cache into the request with one
+#    copy but every request costs a system call. Under the virtual clock the vCPUs
+#    share one instruction clock, so this weighs instructions per hit, not
 #    parallelism; the real clock shows how the queues scale.
-echo "== cache hits: 32 MiB warm in a 64 MiB cache, 4k randread QD128 x 2 jobs, ${io_mb} MiB each, median of ${rounds} rounds"
-printf '%-38s %10s %10s\n' "" "1 queue" "2 queues"
+echo "== cache hits: 32 MiB warm in a 64 MiB cache, 4k randread QD128 x 2 jobs and 128k seq QD1, ${io_mb} MiB each, median of ${rounds} rounds"
+printf '%-38s %10s %10s %14s\n' "" "4k, 1 queue" "2 queues" "128k seq MiB/s"
 declare -A hitfig
 for r in $(seq "$rounds"); do
-	for q in 1 2; do
-		ublk_up "$disk" --size $((256 << 20)) --queues "$q" --depth 128 --cache-mb 64 --policy off >/dev/null
-		dd if="$ublk_dev" of=/dev/null bs=1M count=32 iflag=direct status=none
-		hitfig[$q]+="$(fio --name=b --filename="$ublk_dev" --allow_file_create=0 --rw=randread --bs=4k --iodepth=128 \
-			--size=32M --io_size="${io_mb}M" --direct=1 --ioengine=io_uring --numjobs=2 --group_reporting \
-			--output-format=terse --terse-version=3 2>/dev/null | awk -F';' '{ printf "%d", $8 }') "
-		ublk_down
+	for copy in kernel user; do
+		how=()
+		[ $copy = user ] && how=(--user-copy)
+		for q in 1 2; do
+			ublk_up "$disk" --size $((256 << 20)) --queues "$q" --depth 128 --cache-mb 64 --policy off "${how[@]}" >/dev/null
+			dd if="$ublk_dev" of=/dev/null bs=1M count=32 iflag=direct status=none
+			hitfig[$copy,$q]+="$(fio --name=b --filename="$ublk_dev" --allow_file_create=0 --rw=randread --bs=4k --iodepth=128 \
+				--size=32M --io_size="${io_mb}M" --direct=1 --ioengine=io_uring --numjobs=2 --group_reporting \
+				--output-format=terse --terse-version=3 2>/dev/null | awk -F';' '{ printf "%d", $8 }') "
+			[ $q = 1 ] && hitfig[$copy,seq]+="$(fio_num "$ublk_dev" read 128k 1 32M) "
+			ublk_down
+		done
 	done
 done
 # shellcheck disable=SC2086 # one word per round
-printf '%-38s %10s %10s\n' "aether-ublk, all hits, IOPS" "$(median ${hitfig[1]})" "$(median ${hitfig[2]})"
+for copy in kernel user; do
+	printf '%-38s %10s %10s %14s\n' "aether-ublk, all hits, $copy copy" "$(median ${hitfig[$copy,1]})" \
+		"$(median ${hitfig[$copy,2]})" "$(median ${hitfig[$copy,seq]})"
+done
 echo
 
 # median_lat ID: the bucket of the device's median read latency, as the server saw it.
