@@ -44,6 +44,17 @@ inline void land(const Cache::Fill &f, uint32_t stamp)
 		std::memcpy(f.iov[i].iov_base, block_of(stamp).data(), kCacheBlock);
 }
 
+// Makes blocks [b, b + n) valid through one fill, holding @stamp, as a prefetch that
+// landed would: their reference bits clear.
+inline void prefetch(Cache &cache, uint64_t b, uint32_t n, uint32_t stamp)
+{
+	Cache::Fill f[1];
+	std::vector<ublk::Waiter> wake;
+	ASSERT_EQ(cache.reserve(b, n, f, 1), 1u);
+	land(f[0], stamp);
+	cache.fill_done(f[0].id, static_cast<int>(n * kCacheBlock), wake);
+}
+
 // A cache of 64 blocks (8 sets of 8 ways) with room for 16 fills, and a demand
 // reader whose waiter is queue 0, tag 7.
 struct CacheTest : ::testing::Test {

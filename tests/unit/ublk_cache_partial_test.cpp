@@ -11,16 +11,6 @@ namespace {
 using namespace aether::test; // the cache, its blocks and the fixture
 using aether::ublk::Stat;
 
-// Makes blocks [b, b + n) valid, prefetched, holding @stamp.
-void prefetch(Cache &cache, uint64_t b, uint32_t n, uint32_t stamp)
-{
-	Cache::Fill f[1];
-	std::vector<aether::ublk::Waiter> wake;
-	ASSERT_EQ(cache.reserve(b, n, f, 1), 1u);
-	land(f[0], stamp);
-	cache.fill_done(f[0].id, static_cast<int>(n * kCacheBlock), wake);
-}
-
 TEST_F(CacheTest, AReadAheadWindowCoveringTheHeadServesItAndLeavesTheTail)
 {
 	// A readahead window of 4 blocks, then a read of 8 from its start: the usual

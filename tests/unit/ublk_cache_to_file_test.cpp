@@ -14,16 +14,6 @@ namespace {
 
 using namespace aether::test; // the cache, its blocks and the fixture
 
-// Makes blocks [b, b + n) valid, holding @stamp.
-void fill(Cache &cache, uint64_t b, uint32_t n, uint32_t stamp)
-{
-	Cache::Fill f[1];
-	std::vector<aether::ublk::Waiter> wake;
-	ASSERT_EQ(cache.reserve(b, n, f, 1), 1u);
-	land(f[0], stamp);
-	cache.fill_done(f[0].id, static_cast<int>(n * kCacheBlock), wake);
-}
-
 class CacheToFileTest : public CacheTest {
 protected:
 	void SetUp() override
@@ -49,7 +39,7 @@ protected:
 
 TEST_F(CacheToFileTest, AHitGoesToTheFileAtItsPositionAndNotToTheBuffer)
 {
-	fill(cache, 10, 3, 77);
+	prefetch(cache, 10, 3, 77);
 	std::fill(buf.begin(), buf.end(), 0);
 	const Cache::ReadResult r = cache.read(10 * kCacheBlock, 3 * kCacheBlock, Cache::Dest{buf.data(), fd_, 8192}, {0, 7});
 	ASSERT_EQ(r.how, Cache::Lookup::kHit);
@@ -62,7 +52,7 @@ TEST_F(CacheToFileTest, AHitGoesToTheFileAtItsPositionAndNotToTheBuffer)
 
 TEST_F(CacheToFileTest, AnUnalignedHitWritesExactlyItsBytes)
 {
-	fill(cache, 20, 2, 5);
+	prefetch(cache, 20, 2, 5);
 	// 1 KiB into block 20, to 1 KiB before the end of block 21.
 	const uint64_t off = 20 * kCacheBlock + 1024;
 	const uint32_t len = 2 * kCacheBlock - 2048;
@@ -80,7 +70,7 @@ TEST_F(CacheToFileTest, AnUnalignedHitWritesExactlyItsBytes)
 
 TEST_F(CacheToFileTest, AMissFillsTheBufferAndWritesNothing)
 {
-	fill(cache, 30, 1, 9);
+	prefetch(cache, 30, 1, 9);
 	const Cache::ReadResult r = cache.read(30 * kCacheBlock, 2 * kCacheBlock, Cache::Dest{buf.data(), fd_, 0}, {0, 7});
 	ASSERT_EQ(r.how, Cache::Lookup::kMiss);
 	EXPECT_EQ(stamp_of(buf.data()), 9u);
@@ -91,7 +81,7 @@ TEST_F(CacheToFileTest, AMissFillsTheBufferAndWritesNothing)
 
 TEST_F(CacheToFileTest, AFailedWriteIsReported)
 {
-	fill(cache, 40, 1, 3);
+	prefetch(cache, 40, 1, 3);
 	const int ro = memfd_create("ro", MFD_ALLOW_SEALING);
 	ASSERT_GE(ro, 0);
 	ASSERT_EQ(fcntl(ro, F_ADD_SEALS, F_SEAL_WRITE), 0);
