@@ -1,7 +1,7 @@
 #!/bin/bash
 # dpkg -i of make deb's packages: DKMS builds aether.ko for the running kernel (on a series newer than bookworm's, in a root of that kernel's own Debian release), the module loads and works, and dpkg -r leaves no file behind.
 # timeout: 1800
-# vm: cost 60
+# vm: cost 62
 . "$(dirname "$0")/lib.sh"
 kver=$(uname -r)
 debs=$AETHER_BUILD/deb

@@ -1,7 +1,7 @@
 #!/bin/bash
 # On ext4 and on XFS, in adaptive mode strided and reverse reads wait on the disk at most half as often as in observe (or, where observe waits no more than a sequential read, at most twice as often as one), a random quarter of the blocks reads ahead no more from the disk, and every pattern reads the same bytes as with the module off.
 # timeout: 900
-# vm: cost 25
+# vm: cost 24
 . "$(dirname "$0")/lib.sh"
 cleanup() {
 	unload_aether

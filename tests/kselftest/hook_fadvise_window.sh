@@ -1,6 +1,7 @@
 #!/bin/bash
 # A window the user chose (POSIX_FADV_SEQUENTIAL doubles it) is kept: under a policy that calls the stream random, a sequential read of the file goes to the disk in the user's window, as with the module off, and no acting mode sets the window back.
 # timeout: 600
+# vm: cost 3
 . "$(dirname "$0")/lib.sh"
 trap hook_disk_down EXIT
 plan 9

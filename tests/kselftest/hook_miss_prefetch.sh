@@ -1,6 +1,7 @@
 #!/bin/bash
 # A prefetch the core decides for the very pages a miss is reading is not issued: the kernel reads them now, and a prefetch from the kworker would only race it.
 # timeout: 300
+# vm: cost 3
 . "$(dirname "$0")/lib.sh"
 cleanup() {
 	aether_trace_off

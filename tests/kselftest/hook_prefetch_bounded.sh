@@ -1,7 +1,7 @@
 #!/bin/bash
 # A prefetch is never longer than max_window_kb, however large the reads it follows: a strided reader of 1 MiB blocks gets its stride prefetched in pieces of at most the window, and still reads the same bytes.
 # timeout: 600
-# vm: cost 5
+# vm: cost 6
 . "$(dirname "$0")/lib.sh"
 trap hook_disk_down EXIT
 plan 7

@@ -1,7 +1,7 @@
 #!/bin/bash
 # With the disk's readahead off (blockdev --setra 0), adaptive mode prefetches nothing for strided or reverse reads, and the disk reads only the bytes asked for; with readahead back on, the same strided read is prefetched.
 # timeout: 600
-# vm: cost 3
+# vm: cost 4
 . "$(dirname "$0")/lib.sh"
 trap hook_disk_down EXIT
 plan 9

@@ -1,6 +1,7 @@
 #!/bin/bash
 # A prefetch is read in the readahead's own mapping: for ext4's readdir that is the block device's, not the directory's.
 # timeout: 600
+# vm: cost 3
 . "$(dirname "$0")/lib.sh"
 cleanup() {
 	aether_trace_off

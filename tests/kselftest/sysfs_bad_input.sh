@@ -1,6 +1,6 @@
 #!/bin/bash
 # Garbage written to any aether.ko tunable is refused with EINVAL, keeps the old value, and logs nothing.
-# vm: cost 5
+# vm: cost 6
 . "$(dirname "$0")/lib.sh"
 trap unload_aether EXIT
 

@@ -1,7 +1,7 @@
 #!/bin/bash
 # With the backing store failing a range (device-mapper error target), aether-ublk gives EIO to a demand read, to reads behind prefetch fills that failed, and to a write there; once the range heals, those blocks read back the store's data, nothing stale.
 # timeout: 300
-# vm: cost 8
+# vm: cost 7
 . "$(dirname "$0")/lib.sh"
 loopdev=
 cleanup() {

@@ -1,7 +1,7 @@
 #!/bin/bash
 # aether-ublk takes requests and answers them in batches (UBLK_F_BATCH_IO) exactly where the running kernel's ublk offers it, with zero copy and with a cache tier's copying alike, and one command per request where not or when told to; verified writes and reads come back right every way.
 # timeout: 600
-# vm: cost 6
+# vm: cost 7
 . "$(dirname "$0")/lib.sh"
 trap ublk_cleanup EXIT
 plan 20

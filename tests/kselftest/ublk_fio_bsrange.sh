@@ -1,7 +1,7 @@
 #!/bin/bash
 # fio crc32c-verified random writes of 512 B to 64 KiB (most not aligned to the cache's 4 KiB blocks) on aether-ublk with cache and prefetch, at iodepth 1 and 32, then a verify-only pass after the cache is cold again: no errors.
 # timeout: 600
-# vm: cost 7
+# vm: cost 6
 . "$(dirname "$0")/lib.sh"
 trap ublk_cleanup EXIT
 plan 9

@@ -1,7 +1,7 @@
 #!/bin/bash
 # fio crc32c-verified random writes on an aether-ublk device with cache and prefetch at iodepth 1/32/128 and bs 4k/64k/128k, then a buffered verify-only pass after dropping caches: no errors.
 # timeout: 900
-# vm: cost 11
+# vm: cost 12
 . "$(dirname "$0")/lib.sh"
 trap ublk_cleanup EXIT
 work=$ublk_work

@@ -1,7 +1,7 @@
 #!/bin/bash
 # aether-ublk serves an NBD export (nbdkit's memory plugin on a unix socket) with its cache and prefetch: fio crc32c verify at QD 1/32/128, the NBD round trips counted in ublk stats, discard, ext4 and XFS with fsck; a bad URI, a refused export, a handshake that never ends or --io-timeout without --nbd leaves no device. ublk_nbd_reconnect.sh kills the server.
 # timeout: 900
-# vm: cost 19
+# vm: cost 18
 . "$(dirname "$0")/lib.sh"
 work=$ublk_work
 sock=$nbd_sock

@@ -1,7 +1,7 @@
 #!/bin/bash
 # aether-ublk over NBD survives the server's restart: nbdkit killed during fio verify and restarted within --io-timeout, fio finishes and verifies; killed for longer, reads get EIO, and once it is back the device reads again.
 # timeout: 900
-# vm: cost 18
+# vm: cost 17
 . "$(dirname "$0")/lib.sh"
 cleanup() {
 	ublk_cleanup

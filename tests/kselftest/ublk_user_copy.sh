@@ -1,7 +1,7 @@
 #!/bin/bash
 # With --user-copy (UBLK_F_USER_COPY) aether-ublk copies every request's data itself, a cache hit straight from the cache into the request: verified writes and reads come back right at 4 KiB and 128 KiB, hits are served so, and --user-copy without a cache is refused.
 # timeout: 600
-# vm: cost 5
+# vm: cost 4
 . "$(dirname "$0")/lib.sh"
 trap ublk_cleanup EXIT
 plan 11

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Without a cache, aether-ublk hands each request's pages to the backing file's reads and writes (zero copy) exactly where the running kernel's ublk offers it, and copies where not or when told to; verified writes and reads come back right both ways.
 # timeout: 600
-# vm: cost 5
+# vm: cost 6
 . "$(dirname "$0")/lib.sh"
 trap ublk_cleanup EXIT
 plan 13

@@ -1,7 +1,7 @@
 #!/bin/bash
 # In-kernel B+tree lookups (AETHER_IOC_XRP_LOOKUP with xrp_btree attached) answer exactly what user-space pread lookups answer, for 10,000 keys.
 # timeout: 600
-# vm: cost 3
+# vm: cost 4
 . "$(dirname "$0")/lib.sh"
 trap xrp_cleanup EXIT
 plan 10
