@@ -197,14 +197,19 @@ ublk_down() {
 	return $rc
 }
 
-# ublk_uapi_header: sets $ublk_uapi to the running kernel's own <linux/ublk_cmd.h>
-# (from its headers in $AETHER_KTREE), which says what its ublk offers; without it,
-# prints a failed TAP point and returns 1.
-ublk_uapi_header() {
-	ublk_uapi=$(ls "$AETHER_KTREE"/root/usr/src/linux-headers-*-common/include/uapi/linux/ublk_cmd.h 2>/dev/null | head -n1)
-	[ -n "$ublk_uapi" ] && return 0
-	not_ok "the headers of $(uname -r) in $AETHER_KTREE"
-	return 1
+# ublk_offers FLAG: sets $offers to true if the running kernel's own
+# <linux/ublk_cmd.h> (from its headers in $AETHER_KTREE) defines FLAG, else false,
+# and says which; without the headers, prints a failed TAP point and returns 1.
+ublk_offers() {
+	local hdr
+	hdr=$(ls "$AETHER_KTREE"/root/usr/src/linux-headers-*-common/include/uapi/linux/ublk_cmd.h 2>/dev/null | head -n1)
+	if [ -z "$hdr" ]; then
+		not_ok "the headers of $(uname -r) in $AETHER_KTREE"
+		return 1
+	fi
+	offers=false
+	grep -q "define $1" "$hdr" && offers=true
+	echo "# $(uname -r): $1 in its uapi: $offers"
 }
 
 # ublk_fio_verify DEV OFFSET SIZE BS QD: fio's crc32c-verified direct random writes of

@@ -9,10 +9,8 @@ mkdir -p "$ublk_work"
 truncate -s 64M "$ublk_work/backing"
 
 # The running kernel's own uapi says whether its ublk batches.
-ublk_uapi_header || exit 1
-want=false
-grep -q 'define UBLK_F_BATCH_IO' "$ublk_uapi" && want=true
-echo "# $(uname -r): UBLK_F_BATCH_IO in its uapi: $want"
+ublk_offers UBLK_F_BATCH_IO || exit 1
+want=$offers
 
 # field NAME: what aether-ctl ublk list --json says of the device's NAME.
 field() {

@@ -9,9 +9,9 @@ truncate -s 64M "$ublk_work/backing"
 trap 'rm -rf "$ublk_work"' EXIT
 before=$(aether-ctl ublk list --json | jq length)
 # The command that gives the kernel the queue's tags: PREP_IO_CMDS where it batches.
-ublk_uapi_header || exit 1
+ublk_offers UBLK_F_BATCH_IO || exit 1
 cmd=FETCH_REQ
-grep -q 'define UBLK_F_BATCH_IO' "$ublk_uapi" && cmd=PREP_IO_CMDS
+[ "$offers" = true ] && cmd=PREP_IO_CMDS
 
 # The fault makes the first FETCH_REQ or PREP_IO_CMDS (and every 64th after) name a queue the
 # device does not have; the kernel refuses it (-EINVAL), as it would a FETCH_REQ it

@@ -10,10 +10,8 @@ truncate -s 64M "$ublk_work/backing"
 head -c 8M /dev/urandom | dd of="$ublk_work/backing" bs=1M seek=48 conv=notrunc status=none
 
 # The running kernel's own uapi says whether its ublk has auto buffer registration.
-ublk_uapi_header || exit 1
-want=false
-grep -q 'define UBLK_F_AUTO_BUF_REG' "$ublk_uapi" && want=true
-echo "# $(uname -r): UBLK_F_AUTO_BUF_REG in its uapi: $want"
+ublk_offers UBLK_F_AUTO_BUF_REG || exit 1
+want=$offers
 
 # zero_copy: what aether-ctl ublk list --json says of the device.
 zero_copy() {
