@@ -38,16 +38,15 @@ step_bg() {
 	shift
 	out=$(mktemp)
 	bg_names+=("$name") bg_t0s+=("$SECONDS") bg_outs+=("$out")
-	{ "$@" >"$out" 2>&1; echo $? >"$out.rc"; } &
+	"$@" >"$out" 2>&1 &
 	bg_pids+=($!)
 }
 step_join() {
 	local i t1 rc
 	for i in "${!bg_pids[@]}"; do
 		wait "${bg_pids[$i]}"
+		rc=$?
 		t1=$SECONDS
-		rc=$(cat "${bg_outs[$i]}.rc" 2>/dev/null || echo 1)
-		rm -f "${bg_outs[$i]}.rc"
 		echo "==> ${bg_names[$i]} (ran beside the step before)"
 		cat "${bg_outs[$i]}"
 		tally "${bg_names[$i]}" "${bg_t0s[$i]}" "$rc" "${bg_outs[$i]}" "$t1"
