@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -51,6 +52,22 @@ inline std::vector<std::unique_ptr<Prefetcher>> make_prefetchers(Preset preset, 
 // backend load the prefetcher adds.
 inline constexpr unsigned kFillsPerQueue = 32;
 
+// Whether, and how, the server gives its device up.
+enum class GiveUp : uint8_t {
+	kNo, // serve
+	// Fail what arrives and go on until STOP_DEV aborts the queue's commands. Used
+	// while every queue's ring still submits: no ring may close before STOP_DEV,
+	// since Linux 6.12 can hand a request it started before the close to the closing
+	// ring as the close cancels the ring's commands, and then waits for that request
+	// for ever.
+	kKeepRings,
+	// Answer what is held, fail what arrives, and end once holding none, so that
+	// /dev/ublkcN is released and the kernel fails what a queue that ended before
+	// held. Since Linux 7.0 nothing else does: STOP_DEV waits for those requests
+	// while the server keeps the char device open (abandon_queues()).
+	kEndRings,
+};
+
 struct Device {
 	Target *target = nullptr;
 	Cache cache;                           // !cache.enabled(): no cache tier
@@ -73,12 +90,9 @@ struct Device {
 	// bytes from /dev/ublkcN into the tag's buffer and writes a read's back there,
 	// and a cache hit goes from the cache's blocks into the request with one copy.
 	bool user_copy = false;
-	// Set when a queue has ended on its own (a ring that failed for good) and the
-	// server gives the device up: every queue answers what it holds, fails what
-	// arrives, and ends, so that /dev/ublkcN is released and the kernel fails what
-	// the ended queue held. Since Linux 7.0 nothing else does: STOP_DEV waits for
-	// those requests while the server keeps the char device open (abandon_queues()).
-	std::atomic<bool> abandon{false};
+	// How the queues treat requests once the server gives the device up (a queue's
+	// ring failed, or a queue ended): serving stops, and what arrives fails with -EIO.
+	std::atomic<GiveUp> give_up{GiveUp::kNo};
 };
 
 } // namespace aether::ublk

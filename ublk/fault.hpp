@@ -3,8 +3,8 @@
 // transient ring error are driven through those failures on demand, since a healthy
 // machine produces them too rarely to test. Off unless $AETHER_UBLK_FAULTS is set at
 // start, e.g. "commit=5,wake=3,msg=4,ring=7": each named site fails the first time
-// it is reached and every Nth time after (0 or absent: never), but "dead" only once,
-// at its Nth. N must be at least 2 where a failure is retried, or the retries fail
+// it is reached and every Nth time after (0 or absent: never), but "dead" and "gone"
+// only once, at their Nth. N must be at least 2 where a failure is retried, or the retries fail
 // for ever.
 #pragma once
 
@@ -20,12 +20,15 @@ enum class FaultSite : uint8_t {
 	kWake,   // no SQE for the message that wakes a read parked on another queue
 	kMsg,    // that message fails (sent to a ring fd that is not one)
 	kRing,   // io_uring_submit_and_wait fails with -EBUSY
-	kDead,   // io_uring_submit_and_wait fails for good (-EBADR), once, at the Nth call
+	kDead,   // io_uring_submit_and_wait fails (-EBADR: completions lost), once, at the Nth call
 	kFetch,  // a FETCH_REQ (or PREP_IO_CMDS) names a queue the device lacks, which the kernel refuses
+	// From the Nth io_uring_submit_and_wait on, those of the queue that made it fail
+	// (-EBADF): its ring is gone for good.
+	kGone,
 	kCount
 };
 
-inline constexpr const char *kFaultSiteNames[] = {"commit", "wake", "msg", "ring", "dead", "fetch"};
+inline constexpr const char *kFaultSiteNames[] = {"commit", "wake", "msg", "ring", "dead", "fetch", "gone"};
 
 class Faults {
 public:
@@ -59,14 +62,15 @@ public:
 		return 0;
 	}
 
-	// Whether @site fails this time: its 1st, N+1th, 2N+1th... call (kDead: its Nth).
+	// Whether @site fails this time: its 1st, N+1th, 2N+1th... call (kDead, kGone:
+	// its Nth).
 	bool fail(FaultSite site)
 	{
 		const size_t i = static_cast<size_t>(site);
 		if (!every_[i])
 			return false;
 		const uint64_t call = calls_[i].fetch_add(1, std::memory_order_relaxed);
-		if (site == FaultSite::kDead ? call + 1 != every_[i] : call % every_[i])
+		if (site == FaultSite::kDead || site == FaultSite::kGone ? call + 1 != every_[i] : call % every_[i])
 			return false;
 		injected_[i].fetch_add(1, std::memory_order_relaxed);
 		return true;

@@ -1,5 +1,6 @@
 // aether-ublk: serves a /dev/ublkbN from a file, until SIGINT, SIGTERM, SIGHUP or SIGQUIT;
 // --recover takes over a device whose server died.
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -79,6 +80,13 @@ int die(const std::string &msg, int ret = 1)
 {
 	std::fprintf(stderr, "aether-ublk: %s\n", msg.c_str());
 	return ret;
+}
+
+// Whether every queue of @dev still has its ring, set up and not ended.
+bool every_ring_open(const Device &dev)
+{
+	return std::all_of(dev.ring_fd.begin(), dev.ring_fd.end(),
+			   [](const std::atomic<int> &fd) { return fd.load(std::memory_order_acquire) >= 0; });
 }
 
 // Sets the I/O scheduler of /dev/ublkb@id to @name, as an administrator would in
@@ -382,12 +390,19 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs, Attach attach)
 	}
 	for (unsigned q = 0; q < o.queues; q++)
 		threads.emplace_back([&, q] {
-			const QueueSetup s{char_fd, static_cast<uint16_t>(q), static_cast<uint16_t>(o.depth),
-					  static_cast<uint32_t>(o.max_io), &dev};
-			// A queue ends before the main thread stops the device when it cannot go
-			// on, or when someone else stopped or deleted the device: either way
-			// nothing is served any more, so the whole server stops (SIGUSR1 to the
-			// main thread) and reports why.
+			// A queue stops serving before the main thread stops the device when its
+			// ring fails, and ends when its ring fails again or someone else stopped
+			// or deleted the device: either way the device is no longer served, so
+			// the whole server stops (SIGUSR1 to the main thread) and reports why.
+			const QueueSetup s{char_fd,
+					  static_cast<uint16_t>(q),
+					  static_cast<uint16_t>(o.depth),
+					  static_cast<uint32_t>(o.max_io),
+					  &dev,
+					  [&] {
+						  if (!stopping)
+							  kill(getpid(), SIGUSR1);
+					  }};
 			run_queue(s, ready, failed, &why[q]);
 			if (!failed && !stopping)
 				kill(getpid(), SIGUSR1);
@@ -420,7 +435,7 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs, Attach attach)
 			std::string what;
 			sigwait(&sigs, &sig);
 			if (sig == SIGUSR1) {
-				die("a queue has ended: /dev/ublkb" + std::to_string(id) +
+				die("a queue has stopped serving: /dev/ublkb" + std::to_string(id) +
 				    " was stopped or deleted by someone else, or its queue failed");
 				abandoned = true;
 				break;
@@ -438,7 +453,11 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs, Attach attach)
 		abandon_recovery(id);
 	}
 	stopping = true;
-	if (abandoned) {
+	if (abandoned && every_ring_open(dev)) {
+		// Every queue still answers: they fail what arrives from now on, and
+		// STOP_DEV below ends them as it ends served ones.
+		dev.give_up.store(GiveUp::kKeepRings, std::memory_order_release);
+	} else if (abandoned) {
 		// A queue that ended holds requests nobody will answer, and since Linux 7.0
 		// STOP_DEV of a device with recovery waits for them while /dev/ublkcN is
 		// open; only its release fails them. So the other queues answer what they

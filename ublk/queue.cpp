@@ -416,6 +416,9 @@ private:
 	std::vector<uint32_t> spare_; // indices into sent_ free for reuse
 	unsigned answering_ = 0;      // COMMIT_IO_CMDS in flight
 	bool rearm_ = false;          // FETCH_IO_CMDS ended for want of a tag buffer: arm it again
+	int failed_ = 0;              // the ring's first failure (-errno): serving has ended
+	bool reported_ = false;       // s_.failed() was called for it
+	bool gone_ = false;           // FaultSite::kGone struck this queue
 	// Whether the loop must go on for UBLK_F_BATCH_IO's sake: requests held, answers
 	// not yet sent, or sent and not yet taken. (One command per request keeps each
 	// such tag live instead.)
@@ -478,14 +481,15 @@ void Loop::fetched(int res, uint32_t flags)
 		return;
 	live_ = 0;
 	// Armed again by the pass's retry_deferred(), which retries until an SQE is free.
-	rearm_ = res == -ENOBUFS && !d_.abandon.load(std::memory_order_acquire);
+	rearm_ = res == -ENOBUFS && d_.give_up.load(std::memory_order_acquire) != GiveUp::kEndRings;
 }
 
-// Request @tag has arrived: served, or failed at once when the device is given up.
+// Request @tag has arrived: served, or failed at once when this queue's ring failed
+// or the device is given up.
 void Loop::take(uint16_t tag)
 {
 	serving_++;
-	if (d_.abandon.load(std::memory_order_acquire)) {
+	if (failed_ || d_.give_up.load(std::memory_order_acquire) != GiveUp::kNo) {
 		d_.stats->add(Stat::kErrors);
 		commit(tag, -EIO);
 	} else {
@@ -552,11 +556,11 @@ int Loop::run()
 	// target or parked; a tag whose command comes back aborted is done. Fills in
 	// flight are waited for, since reads parked on other queues need them.
 	while (live_ || fills_ || batch_busy()) {
-		if (d_.abandon.load(std::memory_order_acquire) && !serving_ && !fills_ && commits_.empty() &&
-		    wakes_.empty() && answers_.empty()) {
+		if (d_.give_up.load(std::memory_order_acquire) == GiveUp::kEndRings && !serving_ && !fills_ &&
+		    commits_.empty() && wakes_.empty() && answers_.empty()) {
 			// Answers queued by the last pass go out before the ring closes.
 			io_uring_submit(q_.ring);
-			return 0;
+			return failed_;
 		}
 		pump();
 		// With work deferred, nothing may be in flight to wake the wait: only poll.
@@ -565,14 +569,37 @@ int Loop::run()
 		// for one completion besides it (one command per request has no such
 		// completion: COMMIT_AND_FETCH_REQ completes with the tag's next request).
 		const unsigned answering = answering_;
-		unsigned want = retry_deferred() ? 0 : 1;
+		// A failure is reported once the ring has submitted again, without waiting
+		// for a completion that may never come.
+		const bool report = failed_ && !reported_;
+		unsigned want = retry_deferred() || report ? 0 : 1;
 		if (want)
 			want += answering_ - answering;
-		int ret = d_.faults.fail(FaultSite::kRing)   ? -EBUSY
-			  : d_.faults.fail(FaultSite::kDead) ? -EBADR
-							     : io_uring_submit_and_wait(q_.ring, want);
-		if (ret < 0 && !transient(ret))
-			return drain(ret);
+		int ret;
+		if (d_.faults.fail(FaultSite::kRing))
+			ret = -EBUSY;
+		else if (d_.faults.fail(FaultSite::kDead))
+			ret = -EBADR;
+		else if ((gone_ = gone_ || d_.faults.fail(FaultSite::kGone)))
+			ret = -EBADF;
+		else
+			ret = io_uring_submit_and_wait(q_.ring, want);
+		// The first failure (-EBADR: completions were lost) ends serving, not the
+		// ring: while the ring submits, the queue answers what it holds and fails
+		// what arrives until STOP_DEV aborts its commands, so that it closes no ring
+		// while the kernel hands it requests. A ring that fails again cannot answer
+		// and ends.
+		if (ret < 0 && !transient(ret)) {
+			if (failed_)
+				return drain(failed_);
+			failed_ = ret;
+			continue;
+		}
+		if (report && ret >= 0) {
+			reported_ = true;
+			if (s_.failed)
+				s_.failed();
+		}
 		io_uring_cqe *cqe;
 		unsigned head, seen = 0;
 		io_uring_for_each_cqe(q_.ring, head, cqe) {
@@ -581,7 +608,7 @@ int Loop::run()
 		}
 		io_uring_cq_advance(q_.ring, seen);
 	}
-	return 0;
+	return failed_;
 }
 
 // One completion: a CQE with its @flags, or what a target completed outside the ring.
@@ -969,7 +996,7 @@ int Loop::drain(int err)
 
 int abandon_queues(Device &dev)
 {
-	dev.abandon.store(true, std::memory_order_release);
+	dev.give_up.store(GiveUp::kEndRings, std::memory_order_release);
 	// One SQE per queue: never short of one.
 	io_uring ring;
 	int ret = io_uring_queue_init(static_cast<unsigned>(std::max<size_t>(1, dev.ring_fd.size())), &ring, 0);
@@ -1016,7 +1043,8 @@ int run_queue(const QueueSetup &s, std::atomic<int> &ready, std::atomic<int> &fa
 	// Other queues stop messaging this ring before it closes.
 	s.dev->ring_fd[s.qid].store(-1, std::memory_order_release);
 	if (ret < 0)
-		*why = "queue " + std::to_string(s.qid) + ": io_uring_submit_and_wait: " + std::strerror(-ret);
+		*why = "queue " + std::to_string(s.qid) + ": io_uring_submit_and_wait: " + std::strerror(-ret) +
+		       (ret == -EBADR ? " (the ring dropped completions)" : "");
 	return ret;
 }
 

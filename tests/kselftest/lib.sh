@@ -426,6 +426,35 @@ ublk_parked_readers() {
 	wait "${readers[@]}"
 }
 
+# ublk_queue_fails FAULT WHAT REASON: 12 TAP points. aether-ublk armed with
+# $AETHER_UBLK_FAULTS=FAULT, which fails one queue's ring (WHAT says how), while
+# ublk_parked_readers reads: each reader ends, with its data or an I/O error; the
+# server exits by itself with status 1, its errors match the extended regex REASON,
+# and the device is gone. The caller's EXIT trap calls ublk_queue_fails_cleanup.
+ublk_queue_fails() {
+	local r rc
+	check "aether-ublk, armed to $2 (2 queues, prefetch, 300 ms backend reads)" ublk_fault_up "$1"
+	ublk_parked_readers "$fault_dev"
+	for r in 1 2 3 4 5 6 7 8; do
+		check "reader $r ended, with its data or an I/O error, not killed by the timeout (exit $(cat "$ublk_work/rc$r"))" \
+			test "$(cat "$ublk_work/rc$r")" != 124
+	done
+	for _ in $(seq 600); do kill -0 "$fault_pid" 2>/dev/null || break; sleep 0.1; done
+	wait "$fault_pid"
+	rc=$?
+	fault_pid=
+	sed 's/^/# server: /' "$ublk_work/err"
+	check "the server exited by itself, with status 1 (got $rc)" test "$rc" = 1
+	check "saying which queue's ring failed, and how" grep -Eq "$3" "$ublk_work/err"
+	check "the device is gone" test ! -e "$fault_dev"
+}
+
+# ublk_queue_fails_cleanup: stops a server ublk_queue_fails left running.
+ublk_queue_fails_cleanup() {
+	[ -n "${fault_pid:-}" ] && kill -INT "$fault_pid" 2>/dev/null && wait "$fault_pid"
+	rm -rf "$ublk_work"
+}
+
 # ublk_await_writes DEV N: waits, for up to a minute, until aether-ublk device DEV's
 # server has counted more than N write requests.
 ublk_await_writes() {
