@@ -280,6 +280,14 @@ int64_t add_device(Ctrl &ctrl, const Options &o, const Target &t, std::string *w
 		*why = std::string("ADD_DEV: ") + std::strerror(-ret) + (ret == -EEXIST ? " (that device id is taken)" : "");
 		return ret;
 	}
+	// The kernel gives a device one queue per possible CPU at most, and says so only
+	// by lowering nr_hw_queues; the queues above it do not exist.
+	if (info.nr_hw_queues < o.queues) {
+		*why = "--queues " + std::to_string(o.queues) + ": the kernel gives a ublk device at most " +
+		       std::to_string(info.nr_hw_queues) + " on this machine, one per CPU";
+		ctrl.del_dev(info.dev_id);
+		return -EINVAL;
+	}
 	ublk_params params = make_params(o, t);
 	if ((ret = ctrl.set_params(info.dev_id, &params)) < 0) {
 		*why = std::string("SET_PARAMS: ") + std::strerror(-ret);
@@ -568,7 +576,7 @@ int run(Options o, Attach attach)
 	if (dev.faults.init() < 0) {
 		t.ops->uninit(t);
 		return die(std::string("$AETHER_UBLK_FAULTS: '") + std::getenv("AETHER_UBLK_FAULTS") +
-			   "' is not a list of SITE=N, SITE one of commit, wake, msg, ring, dead", 2);
+			   "' is not a list of SITE=N, SITE one of commit, wake, msg, ring, dead, fetch, gone", 2);
 	}
 	dev.ring_fd = std::vector<std::atomic<int>>(o.queues);
 	for (auto &fd : dev.ring_fd)

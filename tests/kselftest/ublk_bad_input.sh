@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 work=/tmp/ublk-bad
 trap 'rm -rf "$work"' EXIT
-plan 22
+plan 24
 modprobe ublk_drv
 mkdir -p "$work"
 truncate -s 64M "$work/ok"
@@ -34,6 +34,9 @@ expect_error "--size past the end of the file" "fewer than --size" --file "$work
 expect_error "a directory" "directory" --file "$work/dir"
 expect_error "--depth 0" "depth" --file "$work/ok" --depth 0
 expect_error "--queues 1000" "queues" --file "$work/ok" --queues 1000
+# The kernel gives a device one queue per possible CPU at most.
+possible=$(($(sed 's/.*-//' /sys/devices/system/cpu/possible) + 1))
+expect_error "--queues $((possible + 1)) on $possible CPUs" "at most $possible on this machine" --file "$work/ok" --queues $((possible + 1))
 expect_error "--max-io not a multiple of 4096" "multiple of 4096" --file "$work/ok" --max-io 5000
 expect_error "--logical-block 3000" "logical-block" --file "$work/ok" --logical-block 3000
 expect_error "--cache-mb past the host's memory" "memory is available" --file "$work/ok" --cache-mb 1000000
