@@ -144,25 +144,30 @@ done
 echo "== cache hits: 32 MiB warm in a 64 MiB cache, 4k randread QD128 x 2 jobs and 128k seq QD1, ${io_mb} MiB each, median of ${rounds} rounds"
 printf '%-38s %10s %10s %14s\n' "" "4k, 1 queue" "2 queues" "128k seq MiB/s"
 declare -A hitfig
+# ublk gives a device one queue per CPU at most.
+hitqs=(1)
+[ "$(nproc)" -ge 2 ] && hitqs+=(2)
 for r in $(seq "$rounds"); do
 	for copy in kernel user; do
 		how=()
 		[ $copy = user ] && how=(--user-copy)
-		for q in 1 2; do
+		for q in "${hitqs[@]}"; do
 			ublk_up "$disk" --size $((256 << 20)) --queues "$q" --depth 128 --cache-mb 64 --policy off "${how[@]}" >/dev/null
 			dd if="$ublk_dev" of=/dev/null bs=1M count=32 iflag=direct status=none
 			hitfig[$copy,$q]+="$(fio --name=b --filename="$ublk_dev" --allow_file_create=0 --rw=randread --bs=4k --iodepth=128 \
 				--size=32M --io_size="${io_mb}M" --direct=1 --ioengine=io_uring --numjobs=2 --group_reporting \
 				--output-format=terse --terse-version=3 2>/dev/null | awk -F';' '{ printf "%d", $8 }') "
-			[ $q = 1 ] && hitfig[$copy,seq]+="$(fio_num "$ublk_dev" read 128k 1 32M) "
+			[ "$q" = 1 ] && hitfig[$copy,seq]+="$(fio_num "$ublk_dev" read 128k 1 32M) "
 			ublk_down
 		done
 	done
 done
 # shellcheck disable=SC2086 # one word per round
 for copy in kernel user; do
+	two="n/a: 1 CPU"
+	[ -n "${hitfig[$copy,2]:-}" ] && two=$(median ${hitfig[$copy,2]})
 	printf '%-38s %10s %10s %14s\n' "aether-ublk, all hits, $copy copy" "$(median ${hitfig[$copy,1]})" \
-		"$(median ${hitfig[$copy,2]})" "$(median ${hitfig[$copy,seq]})"
+		"$two" "$(median ${hitfig[$copy,seq]})"
 done
 echo
 
