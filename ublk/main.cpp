@@ -1,6 +1,5 @@
 // aether-ublk: serves a /dev/ublkbN from a file, until SIGINT, SIGTERM, SIGHUP or SIGQUIT;
 // --recover takes over a device whose server died.
-#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -80,13 +79,6 @@ int die(const std::string &msg, int ret = 1)
 {
 	std::fprintf(stderr, "aether-ublk: %s\n", msg.c_str());
 	return ret;
-}
-
-// Whether every queue of @dev still has its ring, set up and not ended.
-bool every_ring_open(const Device &dev)
-{
-	return std::all_of(dev.ring_fd.begin(), dev.ring_fd.end(),
-			   [](const std::atomic<int> &fd) { return fd.load(std::memory_order_acquire) >= 0; });
 }
 
 // Sets the I/O scheduler of /dev/ublkb@id to @name, as an administrator would in
@@ -376,6 +368,14 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs, Attach attach)
 	std::atomic<int> ready{0};
 	std::atomic<int> failed{0};            // queues that could not start, and have ended
 	std::atomic<bool> stopping{false}; // the main thread is stopping the device
+	// A queue stops serving before the main thread stops the device when its ring
+	// fails, and ends when its ring fails again or someone else stopped or deleted
+	// the device: either way the device is no longer served, so the whole server
+	// stops (SIGUSR1 to the main thread) and reports why.
+	const auto stop_server = [&] {
+		if (!stopping)
+			kill(getpid(), SIGUSR1);
+	};
 	bool abandoned = false;            // a queue ended on its own: give the device up
 	bool live = false;                  // START_DEV or END_USER_RECOVERY succeeded
 	StatsWriter stats;
@@ -398,22 +398,11 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs, Attach attach)
 	}
 	for (unsigned q = 0; q < o.queues; q++)
 		threads.emplace_back([&, q] {
-			// A queue stops serving before the main thread stops the device when its
-			// ring fails, and ends when its ring fails again or someone else stopped
-			// or deleted the device: either way the device is no longer served, so
-			// the whole server stops (SIGUSR1 to the main thread) and reports why.
-			const QueueSetup s{char_fd,
-					  static_cast<uint16_t>(q),
-					  static_cast<uint16_t>(o.depth),
-					  static_cast<uint32_t>(o.max_io),
-					  &dev,
-					  [&] {
-						  if (!stopping)
-							  kill(getpid(), SIGUSR1);
-					  }};
+			const QueueSetup s{char_fd, static_cast<uint16_t>(q), static_cast<uint16_t>(o.depth),
+					  static_cast<uint32_t>(o.max_io), &dev, stop_server};
 			run_queue(s, ready, failed, &why[q]);
-			if (!failed && !stopping)
-				kill(getpid(), SIGUSR1);
+			if (!failed)
+				stop_server();
 		});
 	// Every queue either starts or fails and ends. Not only until the first fails:
 	// STOP_DEV below cancels only the FETCH_REQs the kernel holds, so a queue that
@@ -461,16 +450,12 @@ int serve(const Options &o, Device &dev, const sigset_t &sigs, Attach attach)
 		abandon_recovery(id);
 	}
 	stopping = true;
-	if (abandoned && every_ring_open(dev)) {
-		// Every queue still answers: they fail what arrives from now on, and
-		// STOP_DEV below ends them as it ends served ones.
-		dev.give_up.store(GiveUp::kKeepRings, std::memory_order_release);
-	} else if (abandoned) {
+	if (abandoned && abandon_queues(dev, &ret) == GiveUp::kEndRings) {
 		// A queue that ended holds requests nobody will answer, and since Linux 7.0
 		// STOP_DEV of a device with recovery waits for them while /dev/ublkcN is
-		// open; only its release fails them. So the other queues answer what they
-		// hold and end, and the char device is closed before STOP_DEV.
-		if ((ret = abandon_queues(dev)) < 0)
+		// open; only its release fails them. So the other queues end, and the char
+		// device is closed before STOP_DEV.
+		if (ret < 0)
 			die(std::string("waking the queues to stop: ") + std::strerror(-ret));
 		for (std::thread &th : threads)
 			th.join();

@@ -417,7 +417,7 @@ private:
 	unsigned answering_ = 0;      // COMMIT_IO_CMDS in flight
 	bool rearm_ = false;          // FETCH_IO_CMDS ended for want of a tag buffer: arm it again
 	int failed_ = 0;              // the ring's first failure (-errno): serving has ended
-	bool reported_ = false;       // s_.failed() was called for it
+	bool reported_ = false;       // s_.stopped_serving() was called for it
 	bool gone_ = false;           // FaultSite::kGone struck this queue
 	// Whether the loop must go on for UBLK_F_BATCH_IO's sake: requests held, answers
 	// not yet sent, or sent and not yet taken. (One command per request keeps each
@@ -597,8 +597,8 @@ int Loop::run()
 		}
 		if (report && ret >= 0) {
 			reported_ = true;
-			if (s_.failed)
-				s_.failed();
+			if (s_.stopped_serving)
+				s_.stopped_serving();
 		}
 		io_uring_cqe *cqe;
 		unsigned head, seen = 0;
@@ -994,14 +994,24 @@ int Loop::drain(int err)
 
 } // namespace
 
-int abandon_queues(Device &dev)
+GiveUp abandon_queues(Device &dev, int *err)
 {
+	*err = 0;
+	const bool all_open = std::all_of(dev.ring_fd.begin(), dev.ring_fd.end(), [](const std::atomic<int> &fd) {
+		return fd.load(std::memory_order_acquire) >= 0;
+	});
+	if (all_open) {
+		dev.give_up.store(GiveUp::kKeepRings, std::memory_order_release);
+		return GiveUp::kKeepRings;
+	}
 	dev.give_up.store(GiveUp::kEndRings, std::memory_order_release);
 	// One SQE per queue: never short of one.
 	io_uring ring;
 	int ret = io_uring_queue_init(static_cast<unsigned>(std::max<size_t>(1, dev.ring_fd.size())), &ring, 0);
-	if (ret < 0)
-		return ret;
+	if (ret < 0) {
+		*err = ret;
+		return GiveUp::kEndRings;
+	}
 	for (const std::atomic<int> &fd : dev.ring_fd) {
 		const int f = fd.load(std::memory_order_acquire);
 		if (f < 0)
@@ -1011,7 +1021,8 @@ int abandon_queues(Device &dev)
 	}
 	ret = io_uring_submit_and_wait(&ring, 0);
 	io_uring_queue_exit(&ring);
-	return ret < 0 ? ret : 0;
+	*err = ret < 0 ? ret : 0;
+	return GiveUp::kEndRings;
 }
 
 int run_queue(const QueueSetup &s, std::atomic<int> &ready, std::atomic<int> &failed, std::string *why)
